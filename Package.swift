@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "embedded-api",
+    platforms: [.macOS(.v15)],
+    products: [.executable(name: "embedded-api", targets: ["embedded-api"])],
+    dependencies: [
+        // CLI subcommands and --help for the operator commands (serve, migrate, organisations, api-keys, credentials).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Structured logging with metadata; the de-facto standard API, tiny to build.
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        // System libraries: headers from libpq-dev, libssl-dev, zlib1g-dev.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // Pure modules: bytes or values in, values out. No I/O.
+        .target(name: "HTTP1", swiftSettings: swiftSettings),
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        .target(name: "Domain", dependencies: ["JSON"], swiftSettings: swiftSettings),
+
+        // Edges to the operating system and C libraries.
+        .target(
+            name: "HTTPServer",
+            dependencies: ["HTTP1", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+
+        // Composition and the HTTP edge of the domain: the only module that reads the environment.
+        .target(
+            name: "App",
+            dependencies: [
+                "HTTPServer", "Postgres", "Domain", "JSON", "Cryptography",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "embedded-api",
+            dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "TestSupport", dependencies: ["App", "HTTP1", "HTTPServer", "Postgres"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: swiftSettings),
+    ]
+)

@@ -1,0 +1,5 @@
+import HTTPServer
+import Postgres
+import Cryptography
+import Domain
+import JSON

@@ -1,0 +1,39 @@
+public import HTTP1
+
+/// A complete request as handed to a responder: head, decoded body and routing results.
+public struct Request: Sendable {
+    public var method: HTTPMethod
+    /// The request-target exactly as received (origin-form: path plus optional query).
+    public var target: String
+    /// The path part of the target, without the query, still percent-encoded.
+    public var path: String
+    /// Query parameters in order, percent-decoded ('+' is a space).
+    public var query: [(name: String, value: String)]
+    public var headers: HeaderFields
+    /// The body after de-chunking; empty when the request had none.
+    public var body: [UInt8]
+    /// `X-Request-Id` as received (when sane) or one made by the server.
+    public var id: String
+    /// Path parameters filled by the router, e.g. `hub_id` for `/hubs/:hub_id`.
+    public var parameters: [String: String]
+    /// The route template that matched, e.g. `/hubs/:hub_id`; nil before routing or when none matched.
+    public var route: String?
+
+    public init(
+        method: HTTPMethod, target: String, headers: HeaderFields = [:], body: [UInt8] = [], id: String = ""
+    ) {
+        self.method = method
+        self.target = target
+        let split = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.path = split.isEmpty ? "" : String(split[0])
+        self.query = split.count > 1 ? QueryString.decode(String(split[1])) : []
+        self.headers = headers
+        self.body = body
+        self.id = id
+        self.parameters = [:]
+        self.route = nil
+    }
+
+    /// The first value of a query parameter, or nil.
+    public func queryValue(_ name: String) -> String? { query.first { $0.name == name }?.value }
+}

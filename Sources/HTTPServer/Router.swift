@@ -1,0 +1,64 @@
+public import HTTP1
+
+public typealias Handler = @Sendable (Request) async throws -> Response
+
+/// Method + path template routing. Templates are literal segments and `:name` parameters:
+/// `/hubs/:hub_id/users/:user_id/connections`. Literal segments win over parameters.
+public struct Router: Sendable {
+    public enum Match: Sendable {
+        case found(Handler, parameters: [String: String], template: String)
+        case methodNotAllowed(allowed: [HTTPMethod])
+        case notFound
+    }
+
+    private struct Route: Sendable {
+        let method: HTTPMethod
+        let template: String
+        let segments: [Substring]
+        let handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    public mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
+        let segments = template.split(separator: "/", omittingEmptySubsequences: true)
+        routes.append(Route(method: method, template: template, segments: segments, handler: handler))
+        // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
+        routes.sort { Self.specificity($0.segments) > Self.specificity($1.segments) }
+    }
+
+    /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.
+    public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.template) } }
+
+    public func match(method: HTTPMethod, path: String) -> Match {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        var allowed: [HTTPMethod] = []
+        for route in routes {
+            guard let parameters = Self.bind(route.segments, to: segments) else { continue }
+            if route.method == method || (method == .HEAD && route.method == .GET) {
+                return .found(route.handler, parameters: parameters, template: route.template)
+            }
+            if !allowed.contains(route.method) { allowed.append(route.method) }
+        }
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
+    }
+
+    private static func bind(_ template: [Substring], to path: [Substring]) -> [String: String]? {
+        guard template.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (pattern, actual) in zip(template, path) {
+            if pattern.first == ":" {
+                parameters[String(pattern.dropFirst())] = QueryString.percentDecode(actual, plusIsSpace: false)
+            } else if pattern != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+
+    private static func specificity(_ segments: [Substring]) -> Int {
+        segments.reduce(0) { $0 * 2 + ($1.first == ":" ? 0 : 1) }
+    }
+}
