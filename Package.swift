@@ -43,7 +43,6 @@ let package = Package(
                 "HTTPServer", "Postgres", "Domain", "JSON", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -1,0 +1,51 @@
+import Cryptography
+import HTTP1
+public import HTTPServer
+public import Logging
+import Postgres
+
+/// The composition root shared by `main` and the tests.
+public enum Application {
+    /// Builds every service from a configuration. Throws a readable error for a bad key ring.
+    public static func makeContext(configuration: AppConfiguration, logger: Logger) throws -> AppContext {
+        let keyRing: KeyRing
+        do {
+            keyRing = try KeyRing(parsing: configuration.credentialKeys)
+        } catch {
+            throw ConfigurationError(problems: ["CREDENTIAL_KEYS is invalid: \(error)"])
+        }
+        let database = DatabasePool(configuration: configuration.database)
+        return AppContext(
+            configuration: configuration, database: database, keyRing: keyRing,
+            authenticator: DatabaseAuthenticator(database: database, clockSkewSeconds: configuration.jwtClockSkewSeconds),
+            logger: logger, metrics: Metrics())
+    }
+
+    /// The responder for a context: routing, authentication, error mapping, metrics and the request log.
+    public static func makeResponder(context: AppContext) -> any Responder {
+        AppResponder(
+            router: AppRoutes.makeRouter(context: context), errors: ErrorMapping(logger: context.logger),
+            metrics: context.metrics, logger: context.logger)
+    }
+
+    /// Applies migrations (unless disabled), then serves until SIGTERM/SIGINT and drains gracefully.
+    public static func serve(
+        configuration: AppConfiguration, logger: Logger, onListening: @Sendable (Int) -> Void = { _ in }
+    ) async throws {
+        let context = try makeContext(configuration: configuration, logger: logger)
+        defer { context.database.shutdown() }
+        if configuration.migrateOnStart {
+            let applied = try await Migrator.fromDirectory().migrate(context.database)
+            for migration in applied {
+                logger.notice("applied migration", metadata: ["migration": "\(migration.version)_\(migration.name)"])
+            }
+        }
+        let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
+        try await server.run(handleSignals: true, onListening: { port in
+            logger.notice("listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
+            onListening(port)
+        })
+        logger.notice("stopped")
+    }
+}
+

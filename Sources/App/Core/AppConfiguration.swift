@@ -1,0 +1,94 @@
+import HTTP1
+public import HTTPServer
+public import Logging
+public import Postgres
+
+/// Everything the server reads from its environment, read once at start by `fromEnvironment`.
+///
+/// | variable | type | default |
+/// |---|---|---|
+/// | HOST | address | 127.0.0.1 |
+/// | PORT | 0-65535 | 8080 |
+/// | DATABASE_URL | libpq URI or conninfo | required |
+/// | DATABASE_POOL_SIZE | 1-256 | 8 |
+/// | DATABASE_CONNECT_TIMEOUT_SECONDS | 1-300 | 5 |
+/// | DATABASE_ACQUIRE_TIMEOUT_MS | 1-600000 | 5000 |
+/// | DATABASE_STATEMENT_TIMEOUT_MS | 1-3600000 | 15000 |
+/// | CREDENTIAL_KEYS | `v2:<base64>,v1:<base64>` | required |
+/// | LOG_LEVEL | trace…critical | info |
+/// | EVENT_LOOP_THREADS | 0-256 (0 = one per core) | 0 |
+/// | MAX_CONNECTIONS | 1-1000000 | 10000 |
+/// | HEADER_READ_TIMEOUT_MS, BODY_READ_TIMEOUT_MS, IDLE_TIMEOUT_MS, SHUTDOWN_GRACE_MS | ms | 10000, 30000, 60000, 10000 |
+/// | MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADER_COUNT, MAX_BODY_BYTES | count | 8192, 16384, 100, 1048576 |
+/// | JWT_CLOCK_SKEW_SECONDS | 0-600 | 60 |
+/// | OUTBOUND_ALLOW_PRIVATE_NETWORKS | true/false | false |
+/// | OUTBOUND_TIMEOUT_MS | 1-120000 | 10000 |
+/// | MIGRATE_ON_START | true/false | true |
+public struct AppConfiguration: Sendable {
+    public var server = ServerConfiguration()
+    public var database: DatabaseConfiguration
+    public var credentialKeys: String
+    public var logLevel: Logger.Level = .info
+    public var jwtClockSkewSeconds: Int = 60
+    public var outboundAllowPrivateNetworks = false
+    public var outboundTimeout: Duration = .seconds(10)
+    public var migrateOnStart = true
+
+    public init(databaseURL: String, credentialKeys: String) {
+        database = DatabaseConfiguration(connectionString: databaseURL)
+        self.credentialKeys = credentialKeys
+    }
+
+    /// Pure: reads only the dictionary it is given. Every bad value is reported, each naming its variable.
+    public static func fromEnvironment(_ env: [String: String]) throws(ConfigurationError) -> AppConfiguration {
+        var reader = EnvironmentReader(env: env)
+        let databaseURL = reader.required("DATABASE_URL")
+        let keys = reader.required(
+            "CREDENTIAL_KEYS",
+            hint: "make one with `embedded-api credentials generate-key` and set CREDENTIAL_KEYS=<its output>")
+        var config = AppConfiguration(databaseURL: databaseURL ?? "", credentialKeys: keys ?? "")
+        config.server.host = reader.string("HOST") ?? config.server.host
+        config.server.port = reader.integer("PORT", in: 0...65535) ?? config.server.port
+        config.server.eventLoopThreads = reader.integer("EVENT_LOOP_THREADS", in: 0...256) ?? 0
+        config.server.maxConnections = reader.integer("MAX_CONNECTIONS", in: 1...1_000_000) ?? config.server.maxConnections
+        config.server.headerReadTimeout = reader.milliseconds("HEADER_READ_TIMEOUT_MS") ?? config.server.headerReadTimeout
+        config.server.bodyReadTimeout = reader.milliseconds("BODY_READ_TIMEOUT_MS") ?? config.server.bodyReadTimeout
+        config.server.idleTimeout = reader.milliseconds("IDLE_TIMEOUT_MS") ?? config.server.idleTimeout
+        config.server.shutdownGracePeriod = reader.milliseconds("SHUTDOWN_GRACE_MS") ?? config.server.shutdownGracePeriod
+        let limits = config.server.limits
+        config.server.limits.maxRequestLineBytes = reader.integer("MAX_REQUEST_LINE_BYTES", in: 64...1_048_576) ?? limits.maxRequestLineBytes
+        config.server.limits.maxHeaderBytes = reader.integer("MAX_HEADER_BYTES", in: 256...1_048_576) ?? limits.maxHeaderBytes
+        config.server.limits.maxHeaderCount = reader.integer("MAX_HEADER_COUNT", in: 1...10_000) ?? limits.maxHeaderCount
+        config.server.limits.maxBodyBytes = reader.integer("MAX_BODY_BYTES", in: 0...1_073_741_824) ?? limits.maxBodyBytes
+        config.database.poolSize = reader.integer("DATABASE_POOL_SIZE", in: 1...256) ?? config.database.poolSize
+        config.database.connectTimeoutSeconds = reader.integer("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? config.database.connectTimeoutSeconds
+        config.database.acquireTimeout = reader.milliseconds("DATABASE_ACQUIRE_TIMEOUT_MS") ?? config.database.acquireTimeout
+        config.database.statementTimeout = reader.milliseconds("DATABASE_STATEMENT_TIMEOUT_MS") ?? config.database.statementTimeout
+        config.logLevel = reader.logLevel("LOG_LEVEL") ?? .info
+        config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds
+        config.outboundAllowPrivateNetworks = reader.boolean("OUTBOUND_ALLOW_PRIVATE_NETWORKS") ?? false
+        config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
+        config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
+        if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
+        return config
+    }
+}
+
+/// Start-up refused: each problem names its variable. Values are never echoed (they may be secrets).
+public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var problems: [String]
+    public var description: String { "invalid configuration:\n" + problems.map { "  - \($0)" }.joined(separator: "\n") }
+}
+
+extension AppConfiguration {
+    /// Only what operator commands that touch nothing but the database need (`migrate`, `organisations`, `api-keys`).
+    public static func databaseOnly(_ env: [String: String]) throws(ConfigurationError) -> DatabaseConfiguration {
+        var reader = EnvironmentReader(env: env)
+        let url = reader.required("DATABASE_URL")
+        var database = DatabaseConfiguration(connectionString: url ?? "")
+        database.poolSize = 1
+        database.connectTimeoutSeconds = reader.integer("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? 5
+        if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
+        return database
+    }
+}

@@ -1,0 +1,44 @@
+import HTTP1
+public import HTTPServer
+import JSON
+import Logging
+
+/// Routes a request, runs its handler, maps any thrown error, and records the outcome: one log line per request
+/// (method, route template, status, duration, request id) and the Prometheus metrics.
+struct AppResponder: Responder {
+    let router: Router
+    let errors: ErrorMapping
+    let metrics: Metrics
+    let logger: Logger
+
+    func respond(to request: Request) async -> Response {
+        let start = ContinuousClock.now
+        var request = request
+        var response: Response
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let handler, let parameters, let template):
+            request.parameters = parameters
+            request.route = template
+            do {
+                response = try await handler(request)
+            } catch {
+                response = errors.response(for: error, request: request)
+            }
+        case .methodNotAllowed(let allowed):
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
+            response = .apiError(APIError(
+                .methodNotAllowed, "\(request.method) is not allowed here; allowed: \(allow)", headers: ["Allow": allow]))
+        case .notFound:
+            response = .apiError(APIError(.routeNotFound, "no such route"))
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let route = request.route ?? "unmatched"
+        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        logger.info("request", metadata: [
+            "request.id": "\(request.id)", "http.method": "\(request.method)", "http.route": "\(route)",
+            "http.status": "\(response.status.code)", "duration_ms": "\(Int(seconds * 1000))",
+        ])
+        return response
+    }
+}

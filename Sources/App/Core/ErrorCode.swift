@@ -1,0 +1,73 @@
+public import HTTP1
+
+/// Every error code the API answers. Six digits: HTTP status × 1000 + cause. Documented in openapi/openapi.yaml.
+public enum ErrorCode: Int, Sendable, CaseIterable {
+    // 400
+    case malformedRequest = 400000        // HTTP framing (answered by the server module)
+    case malformedJSON = 400001           // body is not valid JSON / not an object
+    case validationFailed = 400002        // body fields invalid; `fields` names each
+    case invalidIdentifierType = 400003   // identifier_type not internal|external
+    case invalidParameter = 400004        // a query parameter (first, before, after, …) is invalid
+    case invalidIdempotencyKey = 400005   // Idempotency-Key empty or too long
+    case outboundTargetRefused = 400006   // tokenUrl resolves to a refused network (SSRF guard)
+    case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
+    case missingBody = 400008             // a body was required
+    // 401
+    case missingCredentials = 401001
+    case invalidAPIKey = 401002
+    case invalidToken = 401003
+    // 403
+    case forbidden = 403001               // an end-user token outside its own user, or wrong organisation in path
+    // 404
+    case routeNotFound = 404000
+    case hubNotFound = 404001
+    case endUserNotFound = 404002
+    case connectorNotFound = 404003
+    case credentialNotFound = 404004
+    case connectionNotFound = 404005
+    case signingKeyNotFound = 404006
+    case organisationNotFound = 404007
+    case authSchemeConfigNotFound = 404008
+    // 405, 408
+    case methodNotAllowed = 405000
+    case requestTimeout = 408000
+    // 409
+    case duplicateConnectionName = 409001
+    case idempotencyKeyReused = 409002
+    case duplicateExternalID = 409003
+    case connectorInUse = 409004
+    case idempotentRequestInProgress = 409005
+    case authSchemeConfigInUse = 409006
+    // 413, 414, 415, 431
+    case bodyTooLarge = 413000
+    case uriTooLong = 414000
+    case unsupportedMediaType = 415001
+    case headersTooLarge = 431000
+    // 5xx
+    case internalError = 500000
+    case notImplemented = 501001          // a reference operation this server does not offer yet
+    case tokenEndpointUnreachable = 502001
+    case tokenEndpointBadResponse = 502002
+    case overloaded = 503000
+    case databaseUnavailable = 503001
+
+    public var status: HTTPStatus {
+        switch rawValue / 1000 {
+        case 400: .badRequest
+        case 401: .unauthorized
+        case 403: .forbidden
+        case 404: .notFound
+        case 405: .methodNotAllowed
+        case 408: .requestTimeout
+        case 409: .conflict
+        case 413: .contentTooLarge
+        case 414: .uriTooLong
+        case 415: .unsupportedMediaType
+        case 431: .requestHeaderFieldsTooLarge
+        case 501: .notImplemented
+        case 502: .badGateway
+        case 503: .serviceUnavailable
+        default: .internalServerError
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Synchronization
+
+/// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
+public final class Metrics: Sendable {
+    private struct Key: Hashable { let method: String; let route: String; let status: Int }
+    private struct State {
+        var requests: [Key: Int] = [:]
+        var durationBuckets: [String: [Int]] = [:]  // route → cumulative counts per bound, then +Inf
+        var durationSum: [String: Double] = [:]
+    }
+
+    static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+    private let state = Mutex(State())
+
+    public init() {}
+
+    public func record(method: String, route: String, status: Int, seconds: Double) {
+        state.withLock { state in
+            state.requests[Key(method: method, route: route, status: status), default: 0] += 1
+            var buckets = state.durationBuckets[route] ?? Array(repeating: 0, count: Self.bounds.count + 1)
+            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { buckets[index] += 1 }
+            buckets[Self.bounds.count] += 1
+            state.durationBuckets[route] = buckets
+            state.durationSum[route, default: 0] += seconds
+        }
+    }
+
+    public func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var out = "# HELP http_requests_total Requests answered, by method, route template and status.\n"
+        out += "# TYPE http_requests_total counter\n"
+        for (key, count) in snapshot.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+            out += "http_requests_total{method=\"\(key.method)\",route=\"\(key.route)\",status=\"\(key.status)\"} \(count)\n"
+        }
+        out += "# HELP http_request_duration_seconds Time from complete request to response, by route template.\n"
+        out += "# TYPE http_request_duration_seconds histogram\n"
+        for (route, buckets) in snapshot.durationBuckets.sorted(by: { $0.key < $1.key }) {
+            for (index, bound) in Self.bounds.enumerated() {
+                out += "http_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(buckets[index])\n"
+            }
+            out += "http_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(buckets[Self.bounds.count])\n"
+            out += "http_request_duration_seconds_sum{route=\"\(route)\"} \(snapshot.durationSum[route] ?? 0)\n"
+            out += "http_request_duration_seconds_count{route=\"\(route)\"} \(buckets[Self.bounds.count])\n"
+        }
+        return out
+    }
+}

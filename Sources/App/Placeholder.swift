@@ -1,5 +1,0 @@
-import HTTPServer
-import Postgres
-import Cryptography
-import Domain
-import JSON

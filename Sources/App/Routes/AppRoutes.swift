@@ -1,0 +1,14 @@
+import HTTPServer
+
+/// Every route of the server. Each feature registers its own routes in its own file.
+enum AppRoutes {
+    static func makeRouter(context: AppContext) -> Router {
+        var router = Router()
+        OperationalRoutes.register(on: &router, context: context)
+        TenancyRoutes.register(on: &router, context: context)
+        EndUserRoutes.register(on: &router, context: context)
+        ConnectionRoutes.register(on: &router, context: context)
+        ReferenceOnlyRoutes.register(on: &router, context: context)
+        return router
+    }
+}
