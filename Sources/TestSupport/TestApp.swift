@@ -73,6 +73,11 @@ public struct TestResponse: Sendable {
     }
     /// The error body's `code`, e.g. "404001".
     public var errorCode: String? { self["code"]?.stringValue }
+    /// The `field` paths of an error body's `fields`, in order.
+    public var errorFields: [String] {
+        guard case .array(let items)? = self["fields"] else { return [] }
+        return items.compactMap { $0["field"]?.stringValue }
+    }
 }
 
 extension JSONValue {

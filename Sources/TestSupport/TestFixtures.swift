@@ -48,6 +48,11 @@ public struct TestSigningKey: Sendable {
     public let id: String
     public let privateKeyPEM: String
 
+    public init(id: String, privateKeyPEM: String) {
+        self.id = id
+        self.privateKeyPEM = privateKeyPEM
+    }
+
     /// `Authorization: JWT <token>` for the end user whose externalId is `subject`, valid for `expiresIn` seconds.
     public func auth(subject: String, expiresIn: Double = 3600) throws -> HeaderFields {
         let now = Date().timeIntervalSince1970

@@ -1,0 +1,91 @@
+@testable import App
+import HTTP1
+import JSON
+import Postgres
+import TestSupport
+import Testing
+
+/// Embedded API hubs over a real server and database.
+@Suite(.enabled(if: TestApp.isAvailable)) struct TenancyHubTests {
+    @Test func createGetListUpdateAndDelete() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org, name: "CRM")
+            let body: JSONValue = [
+                "organisationId": .string(org.id), "name": "Main", "primaryConnectorId": .string(connector),
+                "authSchemeConfig": ["id": "k", "description": "key", "schemeType": "api-key", "name": "X-Key", "in": "header"],
+            ]
+            let created = try await app.expect(201, .POST, "/hubs", org, body)
+            let id = try created.string("id")
+            #expect(created["name"] == "Main" && created["isDefault"] == false)
+            #expect(created["primaryConnector"]?["connectorId"]?.stringValue == connector)
+            #expect(created["primaryConnector"]?["name"] == "CRM")
+            #expect(created["primaryConnector"]?["authSchemeConfig"]?["schemeType"] == "api-key")
+            #expect(created["primaryConnector"]?["variables"] == [])
+            #expect(created.headers["Location"] == "/hubs/\(id)")
+
+            #expect(try await app.expect(200, .GET, "/hubs/\(id)", org).json == created.json)
+            let list = try await app.expect(200, .GET, "/o/\(org.id)/hubs", org)
+            #expect(list["totalCount"] == 1 && list["hubs"]?[0]?["id"]?.stringValue == id)
+
+            let renamed = try await app.expect(200, .PATCH, "/hubs/\(id)", org, ["name": "Renamed"])
+            #expect(renamed["name"] == "Renamed" && renamed["isDefault"] == false)
+            #expect(try await app.expect(400, .PATCH, "/hubs/\(id)", org, ["name": ""]).errorFields == ["name"])
+            #expect(try await app.expect(400, .PATCH, "/hubs/\(id)", org, ["primaryConnectorId": "x"]).errorFields == ["primaryConnectorId"])
+
+            try await app.expect(204, .DELETE, "/hubs/\(id)", org)
+            #expect(try await app.expect(404, .GET, "/hubs/\(id)", org).errorCode == "404001")
+        }
+    }
+
+    @Test func atMostOneDefaultHub() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org)
+            let first = try await app.createHub(org, connectorID: connector, name: "one")
+            let second = try await app.createHub(org, connectorID: connector, name: "two")
+            #expect(try await app.expect(200, .PATCH, "/hubs/\(first)", org, ["isDefault": true])["isDefault"] == true)
+            #expect(try await app.expect(200, .PATCH, "/hubs/\(second)", org, ["isDefault": true])["isDefault"] == true)
+            #expect(try await app.expect(200, .GET, "/hubs/\(first)", org)["isDefault"] == false)
+            #expect(try await app.expect(200, .PATCH, "/hubs/\(second)", org, ["isDefault": false])["isDefault"] == false)
+        }
+    }
+
+    @Test func createValidatesWithFieldPaths() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org)
+            let bad: JSONValue = [
+                "organisationId": .string(org.id), "name": "h", "primaryConnectorId": .string(connector),
+                "authSchemeConfig": ["id": "x", "description": "", "schemeType": "api-key", "name": "k"],
+            ]
+            #expect(try await app.expect(400, .POST, "/hubs", org, bad).errorFields == ["authSchemeConfig.in"])
+            let missing: JSONValue = ["organisationId": .string(org.id), "primaryConnectorId": .string(connector)]
+            #expect(Set(try await app.expect(400, .POST, "/hubs", org, missing).errorFields) == ["name", "authSchemeConfig"])
+            let unknownConnector: JSONValue = [
+                "organisationId": .string(org.id), "name": "h", "primaryConnectorId": .string(Identifier.generate()),
+                "authSchemeConfig": ["id": "n", "description": "", "schemeType": "none"],
+            ]
+            #expect(try await app.expect(404, .POST, "/hubs", org, unknownConnector).errorCode == "404003")
+        }
+    }
+
+    @Test func deleteCascadesToEndUsers() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let hub = try await app.createHub(org)
+            let userID = Identifier.generate()
+            let orgID = org.id
+            _ = try await app.context.database.withConnection { connection in
+                try connection.query("""
+                    INSERT INTO end_users (id, organisation_id, hub_id, external_id) VALUES (\(userID), \(orgID), \(hub), 'ext-1')
+                    """)
+            }
+            try await app.expect(204, .DELETE, "/hubs/\(hub)", org)
+            let remaining = try await app.context.database.withConnection { connection in
+                try connection.query("SELECT count(*) AS n FROM end_users WHERE id = \(userID)").rows[0].int("n")
+            }
+            #expect(remaining == 0)
+        }
+    }
+}
