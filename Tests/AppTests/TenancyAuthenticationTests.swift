@@ -10,7 +10,8 @@ import Testing
     @Test func missingCredentialsAre401WithChallenge() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()
-            for headers: HeaderFields in [[:], ["Authorization": "Basic dXNlcjpwYXNz"], ["Authorization": "Bearer"]] {
+            let twice = HeaderFields([("Authorization", "Bearer \(org.apiKey)"), ("Authorization", "Bearer \(org.apiKey)")])
+            for headers: HeaderFields in [[:], ["Authorization": "Basic dXNlcjpwYXNz"], ["Authorization": "Bearer"], twice] {
                 let response = try await app.request(.GET, "/o/\(org.id)/hubs", headers: headers)
                 #expect(response.status == 401)
                 #expect(response.errorCode == "401001")

@@ -89,3 +89,46 @@ import Testing
         }
     }
 }
+
+/// Deleting a hub removes the credentials only its connections used, and keeps those another hub still binds.
+@Suite(.enabled(if: TestApp.isAvailable)) struct TenancyHubDeletionTests {
+    @Test func deleteRemovesCredentialsNothingElseUses() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org)
+            let doomedHub = try await app.createHub(org, connectorID: connector)
+            let keptHub = try await app.createHub(org, connectorID: connector)
+            let (onlyDoomed, shared) = (Identifier.generate(), Identifier.generate())
+            let organisationID = org.id
+            try await app.context.database.withTransaction { connection in
+                for id in [onlyDoomed, shared] {
+                    _ = try connection.query("""
+                        INSERT INTO credentials (id, organisation_id, name, type, sealed_secrets, key_version)
+                        VALUES (\(id), \(organisationID), 'c', 'string', '\\x00'::bytea, 'test1')
+                        """)
+                }
+                for (hub, credentials) in [(doomedHub, [onlyDoomed, shared]), (keptHub, [shared])] {
+                    let (user, connectionID) = (Identifier.generate(), Identifier.generate())
+                    _ = try connection.query("""
+                        INSERT INTO end_users (id, organisation_id, hub_id, external_id) VALUES (\(user), \(organisationID), \(hub), 'u')
+                        """)
+                    _ = try connection.query("""
+                        INSERT INTO connections (id, organisation_id, end_user_id, connector_id, name)
+                        VALUES (\(connectionID), \(organisationID), \(user), \(connector), 'c')
+                        """)
+                    for (position, credential) in credentials.enumerated() {
+                        _ = try connection.query("""
+                            INSERT INTO connection_credentials (id, connection_id, credential_id, usage, position, auth_scheme_config)
+                            VALUES (\(Identifier.generate()), \(connectionID), \(credential), 'action', \(position), '{}'::jsonb)
+                            """)
+                    }
+                }
+            }
+            try await app.expect(204, .DELETE, "/hubs/\(doomedHub)", org)
+            let remaining = try await app.context.database.withConnection { connection in
+                try connection.query("SELECT id FROM credentials WHERE organisation_id = \(organisationID)").rows.map { try $0.string("id") }
+            }
+            #expect(remaining == [shared])
+        }
+    }
+}

@@ -11,7 +11,9 @@ struct DatabaseAuthenticator: Authenticating {
     var now: @Sendable () -> Double = { UnixTime.nowSeconds() }
 
     func authenticate(_ request: Request) async throws -> Principal {
-        switch AuthorizationHeader.parse(request.headers["Authorization"]) {
+        // Two Authorization fields are ambiguous: refuse rather than pick one.
+        let fields = request.headers.values(for: "Authorization")
+        switch fields.count == 1 ? AuthorizationHeader.parse(fields[0]) : nil {
         case nil:
             throw AuthenticationFailure.missing
         case .bearer(let key):
