@@ -5,45 +5,46 @@ import HTTP1
 import HTTPServer
 import Logging
 import Postgres
-import Synchronization
 
-/// Runs `body` against a started `TestApp`; see `TestApp`. Throws `TestAppUnavailable` without `DATABASE_URL`.
-public func withTestApp<T>(
-    configure: (inout AppConfiguration) -> Void = { _ in }, _ body: (TestApp) async throws -> T
+/// Runs `body` against the process's shared `TestApp` (see `TestApp`), started on first use and kept for the
+/// rest of the process: one server and one pool serve every test, however many run in parallel, so the database's
+/// connection limit is never the bottleneck. Tests isolate themselves by making their own organisations.
+/// Throws `TestAppUnavailable` without `DATABASE_URL`.
+public func withTestApp<T>(_ body: (TestApp) async throws -> T) async throws -> T {
+    try await body(try await SharedTestApp.shared.app())
+}
+
+/// Like `withTestApp`, but with a private server and pool built from an adjusted configuration (e.g. a different
+/// `jwtClockSkewSeconds`), shut down when `body` returns or throws.
+public func withIsolatedTestApp<T>(
+    configure: (inout AppConfiguration) -> Void, _ body: (TestApp) async throws -> T
 ) async throws -> T {
-    guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else { throw TestAppUnavailable() }
-    var configuration = AppConfiguration(
-        databaseURL: url, credentialKeys: KeyRing.generateKeySpecification(version: "test1"))
-    configuration.database.poolSize = 4
-    configuration.server.host = "127.0.0.1"
-    configuration.server.port = 0
-    configuration.server.eventLoopThreads = 1
+    var configuration = try TestApp.configuration()
     configure(&configuration)
-    let logger = Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() })
-    let context = try Application.makeContext(configuration: configuration, logger: logger)
-    defer { context.database.shutdown() }
-    try await MigrateOnce.shared.run(context.database)
-
-    let server = Server(configuration: configuration.server, responder: Application.makeResponder(context: context), logger: logger)
-    let (ports, portSink) = AsyncStream<Int>.makeStream()
-    let running = Task {
-        defer { portSink.finish() }
-        try await server.run(onListening: { portSink.yield($0) })
-    }
-    var iterator = ports.makeAsyncIterator()
-    guard let port = await iterator.next() else {
-        try await running.value
-        throw TestAppUnavailable()
-    }
+    let started = try await StartedServer.start(configuration)
+    defer { started.stop() }
     do {
-        let result = try await body(TestApp(port: port, context: context))
-        server.shutdown()
-        try await running.value
+        let result = try await body(started.app)
+        try await started.finish()
         return result
     } catch {
-        server.shutdown()
-        _ = try? await running.value
+        _ = try? await started.finish()
         throw error
+    }
+}
+
+extension TestApp {
+    /// The production configuration for tests: a throwaway credential key ring, 127.0.0.1 and a free port.
+    static func configuration() throws -> AppConfiguration {
+        guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else { throw TestAppUnavailable() }
+        var configuration = AppConfiguration(
+            databaseURL: url, credentialKeys: KeyRing.generateKeySpecification(version: "test1"))
+        configuration.database.poolSize = 8
+        configuration.database.acquireTimeout = .seconds(30)
+        configuration.server.host = "127.0.0.1"
+        configuration.server.port = 0
+        configuration.server.eventLoopThreads = 2
+        return configuration
     }
 }
 
@@ -52,15 +53,56 @@ public struct TestAppUnavailable: Error, CustomStringConvertible {
     public var description: String { "withTestApp needs DATABASE_URL and a server that starts" }
 }
 
-/// Applies the migrations once per test process, however many tests start apps in parallel.
-private final class MigrateOnce: Sendable {
-    static let shared = MigrateOnce()
-    private let done = Mutex(false)
+/// The process-wide app, started once (migrations included) by whichever test asks first.
+private actor SharedTestApp {
+    static let shared = SharedTestApp()
+    private var starting: Task<TestApp, any Error>?
 
-    func run(_ database: DatabasePool) async throws {
-        if done.withLock({ $0 }) { return }
-        // Concurrent first callers all migrate; the Migrator's advisory lock makes that safe and idempotent.
-        try await Migrator.fromDirectory().migrate(database)
-        done.withLock { $0 = true }
+    func app() async throws -> TestApp {
+        if let starting { return try await starting.value }
+        let task = Task { try await StartedServer.start(try TestApp.configuration()).app }
+        starting = task
+        return try await task.value
     }
+}
+
+/// A context, migrated database and running server.
+private struct StartedServer: Sendable {
+    let app: TestApp
+    let server: Server
+    let running: Task<Void, any Error>
+
+    static func start(_ configuration: AppConfiguration) async throws -> StartedServer {
+        let logger = Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() })
+        let context = try Application.makeContext(configuration: configuration, logger: logger)
+        do {
+            // Concurrent first callers are safe: the Migrator holds an advisory lock and skips what is applied.
+            try await Migrator.fromDirectory().migrate(context.database)
+        } catch {
+            context.database.shutdown()
+            throw error
+        }
+        let responder = Application.makeResponder(context: context)
+        let server = Server(configuration: configuration.server, responder: responder, logger: logger)
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let running = Task {
+            defer { portSink.finish() }
+            try await server.run(onListening: { portSink.yield($0) })
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            context.database.shutdown()
+            try await running.value
+            throw TestAppUnavailable()
+        }
+        return StartedServer(app: TestApp(port: port, context: context), server: server, running: running)
+    }
+
+    /// Graceful shutdown, waiting for the server to return.
+    func finish() async throws {
+        server.shutdown()
+        try await running.value
+    }
+
+    func stop() { app.context.database.shutdown() }
 }

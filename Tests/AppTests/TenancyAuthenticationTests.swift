@@ -99,6 +99,15 @@ import Testing
         }
     }
 
+    @Test func clockSkewIsConfigurable() async throws {
+        try await withIsolatedTestApp(configure: { $0.jwtClockSkewSeconds = 0 }) { app in
+            let org = try await app.createOrganisation()
+            let key = try await app.createSigningKey(org)
+            let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try key.auth(subject: "u", expiresIn: -5))
+            #expect(response.status == 401 && response.errorCode == "401003")
+        }
+    }
+
     @Test func tokenSignedByAnotherKeyIs401() async throws {
         try await withTestApp { app in
             let first = try await app.createOrganisation()
