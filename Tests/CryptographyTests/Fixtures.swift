@@ -42,8 +42,7 @@ enum Fixtures {
     tC3rKsiEfWt3iB5jH6PgRJprADH0Gm1Cfp98LjvXZmnC3QLLiRBoRuOfkyqCBSjH
     687uP7hakEocsddbOGAFVgg=
     -----END PRIVATE KEY-----
-    
-"""
+    """
 
     static let rsaPublicKeyPEM = """
     -----BEGIN PUBLIC KEY-----
@@ -55,8 +54,7 @@ enum Fixtures {
     TgEvGfI2twBybWdhKlPTku/+TloE4SUX2JDPIjPjr1+4LA4aQ2CbMgpHJMxSafWm
     hwIDAQAB
     -----END PUBLIC KEY-----
-    
-"""
+    """
 
     static let rsaPKCS1PrivateKeyPEM = """
     -----BEGIN RSA PRIVATE KEY-----
@@ -86,8 +84,7 @@ enum Fixtures {
     Adx5SyZXEzwP0bQo+qui0la6ByJfJbQt6yrIhH1rd4geYx+j4ESaawAx9BptQn6f
     fC4712Zpwt0Cy4kQaEbjn5MqggUox+vO7j+4WpBKHLHXWzhgBVYI
     -----END RSA PRIVATE KEY-----
-    
-"""
+    """
 
     static let certificatePEM = """
     -----BEGIN CERTIFICATE-----
@@ -101,8 +98,7 @@ enum Fixtures {
     AIAmOMybBCxwUE34Rh9ULLDQHsHGrJpHzAouN538QY9LAiEAiRmJ7NdNNA+G4NCj
     jeekBhH414HYV3WvPVZi8pt2etc=
     -----END CERTIFICATE-----
-    
-"""
+    """
 
     static let certificateKeyPEM = """
     -----BEGIN PRIVATE KEY-----
@@ -110,8 +106,7 @@ enum Fixtures {
     soFFsE31VDQ3IsuVCIBYW6Z9yS2hRANCAAT2XG3MyD2JLhM65OVhaqudq3WglTHs
     kBdYpBqDHD5nTw0N5VG6sEsrKT/fmfQ2+0MB+Jera241z/KiW0vxlezb
     -----END PRIVATE KEY-----
-    
-"""
+    """
 
     static let secondCAPEM = """
     -----BEGIN CERTIFICATE-----
@@ -125,8 +120,7 @@ enum Fixtures {
     BAMCA0gAMEUCIQCPCyhk+7KPDv7DMrgolsMULE0uCD1ESQV7n/WPW3+0lgIgJapL
     AdwkSzYLg5ajDPfrFsYGEpK1vqwBdhSZwm8xrDg=
     -----END CERTIFICATE-----
-    
-"""
+    """
 
     static let encryptedCertificateKeyPEM = """
     -----BEGIN ENCRYPTED PRIVATE KEY-----
@@ -136,15 +130,13 @@ enum Fixtures {
     IBdyVk1z1HuJxDCSYA+998XPBncFwZD/mz/rR0dzywtsF3AmCaO+3Bbk5J/INO+c
     +IqNrZPd3IFlg7Q0SitwFSE6COXp+fwazU93zaqBQT69CzTYxx5taIam8fVc3xY=
     -----END ENCRYPTED PRIVATE KEY-----
-    
-"""
+    """
 
     static let ed25519PrivateKeyPEM = """
     -----BEGIN PRIVATE KEY-----
     MC4CAQAwBQYDK2VwBCIEIHPakaH3CZ4qtIWQ8WqOq2k13fGeNPSktzLo756yqRnf
     -----END PRIVATE KEY-----
-    
-"""
+    """
 
     static let knownAnswerMessage = "embedded-api known-answer message"
 
