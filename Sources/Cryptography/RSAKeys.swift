@@ -64,20 +64,12 @@ public enum RSAKeys {
     }
 
     /// False for a bad signature, a key that is not an RSA SubjectPublicKeyInfo PEM, or any OpenSSL failure.
+    /// Parses the key on every call; see `RSAPublicKey` to parse once.
     public static func verify(
         message: [UInt8], signature: [UInt8], publicKeyPEM: String, algorithm: SignatureAlgorithm
     ) -> Bool {
-        defer { ERR_clear_error() }
-        guard let key = KeyLoading.publicKey(pem: publicKeyPEM) else { return false }
-        defer { EVP_PKEY_free(key) }
-        guard KeyLoading.isRSA(key), let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestVerifyInit(context, nil, algorithm.digest.evp, nil, key) == 1 else { return false }
-        return signature.withNonNullBytes { signatureBytes, signatureCount in
-            message.withNonNullBytes { messageBytes, messageCount in
-                EVP_DigestVerify(context, signatureBytes, signatureCount, messageBytes, messageCount) == 1
-            }
-        }
+        guard let key = try? RSAPublicKey(pem: publicKeyPEM) else { return false }
+        return key.verify(message: message, signature: signature, algorithm: algorithm)
     }
 
     /// Signs with an unencrypted RSA private key given as PEM or DER bytes.

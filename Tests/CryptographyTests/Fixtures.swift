@@ -10,6 +10,7 @@
 //       -days 36500 -subj "/CN=embedded-api test"          (and again for ca2.key / ca2.pem, "/CN=embedded-api second CA")
 //   openssl pkey -in cert.key -aes256 -passout pass:secret -out cert-enc.key
 //   openssl genpkey -algorithm ed25519 -out ed.key
+//   openssl pkey -in cert.key -pubout -out cert.pub
 //
 // These keys protect nothing: they exist only for these tests.
 enum Fixtures {
@@ -106,6 +107,13 @@ enum Fixtures {
     soFFsE31VDQ3IsuVCIBYW6Z9yS2hRANCAAT2XG3MyD2JLhM65OVhaqudq3WglTHs
     kBdYpBqDHD5nTw0N5VG6sEsrKT/fmfQ2+0MB+Jera241z/KiW0vxlezb
     -----END PRIVATE KEY-----
+    """
+
+    static let certificatePublicKeyPEM = """
+    -----BEGIN PUBLIC KEY-----
+    MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9lxtzMg9iS4TOuTlYWqrnat1oJUx
+    7JAXWKQagxw+Z08NDeVRurBLKyk/35n0NvtDAfiXq2tuNc/yoltL8ZXs2w==
+    -----END PUBLIC KEY-----
     """
 
     static let secondCAPEM = """
