@@ -18,23 +18,26 @@ enum AESGCM {
         guard plaintext.count < Int(Int32.max), associatedData.count < Int(Int32.max) else {
             throw .openSSL("input too large for one AES-GCM call")
         }
-        var ciphertext = [UInt8](repeating: 0, count: plaintext.count)
+        // One spare byte keeps the output pointer non-null for empty input: a null output marks AAD to EVP.
+        var ciphertext = [UInt8](repeating: 0, count: plaintext.count + 1)
         var tag = [UInt8](repeating: 0, count: SealedBlob.tagLength)
         let ok = try withContext(key: key, nonce: nonce, encrypting: true) { context in
             var written: Int32 = 0
             var finalWritten: Int32 = 0
             return associatedData.withNonNullBytes { aad, aadCount in
                 plaintext.withNonNullBytes { input, inputCount in
-                    ciphertext.withUnsafeMutableBufferPointer { output in
-                        EVP_EncryptUpdate(context, nil, &written, aad, Int32(aadCount)) == 1
-                            && EVP_EncryptUpdate(context, output.baseAddress, &written, input, Int32(inputCount)) == 1
-                            && EVP_EncryptFinal_ex(context, output.baseAddress.map { $0 + Int(written) }, &finalWritten) == 1
+                    ciphertext.withUnsafeMutableBufferPointer { buffer in
+                        let output = buffer.baseAddress!
+                        return EVP_EncryptUpdate(context, nil, &written, aad, Int32(aadCount)) == 1
+                            && EVP_EncryptUpdate(context, output, &written, input, Int32(inputCount)) == 1
+                            && EVP_EncryptFinal_ex(context, output + Int(written), &finalWritten) == 1
                             && Int(written + finalWritten) == inputCount
                     }
                 }
             } && EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_GET_TAG, Int32(tag.count), &tag) == 1
         }
         guard ok else { throw .openSSL(OpenSSL.drainError("AES-GCM encryption failed")) }
+        ciphertext.removeLast()
         return (ciphertext, tag)
     }
 
@@ -45,7 +48,7 @@ enum AESGCM {
         guard nonce.count == SealedBlob.nonceLength, tag.count == SealedBlob.tagLength,
             ciphertext.count < Int(Int32.max), associatedData.count < Int(Int32.max)
         else { throw .malformedCiphertext }
-        var plaintext = [UInt8](repeating: 0, count: ciphertext.count)
+        var plaintext = [UInt8](repeating: 0, count: ciphertext.count + 1)  // spare byte: see seal
         var expectedTag = tag
         let authentic = try withContext(key: key, nonce: nonce, encrypting: false) { context in
             var written: Int32 = 0
@@ -53,11 +56,12 @@ enum AESGCM {
             return EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_TAG, Int32(expectedTag.count), &expectedTag) == 1
                 && associatedData.withNonNullBytes { aad, aadCount in
                     ciphertext.withNonNullBytes { input, inputCount in
-                        plaintext.withUnsafeMutableBufferPointer { output in
-                            EVP_DecryptUpdate(context, nil, &written, aad, Int32(aadCount)) == 1
-                                && EVP_DecryptUpdate(context, output.baseAddress, &written, input, Int32(inputCount)) == 1
+                        plaintext.withUnsafeMutableBufferPointer { buffer in
+                            let output = buffer.baseAddress!
+                            return EVP_DecryptUpdate(context, nil, &written, aad, Int32(aadCount)) == 1
+                                && EVP_DecryptUpdate(context, output, &written, input, Int32(inputCount)) == 1
                                 // Final is where GCM compares the tag.
-                                && EVP_DecryptFinal_ex(context, output.baseAddress.map { $0 + Int(written) }, &finalWritten) == 1
+                                && EVP_DecryptFinal_ex(context, output + Int(written), &finalWritten) == 1
                         }
                     }
                 }
@@ -67,6 +71,7 @@ enum AESGCM {
             ERR_clear_error()
             throw .authenticationFailed
         }
+        plaintext.removeLast()
         return plaintext
     }
 

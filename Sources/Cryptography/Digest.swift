@@ -53,10 +53,21 @@ public enum Digest {
     public static func sha384(_ data: [UInt8]) -> [UInt8] { hash(data, algorithm: .sha384) }
     public static func sha512(_ data: [UInt8]) -> [UInt8] { hash(data, algorithm: .sha512) }
 
-    public static func hmacSHA1(key: [UInt8], data: [UInt8]) -> [UInt8] { hmac(key: key, data: data, algorithm: .sha1) }
-    public static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] { hmac(key: key, data: data, algorithm: .sha256) }
-    public static func hmacSHA384(key: [UInt8], data: [UInt8]) -> [UInt8] { hmac(key: key, data: data, algorithm: .sha384) }
-    public static func hmacSHA512(key: [UInt8], data: [UInt8]) -> [UInt8] { hmac(key: key, data: data, algorithm: .sha512) }
+    public static func hmacSHA1(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        hmac(key: key, data: data, algorithm: .sha1)
+    }
+
+    public static func hmacSHA256(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        hmac(key: key, data: data, algorithm: .sha256)
+    }
+
+    public static func hmacSHA384(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        hmac(key: key, data: data, algorithm: .sha384)
+    }
+
+    public static func hmacSHA512(key: [UInt8], data: [UInt8]) -> [UInt8] {
+        hmac(key: key, data: data, algorithm: .sha512)
+    }
 
     /// Constant-time equality for MACs and hashes (the time depends only on the lengths).
     public static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

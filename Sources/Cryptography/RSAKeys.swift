@@ -31,7 +31,8 @@ public enum RSAKeys {
         else { throw .openSSL(OpenSSL.drainError("RSA key generation failed")) }
         defer { EVP_PKEY_free(key) }
         // Without a cipher PEM_write_bio_PrivateKey writes unencrypted PKCS#8 ("BEGIN PRIVATE KEY").
-        guard let privatePEM = OpenSSL.writeToString(secret: true, { PEM_write_bio_PrivateKey($0, key, nil, nil, 0, nil, nil) == 1 }),
+        let privatePEM = OpenSSL.writeToString(secret: true) { PEM_write_bio_PrivateKey($0, key, nil, nil, 0, nil, nil) == 1 }
+        guard let privatePEM,
             let publicPEM = OpenSSL.writeToString({ PEM_write_bio_PUBKEY($0, key) == 1 })
         else { throw .openSSL(OpenSSL.drainError("PEM encoding failed")) }
         return (privatePEM, publicPEM)
