@@ -12,7 +12,7 @@ public enum KeyMaterial {
         defer { ERR_clear_error() }
         guard let certificate = KeyLoading.certificate(pem: certificatePEM) else { return .invalidCertificate }
         defer { X509_free(certificate) }
-        guard let key = KeyLoading.privateKeyFromPEM(Array(privateKeyPEM.utf8)) else { return .invalidPrivateKey }
+        guard let key = KeyLoading.privateKey(pem: privateKeyPEM) else { return .invalidPrivateKey }
         defer { EVP_PKEY_free(key) }
         guard let authorities = KeyLoading.certificateCount(pem: caPEM), authorities >= 1 else { return .invalidCA }
         guard X509_check_private_key(certificate, key) == 1 else { return .keyDoesNotMatchCertificate }

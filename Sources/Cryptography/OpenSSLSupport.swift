@@ -14,18 +14,14 @@ enum OpenSSL {
         return "\(fallback) (\(text))"
     }
 
-    /// A memory BIO holding a copy of `bytes`; the caller frees it with BIO_free.
-    static func memoryBIO(_ bytes: some Collection<UInt8>) -> OpaquePointer? {
-        guard let bio = BIO_new(BIO_s_mem()) else { return nil }
-        let written = Array(bytes).withUnsafeBytes { raw -> Int32 in
-            guard !raw.isEmpty else { return 0 }
-            return BIO_write(bio, raw.baseAddress, Int32(raw.count))
+    /// Runs `body` with a read-only memory BIO over `bytes`. BIO_new_mem_buf reads the caller's memory in place,
+    /// so no stray copy of a key is left in OpenSSL's heap.
+    static func withReadOnlyBIO<R>(_ bytes: [UInt8], _ body: (OpaquePointer) -> R?) -> R? {
+        bytes.withNonNullBytes { pointer, count in
+            guard count < Int(Int32.max), let bio = BIO_new_mem_buf(pointer, Int32(count)) else { return nil }
+            defer { BIO_free(bio) }
+            return body(bio)
         }
-        guard written == Int32(bytes.count) else {
-            BIO_free(bio)
-            return nil
-        }
-        return bio
     }
 
     /// Runs `write` against an empty memory BIO and returns what it wrote as a string; nil when `write` fails.

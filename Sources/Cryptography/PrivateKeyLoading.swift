@@ -4,14 +4,19 @@ import COpenSSL
 /// caller frees; none prompts for a password, so encrypted PEM simply fails to load.
 enum KeyLoading {
     /// A private key from PEM (PKCS#8 or traditional) or from DER (PKCS#8 or PKCS#1). Caller: EVP_PKEY_free.
+    /// Works on a cleansed copy of the PEM text, which holds the key.
+    static func privateKey(pem: String) -> OpaquePointer? {
+        var bytes = Array(pem.utf8)
+        defer { OpenSSL.cleanse(&bytes) }
+        return privateKey(bytes)
+    }
+
     static func privateKey(_ bytes: [UInt8]) -> OpaquePointer? {
         looksLikePEM(bytes) ? privateKeyFromPEM(bytes) : privateKeyFromDER(bytes)
     }
 
     static func privateKeyFromPEM(_ bytes: [UInt8]) -> OpaquePointer? {
-        guard let bio = OpenSSL.memoryBIO(bytes) else { return nil }
-        defer { BIO_free(bio) }
-        return PEM_read_bio_PrivateKey(bio, nil, refusePEMPassword, nil)
+        OpenSSL.withReadOnlyBIO(bytes) { PEM_read_bio_PrivateKey($0, nil, refusePEMPassword, nil) }
     }
 
     static func privateKeyFromDER(_ bytes: [UInt8]) -> OpaquePointer? {
@@ -30,31 +35,27 @@ enum KeyLoading {
 
     /// A SubjectPublicKeyInfo (`-----BEGIN PUBLIC KEY-----`) key. Caller: EVP_PKEY_free.
     static func publicKey(pem: String) -> OpaquePointer? {
-        guard let bio = OpenSSL.memoryBIO(pem.utf8) else { return nil }
-        defer { BIO_free(bio) }
-        return PEM_read_bio_PUBKEY(bio, nil, refusePEMPassword, nil)
+        OpenSSL.withReadOnlyBIO(Array(pem.utf8)) { PEM_read_bio_PUBKEY($0, nil, refusePEMPassword, nil) }
     }
 
     /// The first certificate of a PEM text. Caller: X509_free.
     static func certificate(pem: String) -> OpaquePointer? {
-        guard let bio = OpenSSL.memoryBIO(pem.utf8) else { return nil }
-        defer { BIO_free(bio) }
-        return PEM_read_bio_X509(bio, nil, refusePEMPassword, nil)
+        OpenSSL.withReadOnlyBIO(Array(pem.utf8)) { PEM_read_bio_X509($0, nil, refusePEMPassword, nil) }
     }
 
     /// How many certificates a PEM bundle holds; nil when one of its certificate blocks does not parse.
     static func certificateCount(pem: String) -> Int? {
-        guard let bio = OpenSSL.memoryBIO(pem.utf8) else { return nil }
-        defer { BIO_free(bio) }
-        var count = 0
-        while let certificate = PEM_read_bio_X509(bio, nil, refusePEMPassword, nil) {
-            X509_free(certificate)
-            count += 1
+        OpenSSL.withReadOnlyBIO(Array(pem.utf8)) { bio in
+            var count = 0
+            while let certificate = PEM_read_bio_X509(bio, nil, refusePEMPassword, nil) {
+                X509_free(certificate)
+                count += 1
+            }
+            // Reading stops at the end of the text ("no start line") or at a block that is not a certificate.
+            let endedCleanly = ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE
+            ERR_clear_error()
+            return endedCleanly ? count : nil
         }
-        // Reading stops at the end of the text ("no start line") or at a block that is not a valid certificate.
-        let endedCleanly = ERR_GET_REASON(ERR_peek_last_error()) == PEM_R_NO_START_LINE
-        ERR_clear_error()
-        return endedCleanly ? count : nil
     }
 
     private static func looksLikePEM(_ bytes: [UInt8]) -> Bool {

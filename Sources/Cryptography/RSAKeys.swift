@@ -53,15 +53,15 @@ public enum RSAKeys {
     }
 
     public static func signRS256(message: [UInt8], privateKeyPEM: String) throws(CryptoError) -> [UInt8] {
-        try sign(message: message, privateKey: Array(privateKeyPEM.utf8), algorithm: .rs256)
+        try sign(message: message, privateKeyPEM: privateKeyPEM, algorithm: .rs256)
     }
 
     public static func signRS384(message: [UInt8], privateKeyPEM: String) throws(CryptoError) -> [UInt8] {
-        try sign(message: message, privateKey: Array(privateKeyPEM.utf8), algorithm: .rs384)
+        try sign(message: message, privateKeyPEM: privateKeyPEM, algorithm: .rs384)
     }
 
     public static func signRS512(message: [UInt8], privateKeyPEM: String) throws(CryptoError) -> [UInt8] {
-        try sign(message: message, privateKey: Array(privateKeyPEM.utf8), algorithm: .rs512)
+        try sign(message: message, privateKeyPEM: privateKeyPEM, algorithm: .rs512)
     }
 
     /// False for a bad signature, a key that is not an RSA SubjectPublicKeyInfo PEM, or any OpenSSL failure.
@@ -71,6 +71,15 @@ public enum RSAKeys {
     ) -> Bool {
         guard let key = try? RSAPublicKey(pem: publicKeyPEM) else { return false }
         return key.verify(message: message, signature: signature, algorithm: algorithm)
+    }
+
+    /// Signs with an unencrypted RSA private key in PEM.
+    public static func sign(
+        message: [UInt8], privateKeyPEM: String, algorithm: SignatureAlgorithm
+    ) throws(CryptoError) -> [UInt8] {
+        var keyBytes = Array(privateKeyPEM.utf8)
+        defer { OpenSSL.cleanse(&keyBytes) }
+        return try sign(message: message, privateKey: keyBytes, algorithm: algorithm)
     }
 
     /// Signs with an unencrypted RSA private key given as PEM or DER bytes.
