@@ -70,3 +70,10 @@ public struct AuthSchemeConfig: Sendable, Equatable {
         }
     }
 }
+
+extension AuthSchemeConfig {
+    /// The oauth2 settings when this is an oauth2 scheme (e.g. the `tokenUrl` an oauth2-code is exchanged at).
+    public var oauth2: OAuth2? {
+        if case .oauth2(let oauth2) = scheme { oauth2 } else { nil }
+    }
+}

@@ -15,7 +15,9 @@ struct ConnectionCredentialDecoder {
         let action = decodeList(&reader, key: "action")
         let trigger = decodeList(&reader, key: "trigger")
         let total = (reader.object["action"]?.arrayValue?.count ?? 0) + (reader.object["trigger"]?.arrayValue?.count ?? 0)
-        if total == 0 { issues.report(path, "must contain at least one credential in action or trigger") }
+        if total == 0, issues.issues.count == failuresBefore {
+            issues.report(path, "must contain at least one credential in action or trigger")
+        }
         guard issues.issues.count == failuresBefore else { return nil }
         return (action, trigger)
     }

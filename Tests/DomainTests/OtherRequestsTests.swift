@@ -84,6 +84,7 @@ struct OtherRequestsTests {
         let withMessages = config.jsonValue(validationMessages: [Message(text: "ok", severity: .info)])
         #expect(withMessages.objectValue?["validationMessages"] == [["text": "ok", "severity": "info", "detail": []]])
         #expect(try AuthSchemeConfig.decode(withMessages) == config)
+        #expect((config.oauth2?.tokenUrl != nil) == (type == "oauth2"))
     }
 
     @Test func hmacAndOAuth2FieldsAreChecked() {
