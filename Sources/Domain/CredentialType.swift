@@ -37,15 +37,19 @@ extension AuthSchemeConfig {
         }
     }
 
+    /// How messages name the scheme: `schemeType oauth2 with grantType password`.
+    public var label: String {
+        let base = "schemeType \(schemeType.rawValue)"
+        return oauth2.map { base + " with grantType \($0.grant.grantType.rawValue)" } ?? base
+    }
+
     public func accepts(_ type: CredentialType) -> Bool { acceptedCredentialTypes.contains(type) }
 
     /// The issue to report at `field` when `type` does not fit this scheme, else nil.
     public func compatibilityIssue(for type: CredentialType, at field: String) -> ValidationIssue? {
         guard !accepts(type) else { return nil }
-        var scheme = "schemeType \(schemeType.rawValue)"
-        if case .oauth2(let oauth2) = self.scheme { scheme += " with grantType \(oauth2.grant.grantType.rawValue)" }
         let allowed = acceptedCredentialTypes.map(\.rawValue).joined(separator: ", ")
         return ValidationIssue(
-            field: field, message: "credential type \(type.rawValue) cannot be used with \(scheme) (allowed: \(allowed))")
+            field: field, message: "credential type \(type.rawValue) cannot be used with \(label) (allowed: \(allowed))")
     }
 }
