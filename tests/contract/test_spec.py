@@ -144,6 +144,19 @@ class SchemaExampleTests(unittest.TestCase):
         path = self.spec["paths"]["/hubs/{hub_id}/users/{user_id}/connections"]["post"]
         return path["requestBody"]["content"]["application/json"]["example"]
 
+    def test_every_example_matches_its_schema(self):
+        checked = 0
+        for path, method, operation in operations(self.spec):
+            bodies = [operation.get("requestBody", {})] + list(operation["responses"].values())
+            for body in bodies:
+                for media in body.get("content", {}).values():
+                    ref = media.get("schema", {}).get("$ref", "")
+                    if "example" in media and ref.startswith("#/components/schemas/"):
+                        checked += 1
+                        name = ref.rsplit("/", 1)[1]
+                        self.assertEqual(spec_schemas.errors(self.spec, name, media["example"]), [], f"{method} {path}")
+        self.assertGreaterEqual(checked, 3)
+
     def test_request_example_is_valid(self):
         self.assertEqual(spec_schemas.errors(self.spec, "EndUserConnectionCreate", self.body_example()), [])
 
