@@ -94,6 +94,14 @@ class SpecTests(unittest.TestCase):
                                 capture_output=True, text=True)
         self.assertEqual(status.returncode, 0, status.stderr)
 
+    def test_authenticated_and_body_taking_operations_list_their_failures(self):
+        for path, method, operation in operations(self.spec):
+            responses = operation["responses"]
+            if operation.get("security", self.spec["security"]):
+                self.assertTrue({"401", "503"} <= responses.keys(), f"{method} {path}")
+            if "requestBody" in operation:
+                self.assertTrue({"400", "413", "415"} <= responses.keys(), f"{method} {path}")
+
     def test_header_carrying_responses(self):
         responses = self.spec["components"]["responses"]
         self.assertIn("WWW-Authenticate", responses["Unauthorized"]["headers"])
