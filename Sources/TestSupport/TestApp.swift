@@ -81,12 +81,6 @@ public struct TestResponse: Sendable {
 }
 
 extension JSONValue {
-    /// The string, when this is one: `response["id"]?.stringValue`.
-    public var stringValue: String? {
-        if case .string(let text) = self { return text }
-        return nil
-    }
-
     /// A member of an object: `response.json?["primaryConnector"]?["name"]`.
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -62,7 +63,7 @@ import Testing
             let another = try await OperatorCommands.createAPIKey(organisationID: organisationID, database: app.context.database)
             #expect(another["apiKey"]?.stringValue?.hasPrefix("eak_") == true)
             await #expect(throws: OperatorError.organisationNotFound) {
-                try await OperatorCommands.createAPIKey(organisationID: Identifier.generate(), database: app.context.database)
+                try await OperatorCommands.createAPIKey(organisationID: ULID.generate().string, database: app.context.database)
             }
             await #expect(throws: OperatorError.invalidName) {
                 try await OperatorCommands.createOrganisation(name: "  ", database: app.context.database)
@@ -75,7 +76,7 @@ import Testing
         try await withTestApp { app in
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
-            let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try key.auth(subject: "user-1"))
+            let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "user-1"))
             #expect(response.status == 501)
         }
     }
@@ -84,17 +85,17 @@ import Testing
         try await withTestApp { app in
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
-            let expired = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try key.auth(subject: "u", expiresIn: -3600))
+            let expired = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "u", expiresIn: -3600))
             #expect(expired.status == 401 && expired.errorCode == "401003")
             #expect(expired.headers["WWW-Authenticate"] != nil)
-            let now = UnixTime.nowSeconds()
+            let now = (Double(Timestamp.now().microsecondsSinceEpoch) / 1_000_000)
             let early = try key.token(claims: [
                 "iss": .string("x/sk/\(key.id)"), "sub": "u", "nbf": .number(now + 3600), "exp": .number(now + 7200),
             ])
-            let notYet = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: ["Authorization": "JWT \(early)"])
+            let notYet = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: ["Authorization": "JWT \(early)"])
             #expect(notYet.status == 401 && notYet.errorCode == "401003")
             // Within the clock skew (60 s by default) an just-expired token still passes.
-            let recent = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try key.auth(subject: "u", expiresIn: -5))
+            let recent = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "u", expiresIn: -5))
             #expect(recent.status == 501)
         }
     }
@@ -103,7 +104,7 @@ import Testing
         try await withIsolatedTestApp(configure: { $0.jwtClockSkewSeconds = 0 }) { app in
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
-            let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try key.auth(subject: "u", expiresIn: -5))
+            let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "u", expiresIn: -5))
             #expect(response.status == 401 && response.errorCode == "401003")
         }
     }
@@ -116,7 +117,7 @@ import Testing
             let foreignKey = try await app.createSigningKey(second)
             // Claims name the first organisation's key but the signature is by the second's private key.
             let forged = TestSigningKey(id: firstKey.id, privateKeyPEM: foreignKey.privateKeyPEM)
-            let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: try forged.auth(subject: "u"))
+            let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try forged.auth(subject: "u"))
             #expect(response.status == 401 && response.errorCode == "401003")
         }
     }
@@ -131,7 +132,7 @@ import Testing
             let none = try key.token(claims: claims, header: ["alg": "none"]).split(separator: ".")
             let hs256 = try key.token(claims: claims, header: ["alg": "HS256"])
             for token in ["\(none[0]).\(none[1]).", "\(none[0]).\(none[1]).\(parts[2])", hs256] {
-                let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: ["Authorization": "JWT \(token)"])
+                let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: ["Authorization": "JWT \(token)"])
                 #expect(response.status == 401 && response.errorCode == "401003")
             }
         }
@@ -142,9 +143,9 @@ import Testing
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
             let auth = try key.auth(subject: "u")
-            #expect(try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: auth).status == 501)
+            #expect(try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: auth).status == 501)
             try await app.expect(204, .DELETE, "/organisations/\(org.id)/keys/\(key.id)", org)
-            let response = try await app.request(.GET, "/integrations/\(Identifier.generate())", headers: auth)
+            let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: auth)
             #expect(response.status == 401 && response.errorCode == "401003")
         }
     }

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import HTTP1
 import JSON
 import TestSupport
@@ -45,7 +46,7 @@ import Testing
             let org = try await app.createOrganisation()
             let id = try await app.createConnector(org)
             let path = "/o/\(org.id)/connectors/\(id)/auth-scheme-configs"
-            let added = try await app.expect(200, .PUT, "\(path)/basic-1", org, ["description": "basic", "schemeType": "basic-auth"])
+            let added = try await app.expect(200, .PUT, "\(path)/basic-1", org, ["id": "basic-1", "description": "basic", "schemeType": "basic-auth"])
             #expect(added["authSchemeConfigs"]?[1]?["id"] == "basic-1")
             let replaced = try await app.expect(200, .PUT, "\(path)/api-key-1", org, [
                 "id": "api-key-1", "description": "moved", "schemeType": "api-key", "name": "key", "in": "query",
@@ -67,6 +68,11 @@ import Testing
             let connector = try await app.createConnector(org)
             let hub = try await app.createHub(org, connectorID: connector)
             #expect(try await app.expect(409, .DELETE, "/o/\(org.id)/connectors/\(connector)", org).errorCode == "409004")
+            // The hub uses config "none-1" (see createHub), which the connector does not list; add it, then try to remove it.
+            let configs = "/o/\(org.id)/connectors/\(connector)/auth-scheme-configs"
+            try await app.expect(200, .PUT, "\(configs)/none-1", org, ["id": "none-1", "description": "", "schemeType": "none"])
+            #expect(try await app.expect(409, .DELETE, "\(configs)/none-1", org).errorCode == "409006")
+            try await app.expect(200, .DELETE, "\(configs)/api-key-1", org)
             try await app.expect(204, .DELETE, "/hubs/\(hub)", org)
             try await app.expect(204, .DELETE, "/o/\(org.id)/connectors/\(connector)", org)
         }

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import HTTP1
 import JSON
 import Postgres
@@ -63,7 +64,7 @@ import Testing
             let missing: JSONValue = ["organisationId": .string(org.id), "primaryConnectorId": .string(connector)]
             #expect(Set(try await app.expect(400, .POST, "/hubs", org, missing).errorFields) == ["name", "authSchemeConfig"])
             let unknownConnector: JSONValue = [
-                "organisationId": .string(org.id), "name": "h", "primaryConnectorId": .string(Identifier.generate()),
+                "organisationId": .string(org.id), "name": "h", "primaryConnectorId": .string(ULID.generate().string),
                 "authSchemeConfig": ["id": "n", "description": "", "schemeType": "none"],
             ]
             #expect(try await app.expect(404, .POST, "/hubs", org, unknownConnector).errorCode == "404003")
@@ -74,7 +75,7 @@ import Testing
         try await withTestApp { app in
             let org = try await app.createOrganisation()
             let hub = try await app.createHub(org)
-            let userID = Identifier.generate()
+            let userID = ULID.generate().string
             let orgID = org.id
             _ = try await app.context.database.withConnection { connection in
                 try connection.query("""
@@ -98,7 +99,7 @@ import Testing
             let connector = try await app.createConnector(org)
             let doomedHub = try await app.createHub(org, connectorID: connector)
             let keptHub = try await app.createHub(org, connectorID: connector)
-            let (onlyDoomed, shared) = (Identifier.generate(), Identifier.generate())
+            let (onlyDoomed, shared) = (ULID.generate().string, ULID.generate().string)
             let organisationID = org.id
             try await app.context.database.withTransaction { connection in
                 for id in [onlyDoomed, shared] {
@@ -108,7 +109,7 @@ import Testing
                         """)
                 }
                 for (hub, credentials) in [(doomedHub, [onlyDoomed, shared]), (keptHub, [shared])] {
-                    let (user, connectionID) = (Identifier.generate(), Identifier.generate())
+                    let (user, connectionID) = (ULID.generate().string, ULID.generate().string)
                     _ = try connection.query("""
                         INSERT INTO end_users (id, organisation_id, hub_id, external_id) VALUES (\(user), \(organisationID), \(hub), 'u')
                         """)
@@ -119,7 +120,7 @@ import Testing
                     for (position, credential) in credentials.enumerated() {
                         _ = try connection.query("""
                             INSERT INTO connection_credentials (id, connection_id, credential_id, usage, position, auth_scheme_config)
-                            VALUES (\(Identifier.generate()), \(connectionID), \(credential), 'action', \(position), '{}'::jsonb)
+                            VALUES (\(ULID.generate().string), \(connectionID), \(credential), 'action', \(position), '{}'::jsonb)
                             """)
                     }
                 }

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import Foundation
 import JSON
 import Postgres

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import HTTP1
 import JSON
 import TestSupport

@@ -1,4 +1,5 @@
 @testable import App
+import Domain
 import Cryptography
 import HTTP1
 import JSON
@@ -32,7 +33,7 @@ import Testing
     }
 
     @Test func issuerMustEndInSigningKeyID() {
-        let id = Identifier.generate()
+        let id = ULID.generate().string
         #expect(EndUserToken.signingKeyID(fromIssuer: "https://x.example/o/1/sk/\(id)") == id)
         #expect(EndUserToken.signingKeyID(fromIssuer: "sk/\(id)") == id)
         #expect(EndUserToken.signingKeyID(fromIssuer: "https://x.example/\(id)") == nil)
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func missingSubjectOrBadTimesAreRefused() {
-        let noSubject: JSONValue = ["iss": .string("x/sk/\(Identifier.generate())")]
+        let noSubject: JSONValue = ["iss": .string("x/sk/\(ULID.generate().string)")]
         #expect(throws: APIError.self) { try EndUserToken(parsing: unsignedToken(header: ["alg": "RS256"], claims: noSubject)) }
         var claims = validClaims()
         if case .object(var object) = claims { object["exp"] = "tomorrow"; claims = .object(object) }
@@ -72,7 +73,7 @@ import Testing
     }
 
     private func validClaims(exp: Int? = nil, nbf: Int? = nil) -> JSONValue {
-        var object = JSONObject([("iss", .string("https://x.example/sk/\(Identifier.generate())")), ("sub", "user-1")])
+        var object = JSONObject([("iss", .string("https://x.example/sk/\(ULID.generate().string)")), ("sub", "user-1")])
         if let exp { object["exp"] = .number(Double(exp)) }
         if let nbf { object["nbf"] = .number(Double(nbf)) }
         return .object(object)

@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import Postgres
@@ -8,7 +9,7 @@ struct DatabaseAuthenticator: Authenticating {
     let database: DatabasePool
     let clockSkewSeconds: Int
     /// Seconds since the Unix epoch; injectable so expiry can be tested without waiting.
-    var now: @Sendable () -> Double = { UnixTime.nowSeconds() }
+    var now: @Sendable () -> Double = { Double(Timestamp.now().microsecondsSinceEpoch) / 1_000_000 }
 
     func authenticate(_ request: Request) async throws -> Principal {
         // Two Authorization fields are ambiguous: refuse rather than pick one.

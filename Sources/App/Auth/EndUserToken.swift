@@ -1,3 +1,4 @@
+import Domain
 import Cryptography
 import JSON
 
@@ -62,7 +63,7 @@ struct EndUserToken {
         let segments = issuer.split(separator: "/", omittingEmptySubsequences: false)
         guard segments.count >= 2, segments[segments.count - 2] == "sk" else { return nil }
         let id = String(segments[segments.count - 1])
-        return Identifier.isWellFormed(id) ? id : nil
+        return ULID(id)?.string
     }
 
     private static func numericDate(_ value: JSONValue?, name: String) throws(APIError) -> Double? {

@@ -1,3 +1,4 @@
+import Domain
 import JSON
 public import Postgres
 
@@ -44,8 +45,8 @@ public enum OperatorCommands {
     public static func makeOrganisation(name: String, database: DatabasePool) async throws -> CreatedOrganisation {
         let name = name.trimmingSpaces()
         guard !name.isEmpty, name.count <= 200 else { throw OperatorError.invalidName }
-        let organisationID = Identifier.generate()
-        let keyID = Identifier.generate()
+        let organisationID = ULID.generate().string
+        let keyID = ULID.generate().string
         let key = APIKeys.generate()
         let hash = APIKeys.hash(key.value)
         try await database.withTransaction { connection in
@@ -58,8 +59,8 @@ public enum OperatorCommands {
     }
 
     public static func makeAPIKey(organisationID: String, database: DatabasePool) async throws -> CreatedAPIKey {
-        guard Identifier.isWellFormed(organisationID) else { throw OperatorError.organisationNotFound }
-        let keyID = Identifier.generate()
+        guard let organisationID = ULID(organisationID)?.string else { throw OperatorError.organisationNotFound }
+        let keyID = ULID.generate().string
         let key = APIKeys.generate()
         let hash = APIKeys.hash(key.value)
         let inserted = try await database.withConnection { connection in

@@ -1,3 +1,4 @@
+import Domain
 import JSON
 import Postgres
 
@@ -28,12 +29,21 @@ struct ConnectorRecord: Sendable {
     }
 }
 
-/// What a new connector is made of, already validated.
+/// What a new connector is made of, already validated, in its stored JSON form.
 struct ConnectorDraft: Sendable {
     var name: String
     var baseURL: String
     var authSchemeConfigs: [JSONValue]
     var connectionVariables: [JSONValue]
+
+    /// `tags` and `public` are accepted by the decoder and not kept. An oauth2 grant's `clientSecret` is stored
+    /// as "" (secrets are never stored in clear; the connection request carries its own).
+    init(_ create: ConnectorCreate) {
+        name = create.name
+        baseURL = create.baseUrl
+        authSchemeConfigs = create.authSchemeConfigs.map { $0.jsonValue() }
+        connectionVariables = create.connectionVariables.map(\.jsonValue)
+    }
 }
 
 /// Connectors of one organisation; every statement is filtered by organisation_id.
@@ -43,7 +53,7 @@ struct ConnectorStore: Sendable {
     let database: DatabasePool
 
     func insert(organisationID: String, draft: ConnectorDraft) async throws -> ConnectorRecord {
-        let id = Identifier.generate()
+        let id = ULID.generate().string
         let configs = JSONValue.array(draft.authSchemeConfigs).jsonText
         let variables = JSONValue.array(draft.connectionVariables).jsonText
         return try await database.withConnection { connection in
@@ -92,9 +102,11 @@ struct ConnectorStore: Sendable {
     }
 
     /// Replaces the connector's authSchemeConfigs with `change(current)` under a row lock; nil when the connector
-    /// is not in the organisation. `change` throws to refuse (e.g. an unknown config id).
+    /// is not in the organisation. `change` throws to refuse (e.g. an unknown config id). With `removing`, refuses
+    /// with 409 while a hub built on this connector uses that config id.
     func updateAuthSchemeConfigs(
-        id: String, organisationID: String, _ change: @escaping @Sendable ([JSONValue]) throws -> [JSONValue]
+        id: String, organisationID: String, removing removedID: String? = nil,
+        _ change: @escaping @Sendable ([JSONValue]) throws -> [JSONValue]
     ) async throws -> ConnectorRecord? {
         try await database.withTransaction { connection in
             let row = try connection.query("""
@@ -103,6 +115,12 @@ struct ConnectorStore: Sendable {
                 """).rows.first
             guard let row else { return nil }
             let configs = JSONValue.array(try change(try row.jsonArray("auth_scheme_configs"))).jsonText
+            if let removedID, try connection.query("""
+                SELECT 1 FROM hubs WHERE primary_connector_id = \(id) AND organisation_id = \(organisationID)
+                AND auth_scheme_config->>'id' = \(removedID) LIMIT 1
+                """).rows.count > 0 {
+                throw APIError(.authSchemeConfigInUse, "a hub built on this connector uses this auth scheme config")
+            }
             return try ConnectorRecord(row: try connection.query(.around("", """
                 UPDATE connectors SET auth_scheme_configs = \(configs)::jsonb, updated_at = now()
                 WHERE id = \(id) AND organisation_id = \(organisationID)

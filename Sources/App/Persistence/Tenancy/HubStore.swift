@@ -1,3 +1,4 @@
+import Domain
 import JSON
 import Postgres
 
@@ -43,7 +44,7 @@ struct HubStore: Sendable {
     func insert(
         organisationID: String, name: String, primaryConnectorID: String, authSchemeConfig: JSONValue
     ) async throws -> HubRecord? {
-        let id = Identifier.generate()
+        let id = ULID.generate().string
         let config = authSchemeConfig.jsonText
         return try await database.withTransaction { connection in
             let inserted = try connection.query("""

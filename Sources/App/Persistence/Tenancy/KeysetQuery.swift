@@ -1,3 +1,4 @@
+import Domain
 import JSON
 import Postgres
 
@@ -46,7 +47,7 @@ extension Row {
     }
 
     /// A timestamptz column in RFC 3339 UTC.
-    func timestamp(_ column: String) throws -> String { UnixTime.rfc3339(micros: try timestampMicros(column)) }
+    func timestamp(_ column: String) throws -> String { Timestamp(microsecondsSinceEpoch: try timestampMicros(column)).rfc3339 }
 }
 
 extension JSONValue {

@@ -1,3 +1,4 @@
+import Domain
 import Postgres
 
 /// The public half of an end-user token signing key; the private half is never stored.
@@ -15,13 +16,13 @@ struct SigningKeyRecord: Sendable {
     }
 }
 
-/// Signing keys of one organisation; every statement is filtered by organisation_id.
+/// Signing keys of one organisation; every statement but the public-key lookup is filtered by organisation_id.
 struct SigningKeyStore: Sendable {
     let database: DatabasePool
     private static let select = "SELECT signing_keys.id, name, public_key_pem, created_at FROM signing_keys"
 
     func insert(organisationID: String, name: String, publicKeyPEM: String) async throws -> SigningKeyRecord {
-        let id = Identifier.generate()
+        let id = ULID.generate().string
         return try await database.withConnection { connection in
             try SigningKeyRecord(row: try connection.query("""
                 INSERT INTO signing_keys (id, organisation_id, name, public_key_pem)
@@ -39,11 +40,11 @@ struct SigningKeyStore: Sendable {
         }
     }
 
-    func find(id: String, organisationID: String) async throws -> SigningKeyRecord? {
+    /// Any organisation's key: public keys are served without authentication (`GET /keys/{id}`).
+    func find(id: String) async throws -> SigningKeyRecord? {
         try await database.withConnection { connection in
             try connection.query("""
-                SELECT id, name, public_key_pem, created_at FROM signing_keys
-                WHERE id = \(id) AND organisation_id = \(organisationID)
+                SELECT id, name, public_key_pem, created_at FROM signing_keys WHERE id = \(id)
                 """).rows.first.map(SigningKeyRecord.init(row:))
         }
     }

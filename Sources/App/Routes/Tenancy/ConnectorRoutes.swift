@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -10,8 +11,9 @@ enum ConnectorRoutes {
 
         router.on(.POST, "/o/:organisation_id/protocols/http/connectors", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
-            let draft = try ConnectorInput.draft(from: try request.jsonObjectBody())
-            let connector = try await store.insert(organisationID: organisationID, draft: draft)
+            let body = JSONValue.object(try request.jsonObjectBody())
+            let create = try TenantGuard.decode { () throws(ValidationFailure) in try ConnectorCreate.decode(body) }
+            let connector = try await store.insert(organisationID: organisationID, draft: ConnectorDraft(create))
             return .json(.created, connector.json, headers: ["Location": "/o/\(organisationID)/connectors/\(connector.id)"])
         }
 
@@ -39,13 +41,18 @@ enum ConnectorRoutes {
         router.on(.PUT, item + "/auth-scheme-configs/:auth_scheme_config_id", context: context) { request, principal in
             let (organisationID, id) = try ids(request, principal)
             let configID = request.parameters["auth_scheme_config_id"] ?? ""
-            let config = try ConnectorInput.authSchemeConfig(from: try request.jsonObjectBody(), pathID: configID)
+            let body = JSONValue.object(try request.jsonObjectBody())
+            let config = try TenantGuard.decode { () throws(ValidationFailure) in try AuthSchemeConfig.decode(body) }
+            guard config.id == configID else {
+                throw APIError.validation([.init(field: "id", message: "must equal the auth_scheme_config_id in the path")])
+            }
+            let stored = config.jsonValue()
             let updated = try await store.updateAuthSchemeConfigs(id: id, organisationID: organisationID) { configs in
                 var configs = configs
                 if let index = configs.firstIndex(where: { schemeID(of: $0) == configID }) {
-                    configs[index] = config
+                    configs[index] = stored
                 } else {
-                    configs.append(config)
+                    configs.append(stored)
                 }
                 return configs
             }
@@ -56,7 +63,7 @@ enum ConnectorRoutes {
         router.on(.DELETE, item + "/auth-scheme-configs/:auth_scheme_config_id", context: context) { request, principal in
             let (organisationID, id) = try ids(request, principal)
             let configID = request.parameters["auth_scheme_config_id"] ?? ""
-            let updated = try await store.updateAuthSchemeConfigs(id: id, organisationID: organisationID) { configs in
+            let updated = try await store.updateAuthSchemeConfigs(id: id, organisationID: organisationID, removing: configID) { configs in
                 guard configs.contains(where: { schemeID(of: $0) == configID }) else {
                     throw APIError.notFound(.authSchemeConfigNotFound, "auth scheme config")
                 }
@@ -74,8 +81,5 @@ enum ConnectorRoutes {
         return (organisationID, try TenantGuard.id(request, "connector_id", .connectorNotFound, "connector"))
     }
 
-    private static func schemeID(of config: JSONValue) -> String? {
-        guard case .object(let object) = config, case .string(let id)? = object["id"] else { return nil }
-        return id
-    }
+    private static func schemeID(of config: JSONValue) -> String? { config.objectValue?["id"]?.stringValue }
 }

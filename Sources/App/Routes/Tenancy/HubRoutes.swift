@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -13,22 +14,16 @@ enum HubRoutes {
             return .json(.ok, page.json(key: "hubs") { $0.json })
         }
 
+        /// Order: body rules (400), then `organisationId` (404007), then the connector (404003).
         router.on(.POST, "/hubs", context: context) { request, principal in
-            let body = try request.jsonObjectBody()
-            var v = BodyValidator()
-            v.rejectUnknown(body, allowed: ["organisationId", "name", "primaryConnectorId", "authSchemeConfig"], at: "")
-            let organisationID = v.string(body, "organisationId", at: "", maxLength: 64)
-            let name = v.string(body, "name", at: "", maxLength: 200)
-            let connectorID = v.string(body, "primaryConnectorId", at: "", maxLength: 64)
-            let config = AuthSchemeConfigShim.validate(body["authSchemeConfig"], at: "authSchemeConfig", into: &v)
-            try v.check()
-            guard organisationID == principal.organisationID else {
+            let body = JSONValue.object(try request.jsonObjectBody())
+            let create = try TenantGuard.decode { () throws(ValidationFailure) in try HubCreate.decode(body) }
+            if let organisationID = create.organisationId, organisationID.string != principal.organisationID {
                 throw APIError.notFound(.organisationNotFound, "organisation")
             }
-            guard let connectorID, Identifier.isWellFormed(connectorID), let name, let config,
-                  let hub = try await store.insert(
-                    organisationID: principal.organisationID, name: name, primaryConnectorID: connectorID,
-                    authSchemeConfig: config)
+            guard let hub = try await store.insert(
+                organisationID: principal.organisationID, name: create.name,
+                primaryConnectorID: create.primaryConnectorId.string, authSchemeConfig: create.authSchemeConfig.jsonValue())
             else { throw APIError.notFound(.connectorNotFound, "primary connector") }
             return .json(.created, hub.json, headers: ["Location": "/hubs/\(hub.id)"])
         }
@@ -41,14 +36,10 @@ enum HubRoutes {
 
         router.on(.PATCH, "/hubs/:hub_id", context: context) { request, principal in
             let id = try hubID(request)
-            let body = try request.jsonObjectBody()
-            var v = BodyValidator()
-            v.rejectUnknown(body, allowed: ["name", "isDefault"], at: "")
-            let name = v.string(body, "name", at: "", required: false, maxLength: 200)
-            let isDefault = v.bool(body, "isDefault", at: "")
-            try v.check()
+            let body = JSONValue.object(try request.jsonObjectBody())
+            let update = try TenantGuard.decode { () throws(ValidationFailure) in try HubUpdate.decode(body) }
             guard let hub = try await store.update(
-                id: id, organisationID: principal.organisationID, name: name, isDefault: isDefault)
+                id: id, organisationID: principal.organisationID, name: update.name, isDefault: update.isDefault)
             else { throw notFound }
             return .json(.ok, hub.json)
         }
