@@ -1,6 +1,6 @@
 @testable import App
-import Domain
 import Cryptography
+import Domain
 import HTTP1
 import JSON
 import Testing

@@ -1,5 +1,5 @@
-import Domain
 import Cryptography
+import Domain
 import JSON
 
 /// An end user's JWT, split and decoded but not yet trusted: `verify` must succeed before any claim is believed.
