@@ -27,6 +27,8 @@ public final class PGConnection {
             PQfinish(handle)
             throw DatabaseError(kind: .connectionUnavailable, serverMessage: message)
         }
+        // libpq prints notices (and errors that arrive while idle) to stderr by default; they may quote values.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         self.handle = handle
         statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
@@ -87,10 +89,15 @@ public final class PGConnection {
         guard socket >= 0 else { return true }
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         guard poll(&descriptor, 1, 0) > 0 else { return false }
-        // Readable while idle means a notice, an error or EOF: let libpq read it and decide.
-        if PQconsumeInput(handle) == 0 { return true }
-        while let notify = PQnotifies(handle) { PQfreemem(notify) }
-        return !isHealthy
+        // Readable while idle: a NOTIFY is harmless; anything else is the server saying goodbye
+        // (FATAL 57P01 then EOF, which may arrive in separate reads), so the connection is replaced.
+        guard PQconsumeInput(handle) == 1, isHealthy else { return true }
+        var notified = false
+        while let notify = PQnotifies(handle) {
+            notified = true
+            PQfreemem(notify)
+        }
+        return !notified
     }
 }
 
