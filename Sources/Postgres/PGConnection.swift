@@ -59,6 +59,19 @@ public final class PGConnection {
 
     /// Runs one statement with its parameters bound (never interpolated into the text).
     public func query(_ sql: SQL) throws(DatabaseError) -> QueryResult {
+        do {
+            return try run(sql)
+        } catch let error where error.sqlState == "0A000" || error.sqlState == "26000" {
+            // The prepared form went stale ("cached plan must not change result type" after DDL, or a
+            // DISCARD dropped it): prepare afresh. Outside a transaction the failed attempt changed nothing,
+            // so it is safe to run once more.
+            statementCache.forget(sql.text)
+            guard !isInTransaction else { throw error }
+            return try run(sql)
+        }
+    }
+
+    private func run(_ sql: SQL) throws(DatabaseError) -> QueryResult {
         let result = try ParameterBuffers.withBuffers(sql.binds) { (buffers) throws(DatabaseError) -> OpaquePointer? in
             if let name = try preparedName(for: sql) {
                 return PQexecPrepared(
@@ -67,13 +80,7 @@ public final class PGConnection {
             return PQexecParams(
                 handle, sql.text, buffers.count, nil, buffers.values, buffers.lengths, buffers.formats, 0)
         }
-        do {
-            return try ResultReader.read(result, connection: handle)
-        } catch {
-            // A changed result type ("cached plan must not change result type") needs a fresh PREPARE.
-            if error.sqlState == "0A000" { statementCache.forget(sql.text) }
-            throw error
-        }
+        return try ResultReader.read(result, connection: handle)
     }
 
     /// Several statements in one simple-protocol call (migrations only).

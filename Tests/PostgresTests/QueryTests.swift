@@ -111,3 +111,26 @@ struct QueryTests {
         #expect(zone == "UTC")
     }
 }
+
+@Suite(.enabled(if: hasDatabase, "needs DATABASE_URL"))
+struct PreparedStatementTests {
+    @Test func staleCachedPlanIsPreparedAgainOutsideTransactions() async throws {
+        let columns = try await withTestPool({ $0.poolSize = 1 }) { pool in
+            try await pool.withConnection { connection in
+                try connection.execute(unsafeSQL: "CREATE TEMP TABLE shapes (a int); INSERT INTO shapes VALUES (1)")
+                let select: SQL = "SELECT * FROM shapes WHERE a = \(1)"
+                _ = try connection.query(select)
+                try connection.execute(unsafeSQL: "ALTER TABLE shapes ADD COLUMN b text DEFAULT 'x'")
+                return try connection.query(select).rows[0].string("b")
+            }
+        }
+        #expect(columns == "x")
+    }
+
+    @Test func uncachedStatementsStillBind() async throws {
+        let echoed = try await withTestPool({ $0.preparedStatementCacheSize = 0 }) { pool in
+            try await pool.withConnection { try $0.query("SELECT \("it's")::text AS v").rows[0].string("v") }
+        }
+        #expect(echoed == "it's")
+    }
+}
