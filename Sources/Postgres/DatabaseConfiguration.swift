@@ -1,4 +1,4 @@
-public struct DatabaseConfiguration: Sendable {
+public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// A libpq connection string or URI (`postgres://…` or `host=… dbname=…`).
     public var connectionString: String
     /// Connections (and threads) in the pool. Default 8.
@@ -17,6 +17,14 @@ public struct DatabaseConfiguration: Sendable {
     public var preparedStatementCacheSize: Int = 256
 
     public init(connectionString: String) { self.connectionString = connectionString }
+
+    /// The connection string may carry a password, so it is never shown.
+    public var description: String {
+        "DatabaseConfiguration(connectionString: ****, poolSize: \(poolSize), connectTimeoutSeconds: "
+            + "\(connectTimeoutSeconds), acquireTimeout: \(acquireTimeout), statementTimeout: \(statementTimeout))"
+    }
+
+    public var debugDescription: String { description }
 }
 
 extension Duration {

@@ -56,6 +56,15 @@ public final class DatabasePool: Sendable {
         return answer == 1
     }
 
+    /// Lives as long as the calling task (e.g. a child of the service group started before the server):
+    /// when that task is cancelled, the pool shuts down and `run()` returns.
+    public func run() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        shutdown()
+    }
+
     /// Closes every connection and stops the threads; later calls fail with `.connectionUnavailable`.
     /// Returns at once: a worker finishes its current job before it closes its connection.
     public func shutdown() { queue.stop() }

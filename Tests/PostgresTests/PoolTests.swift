@@ -108,6 +108,16 @@ struct PoolTests {
         }
     }
 
+    @Test func cancellingRunShutsThePoolDown() async throws {
+        let pool = DatabasePool(configuration: DatabaseConfiguration(connectionString: databaseURL ?? ""))
+        let running = Task { await pool.run() }
+        #expect(await pool.isReachable())
+        running.cancel()
+        await running.value
+        let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
+        #expect(error?.kind == .connectionUnavailable)
+    }
+
     @Test func shutdownFailsLaterCalls() async throws {
         let pool = DatabasePool(configuration: DatabaseConfiguration(connectionString: databaseURL ?? ""))
         #expect(await pool.isReachable())

@@ -55,6 +55,12 @@ import Testing
         #expect(!String(reflecting: PostgresBind.text(secret)).contains(secret))
     }
 
+    @Test func configurationHidesTheConnectionString() {
+        let configuration = DatabaseConfiguration(connectionString: "postgres://app:pa55word@db/app")
+        #expect(!String(describing: configuration).contains("pa55word"))
+        #expect(!String(reflecting: configuration).contains("pa55word"))
+    }
+
     @Test func rowGettersRejectMismatches() throws {
         let row = Row(layout: ColumnLayout(names: ["n", "flag", "nothing"]), values: ["12x", "t", nil])
         #expect(throws: DatabaseError.self) { try row.int("n") }
