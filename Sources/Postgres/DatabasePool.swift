@@ -25,7 +25,8 @@ public final class DatabasePool: Sendable {
         thread.start()
     }
 
-    /// Runs `body` on a pool thread with a connection of its own.
+    /// Runs `body` on a pool thread with a connection of its own. Cancelling the calling task while it
+    /// still waits for a connection throws `CancellationError`; once `body` has started it runs to the end.
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         try await submit(acquireTimeout: configuration.acquireTimeout, body)
     }
@@ -72,12 +73,18 @@ public final class DatabasePool: Sendable {
     private func submit<T: Sendable>(
         acquireTimeout: Duration, _ body: @escaping @Sendable (PGConnection) throws -> T
     ) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            queue.enqueue(
-                PoolJob(
-                    deadline: .now + acquireTimeout,
-                    run: { connection in continuation.resume(with: Result { try body(connection) }) },
-                    fail: { error in continuation.resume(throwing: error) }))
+        let id = queue.makeJobID()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
+                queue.enqueue(
+                    PoolJob(
+                        id: id, deadline: .now + acquireTimeout,
+                        run: { connection in continuation.resume(with: Result { try body(connection) }) },
+                        fail: { error in continuation.resume(throwing: error) }))
+            }
+        } onCancel: { [queue] in
+            queue.cancel(id: id)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The pool's shared state: pending jobs and a stop flag, guarded by one condition that workers sleep on.
 /// A separate watcher thread fails jobs whose acquire deadline passes while every worker is busy, so no
@@ -10,6 +11,9 @@ final class JobQueue: @unchecked Sendable {
     private var stopped = false
     private var watcherWakesAt: ContinuousClock.Instant?
     private let watcherWake = NSCondition()
+    private let lastID = Atomic<UInt64>(0)
+
+    func makeJobID() -> UInt64 { lastID.add(1, ordering: .relaxed).newValue }
 
     /// Adds a job, or fails it at once when the pool is shut down.
     func enqueue(_ job: PoolJob) {
@@ -63,6 +67,14 @@ final class JobQueue: @unchecked Sendable {
                 watcherWake.wait()
             }
         }
+    }
+
+    /// Fails a job with `CancellationError` if it has not reached a worker yet; otherwise it runs to completion.
+    func cancel(id: UInt64) {
+        workAvailable.lock()
+        let job = jobs.remove(id: id)
+        workAvailable.unlock()
+        job?.fail(CancellationError())
     }
 
     /// Stops workers and the watcher; pending jobs fail with `.connectionUnavailable`.

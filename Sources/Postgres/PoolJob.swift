@@ -1,9 +1,11 @@
 /// One caller's request for a connection. Exactly one of `run` or `fail` is called, by whoever removed the
 /// job from the queue (a worker, the deadline watcher, or shutdown), so the continuation resumes exactly once.
 struct PoolJob: Sendable {
+    /// Identifies the job for cancellation while it waits.
+    let id: UInt64
     let deadline: ContinuousClock.Instant
     let run: @Sendable (PGConnection) -> Void
-    let fail: @Sendable (DatabaseError) -> Void
+    let fail: @Sendable (any Error) -> Void
 }
 
 /// A FIFO of jobs with O(1) amortised push and pop.
@@ -44,6 +46,12 @@ struct JobFIFO {
             head = 0
         }
         return (expired, next)
+    }
+
+    /// Removes the job with this id if it is still waiting.
+    mutating func remove(id: UInt64) -> PoolJob? {
+        guard let index = storage[head...].firstIndex(where: { $0.id == id }) else { return nil }
+        return storage.remove(at: index)
     }
 
     mutating func removeAll() -> [PoolJob] {

@@ -118,6 +118,21 @@ struct PoolTests {
         #expect(error?.kind == .connectionUnavailable)
     }
 
+    @Test func cancelledWaitingCallerLeavesTheQueue() async throws {
+        try await withTestPool({ $0.poolSize = 1 }) { pool in
+            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(1.5)") }
+            try await Task.sleep(for: .milliseconds(100))
+            let clock = ContinuousClock()
+            let started = clock.now
+            let waiting = Task { try await pool.withConnection { _ in "ran" } }
+            try await Task.sleep(for: .milliseconds(100))
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { try await waiting.value }
+            #expect(clock.now - started < .milliseconds(1000))
+            try await sleeper
+        }
+    }
+
     @Test func shutdownFailsLaterCalls() async throws {
         let pool = DatabasePool(configuration: DatabaseConfiguration(connectionString: databaseURL ?? ""))
         #expect(await pool.isReachable())
