@@ -69,6 +69,7 @@ final class ClientConnection {
         framing = .none
         body = []
         response = nil
+        errorMessage = nil
         chunked = ChunkedDecoder(limits: parser.limits)
         parser.reset()
     }

@@ -17,7 +17,8 @@ extension EventLoop {
 
     func writeError(_ connection: ClientConnection, status: HTTPStatus) -> ClientConnection.Lifecycle.Action {
         let message = connection.errorMessage ?? Self.message(for: status)
-        if connection.requestID.isEmpty { connection.requestID = RequestID.generate() }
+        // A head of this request may not exist (bad or slow head): then the failure gets its own id.
+        if connection.head == nil { connection.requestID = RequestID.generate() }
         queue(Response.error(status, message: message), on: connection, isHEAD: false, closeAfter: true, http10: false)
         connection.finishRequest()
         return flush(connection)

@@ -21,33 +21,28 @@ enum Socket {
     }
 
     private static func bind(_ fd: Int32, host: String, port: Int, isV6: Bool) throws(SocketError) {
-        guard (0...65535).contains(port) else { throw SocketError(call: "bind", errno: EINVAL) }
+        guard let port = UInt16(exactly: port) else { throw SocketError(call: "bind", errno: EINVAL) }
         if isV6 {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
-            address.sin6_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else {
-                throw SocketError(call: "inet_pton", errno: EINVAL)
-            }
-            try withUnsafeBytes(of: &address) { raw throws(SocketError) in
-                try bindRaw(fd, raw)
-            }
+            address.sin6_port = in_port_t(port.bigEndian)
+            guard inet_pton(AF_INET6, host, &address.sin6_addr) == 1 else { throw SocketError(call: "inet_pton", errno: EINVAL) }
+            try bind(fd, to: &address)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                throw SocketError(call: "inet_pton", errno: EINVAL)
-            }
-            try withUnsafeBytes(of: &address) { raw throws(SocketError) in
-                try bindRaw(fd, raw)
-            }
+            address.sin_port = in_port_t(port.bigEndian)
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw SocketError(call: "inet_pton", errno: EINVAL) }
+            try bind(fd, to: &address)
         }
     }
 
-    private static func bindRaw(_ fd: Int32, _ raw: UnsafeRawBufferPointer) throws(SocketError) {
-        guard let base = raw.baseAddress?.assumingMemoryBound(to: sockaddr.self) else { return }
-        try syscall("bind") { Glibc.bind(fd, base, socklen_t(raw.count)) }
+    private static func bind<Address>(_ fd: Int32, to address: inout Address) throws(SocketError) {
+        let size = socklen_t(MemoryLayout<Address>.size)
+        let result = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, size) }
+        }
+        guard result == 0 else { throw SocketError(call: "bind", errno: errno) }
     }
 
     private static func boundPort(_ fd: Int32) throws(SocketError) -> Int {
