@@ -46,6 +46,8 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
     public private(set) var state: State
     public private(set) var keepAlive = true
     public private(set) var shuttingDown = false
+    /// Last time output moved while writing; a peer that stops reading for `idle` is dropped.
+    public private(set) var lastWriteProgress: Instant?
     public let timeouts: Timeouts
 
     public init(timeouts: Timeouts, now: Instant) {
@@ -59,7 +61,8 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         case .awaitingHead(let since, _): since.advanced(by: timeouts.headerRead)
         case .readingBody(let since): since.advanced(by: timeouts.bodyRead)
         case .idle(let since): since.advanced(by: timeouts.idle)
-        case .handling, .writing, .closed: nil
+        case .writing: lastWriteProgress?.advanced(by: timeouts.idle)
+        case .handling, .closed: nil
         }
     }
 
@@ -116,6 +119,11 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         }
     }
 
+    /// Bytes left the socket (or a write started): the stalled-reader timer restarts.
+    public mutating func writeProgressed(now: Instant) {
+        lastWriteProgress = now
+    }
+
     public mutating func writeCompleted(now: Instant, hasBufferedBytes: Bool) -> Action {
         guard case .writing = state else { return .none }
         guard keepAlive else {
@@ -127,6 +135,7 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
             return .parse
         }
         state = .idle(since: now)
+        lastWriteProgress = nil
         return .none
     }
 

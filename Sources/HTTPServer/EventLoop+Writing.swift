@@ -52,11 +52,15 @@ extension EventLoop {
 
     /// Writes queued output, head and body in one sendmsg where possible; waits for EPOLLOUT on EAGAIN.
     func flush(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
+        connection.lifecycle.writeProgressed(now: now)
         while let first = connection.pendingWrites.first {
             let second = connection.pendingWrites.count > 1 ? connection.pendingWrites[1] : nil
             let result = Self.send(connection.fd, first, offset: connection.writeOffset, then: second)
             guard case .processed(var written)? = result else {
-                if case .wouldBlock? = result { return .none }
+                if case .wouldBlock? = result {
+                    noteDeadline(connection.lifecycle.deadline)
+                    return .none
+                }
                 connection.sawHangup = true  // EPIPE/ECONNRESET: the peer is gone
                 return .close
             }

@@ -88,4 +88,14 @@ import Testing
         #expect(machine.peerClosed() == .none)
         #expect(machine.responseReady() == .write(closeAfter: true))
     }
+
+    @Test func dropsPeerThatStopsReading() {
+        var machine = Lifecycle(timeouts: timeouts, now: start)
+        _ = machine.bytesArrived(now: start)
+        _ = machine.headParsed(keepAlive: true, hasBody: false, now: start)
+        _ = machine.responseReady()
+        machine.writeProgressed(now: start + .seconds(5))
+        #expect(machine.timerFired(now: start + .seconds(64)) == .none)
+        #expect(machine.timerFired(now: start + .seconds(65)) == .close)
+    }
 }

@@ -26,4 +26,18 @@ import TestSupport
             #expect(response.body.count == "POST /big 1048576:".utf8.count + body.count)
         }
     }
+
+    /// A client that stops reading cannot pin a connection and its response buffer for ever.
+    @Test func dropsClientThatStopsReading() async throws {
+        let payload = [UInt8](repeating: 7, count: 32 * 1024 * 1024)
+        let responder = ClosureResponder { _ in Response(status: .ok, body: payload) }
+        let configuration = testConfiguration { $0.idleTimeout = .milliseconds(300) }
+        try await withRunningServer(configuration: configuration, responder: responder) { port in
+            let client = try RawHTTPClient(port: port)
+            try await client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(1200))
+            let received = try await client.readUntilClose(timeout: .seconds(5))
+            #expect(received.count < payload.count)
+        }
+    }
 }
