@@ -87,7 +87,8 @@ extension EventLoop {
             let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
             connection.framing = framing
             if framing != .none {
-                connection.body.reserveCapacity(framing == .chunked ? 0 : Self.length(of: framing))
+                // Reserve only what one read can bring: memory follows bytes received, not bytes announced.
+                connection.body.reserveCapacity(min(Self.length(of: framing), scratch.count))
                 if head.expectsContinue && !connection.hasUnreadBytes {
                     connection.pendingWrites.append(ResponseSerializer.continueHead)
                     if flush(connection) == .close { return .close }
