@@ -2,6 +2,7 @@
 # Throughput and idle-connection memory of the HTTP server with a trivial responder.
 # Usage: bench/http/run.sh [release|debug]   (needs wrk; ulimit -n must exceed 2,000)
 set -eu
+ulimit -n 8192 2>/dev/null || true
 config="${1:-release}"
 port=8089
 swift build -c "$config" --build-tests
