@@ -3,7 +3,9 @@ import Glibc
 /// Thin helpers over BSD sockets; every call goes through `syscall` so errors are typed.
 enum Socket {
     /// A non-blocking listening TCP socket with SO_REUSEADDR, and the port it actually bound.
+    /// `host` is a numeric IPv4/IPv6 address (no DNS lookups at bind time), or `localhost` for 127.0.0.1.
     static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> (fd: Int32, port: Int) {
+        let host = host == "localhost" ? "127.0.0.1" : host
         let isV6 = host.contains(":")
         let fd = try syscall("socket") {
             socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
