@@ -18,7 +18,11 @@ extension EventLoop {
     func writeError(_ connection: ClientConnection, status: HTTPStatus) -> ClientConnection.Lifecycle.Action {
         let message = connection.errorMessage ?? Self.message(for: status)
         // A head of this request may not exist (bad or slow head): then the failure gets its own id.
-        if connection.head == nil { connection.requestID = RequestID.generate() }
+        if connection.head == nil {
+            connection.requestID = RequestID.generate()
+            connection.requestStarted = now
+        }
+        logRequest(connection, status: status, route: nil)
         queue(Response.error(status, message: message), on: connection, isHEAD: false, closeAfter: true, http10: false)
         connection.finishRequest()
         return flush(connection)
@@ -131,12 +135,12 @@ extension EventLoop {
     }
 
     func logRequest(_ connection: ClientConnection, status: HTTPStatus, route: String?) {
-        guard context.logger.logLevel <= .info, let head = connection.head else { return }
+        guard context.logger.logLevel <= .info else { return }
         let elapsed = connection.requestStarted.duration(to: .now)
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: [
             "request.id": "\(connection.requestID)",
-            "http.method": "\(head.method)",
+            "http.method": "\(connection.head?.method.rawValue ?? "-")",
             "http.route": "\(route ?? "-")",
             "http.status": "\(status.code)",
             "duration_ms": "\((milliseconds * 1000).rounded() / 1000)",

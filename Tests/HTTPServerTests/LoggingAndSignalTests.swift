@@ -39,10 +39,15 @@ final class CapturedLogs: Sendable {
         let client = try RawHTTPClient(port: port)
         try await client.write("GET /hubs/secret-42 HTTP/1.1\r\nHost: x\r\nX-Request-Id: req-1\r\n\r\n")
         #expect(try await client.readResponse().statusCode == 200)
+        let malformed = try RawHTTPClient(port: port)
+        try await malformed.write("BAD\r\n\r\n")
+        #expect(try await malformed.readResponse().statusCode == 400)
         server.shutdown()
         try await running.value
         let requests = logs.records.withLock { $0.filter { $0.message == "request" } }
-        try #require(requests.count == 1)
+        try #require(requests.count == 2)
+        #expect(requests[1].metadata["http.status"] == "400")
+        #expect(requests[1].metadata["http.route"] == "-")
         let metadata = requests[0].metadata
         #expect(metadata["http.route"] == "/hubs/:hub_id")
         #expect(metadata["http.method"] == "GET")
