@@ -21,15 +21,12 @@ public func withIsolatedTestApp<T>(
 ) async throws -> T {
     var configuration = try TestApp.configuration()
     configure(&configuration)
-    let started = try await StartedServer.start(configuration)
-    defer { started.stop() }
-    do {
-        let result = try await body(started.app)
-        try await started.finish()
-        return result
-    } catch {
-        _ = try? await started.finish()
-        throw error
+    let context = try await TestApp.migratedContext(configuration)
+    defer { context.database.shutdown() }
+    return try await withRunningServer(
+        configuration: configuration.server, responder: Application.makeResponder(context: context)
+    ) { port in
+        try await body(TestApp(port: port, context: context))
     }
 }
 
@@ -46,63 +43,55 @@ extension TestApp {
         configuration.server.eventLoopThreads = 2
         return configuration
     }
+
+    /// The production context, with the migrations applied. Concurrent first callers are safe: the Migrator
+    /// holds an advisory lock and skips what is applied.
+    static func migratedContext(_ configuration: AppConfiguration) async throws -> AppContext {
+        let logger = Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() })
+        let context = try Application.makeContext(configuration: configuration, logger: logger)
+        do {
+            try await Migrator.fromDirectory().migrate(context.database)
+        } catch {
+            context.database.shutdown()
+            throw error
+        }
+        return context
+    }
 }
 
-/// `withTestApp` was called without `DATABASE_URL`, or the server did not start.
+/// `withTestApp` was called without `DATABASE_URL`.
 public struct TestAppUnavailable: Error, CustomStringConvertible {
-    public var description: String { "withTestApp needs DATABASE_URL and a server that starts" }
+    public var description: String { "withTestApp needs DATABASE_URL" }
 }
 
-/// The process-wide app, started once (migrations included) by whichever test asks first.
+/// The process-wide app, started once (migrations included) by whichever test asks first, and served until the
+/// process ends (so, unlike `withRunningServer`, it outlives any one test's body).
 private actor SharedTestApp {
     static let shared = SharedTestApp()
     private var starting: Task<TestApp, any Error>?
 
     func app() async throws -> TestApp {
         if let starting { return try await starting.value }
-        let task = Task { try await StartedServer.start(try TestApp.configuration()).app }
+        let task = Task { try await start(try TestApp.configuration()) }
         starting = task
         return try await task.value
     }
-}
 
-/// A context, migrated database and running server.
-private struct StartedServer: Sendable {
-    let app: TestApp
-    let server: Server
-    let running: Task<Void, any Error>
-
-    static func start(_ configuration: AppConfiguration) async throws -> StartedServer {
-        let logger = Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() })
-        let context = try Application.makeContext(configuration: configuration, logger: logger)
-        do {
-            // Concurrent first callers are safe: the Migrator holds an advisory lock and skips what is applied.
-            try await Migrator.fromDirectory().migrate(context.database)
-        } catch {
-            context.database.shutdown()
-            throw error
-        }
-        let responder = Application.makeResponder(context: context)
-        let server = Server(configuration: configuration.server, responder: responder, logger: logger)
+    private func start(_ configuration: AppConfiguration) async throws -> TestApp {
+        let context = try await TestApp.migratedContext(configuration)
+        let server = Server(
+            configuration: configuration.server, responder: Application.makeResponder(context: context),
+            logger: Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() }))
         let (ports, portSink) = AsyncStream<Int>.makeStream()
-        let running = Task {
+        Task {
             defer { portSink.finish() }
             try await server.run(onListening: { portSink.yield($0) })
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
             context.database.shutdown()
-            try await running.value
-            throw TestAppUnavailable()
+            throw ServerDidNotStart()
         }
-        return StartedServer(app: TestApp(port: port, context: context), server: server, running: running)
+        return TestApp(port: port, context: context)
     }
-
-    /// Graceful shutdown, waiting for the server to return.
-    func finish() async throws {
-        server.shutdown()
-        try await running.value
-    }
-
-    func stop() { app.context.database.shutdown() }
 }
