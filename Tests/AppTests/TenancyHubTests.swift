@@ -52,6 +52,25 @@ import Testing
         }
     }
 
+    @Test func concurrentDefaultChangesLeaveExactlyOneDefault() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org)
+            var hubs: [String] = []
+            for index in 0..<6 { hubs.append(try await app.createHub(org, connectorID: connector, name: "h\(index)")) }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for hub in hubs {
+                    group.addTask { try await app.request(.PATCH, "/hubs/\(hub)", headers: org.auth, json: ["isDefault": true]).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses == Array(repeating: 200, count: hubs.count))
+            let list = try await app.expect(200, .GET, "/o/\(org.id)/hubs", org)
+            let defaults = (0..<hubs.count).filter { list["hubs"]?[$0]?["isDefault"] == true }
+            #expect(defaults.count == 1)
+        }
+    }
+
     @Test func createValidatesWithFieldPaths() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()
