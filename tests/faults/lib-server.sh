@@ -1,0 +1,86 @@
+# Shared by tests/conformance/run.sh, tests/faults/*.sh and tests/contract/schemathesis.sh (sourced, not run):
+# build the server, start a throwaway PostgreSQL and the server, and stop exactly what was started on exit.
+# Everything lives in $ROBUST_WORK (a fresh temporary directory); the server log is $ROBUST_WORK/server.log.
+
+ROBUST_WORK="$(mktemp -d /tmp/embedded-api-robust-XXXXXX)"
+chmod 755 "$ROBUST_WORK"
+ROBUST_DB_DIR=""
+SERVER_PID=""
+SERVER_PORT=""
+BINARY="${BINARY:-.build/debug/embedded-api}"
+
+note() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+robust_cleanup() {
+    server_stop
+    if [[ -n "$ROBUST_DB_DIR" ]]; then scripts/dev-db.sh stop "$ROBUST_DB_DIR" >/dev/null 2>&1 || true; fi
+    if [[ "${KEEP_WORK:-0}" == 1 ]]; then note "kept $ROBUST_WORK"; else rm -rf "$ROBUST_WORK"; fi
+}
+trap robust_cleanup EXIT
+
+server_build() {
+    [[ "${SKIP_BUILD:-0}" == 1 && -x "$BINARY" ]] && return 0
+    note "swift build"
+    swift build --product embedded-api >&2
+}
+
+# A throwaway cluster unless DATABASE_URL is already set; exports DATABASE_URL either way.
+server_database() {
+    if [[ -z "${DATABASE_URL:-}" ]]; then
+        ROBUST_DB_DIR="$ROBUST_WORK/postgres"
+        scripts/dev-db.sh start "$ROBUST_DB_DIR" >/dev/null
+        DATABASE_URL="$(scripts/dev-db.sh url "$ROBUST_DB_DIR")"
+    fi
+    export DATABASE_URL
+    if [[ -z "${CREDENTIAL_KEYS:-}" ]]; then CREDENTIAL_KEYS="$("$BINARY" credentials generate-key)"; fi
+    export CREDENTIAL_KEYS
+}
+
+# A free TCP port: $1 when it is free, else one the kernel picks.
+free_port() {
+    python3 - "$1" <<'PY'
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+# server_start PORT: starts the server with the caller's environment and waits for /healthz.
+server_start() {
+    SERVER_PORT="$(free_port "$1")"
+    PORT="$SERVER_PORT" LOG_LEVEL="${LOG_LEVEL:-warning}" "$BINARY" serve >>"$ROBUST_WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 300); do
+        if curl -fsS -o /dev/null "http://127.0.0.1:$SERVER_PORT/healthz" 2>/dev/null; then
+            note "server pid $SERVER_PID on port $SERVER_PORT"
+            return 0
+        fi
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            tail -20 "$ROBUST_WORK/server.log" >&2
+            SERVER_PID=""
+            echo "server exited during start" >&2
+            return 1
+        fi
+        sleep 0.2
+    done
+    echo "server did not answer /healthz within 60 s" >&2
+    return 1
+}
+
+# server_stop [SIGNAL]: stops the server this script started (SIGTERM unless told), waiting for it to exit.
+server_stop() {
+    [[ -n "$SERVER_PID" ]] || return 0
+    kill "-${1:-TERM}" "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# Prints the API key of a new organisation (needs the tenancy commands).
+new_api_key() {
+    "$BINARY" organisations create --name "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])'
+}
