@@ -9,7 +9,8 @@ public enum BodyFraming: Sendable, Equatable {
     /// - Transfer-Encoding together with Content-Length is 400 (RFC 9112 §6.1 allows treating it as an error).
     /// - More than one Content-Length is 400, even when the values are identical, and so is a list value
     ///   (`5, 5`): a sane client never sends either.
-    /// - Transfer-Encoding must be exactly `chunked`; any other coding is 501, a repeated `chunked` 400.
+    /// - Transfer-Encoding must be exactly `chunked`; chunked not last is 400 (§6.3), any other coding 501,
+    ///   a repeated `chunked` 400.
     /// - Transfer-Encoding in HTTP/1.0 is 400 (§6.1: the framing is faulty).
     /// - A Content-Length above `maxBodyBytes` is 413 before any body byte is read.
     public static func decide(for head: RequestHead, limits: ParserLimits) throws(HTTPParseError) -> BodyFraming {
@@ -40,7 +41,10 @@ public enum BodyFraming: Sendable, Equatable {
                 codings.append(trimmed)
             }
         }
-        guard codings.allSatisfy({ $0.equalsIgnoringASCIICase("chunked") }) else { throw .unsupportedTransferCoding }
+        let isChunked = { (coding: Substring) in coding.equalsIgnoringASCIICase("chunked") }
+        // §6.3 (4): chunked present but not final leaves the length undeterminable: 400, not 501.
+        if codings.contains(where: isChunked), let last = codings.last, !isChunked(last) { throw .invalidTransferEncoding }
+        guard codings.allSatisfy(isChunked) else { throw .unsupportedTransferCoding }
         guard codings.count == 1 else { throw .invalidTransferEncoding }
         return .chunked
     }

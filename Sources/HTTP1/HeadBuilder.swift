@@ -9,6 +9,7 @@ struct HeadBuilder {
         let hosts = headers.values(for: "host")
         if hosts.count > 1 { throw .duplicateHost }
         if hosts.isEmpty && version == .http1_1 { throw .missingHost }
+        if let host = hosts.first, !host.utf8.allSatisfy(Self.isHostByte) { throw .invalidHeaderValue }
         var expectsContinue = false
         if version == .http1_1, let expectation = headers["expect"] {
             // RFC 9110 §10.1.1: 100-continue is the only expectation defined; HTTP/1.0 ignores Expect.
@@ -63,6 +64,8 @@ struct HeadBuilder {
         else { throw .malformedVersion }
         let version = HTTPVersion(
             major: Int(buffer[range.lowerBound + 5] &- 48), minor: Int(buffer[range.lowerBound + 7] &- 48))
+        // RFC 9110 §2.5: a higher minor version within major 1 is processed as the highest we implement.
+        if version.major == 1 && version.minor > 1 { return .http1_1 }
         guard version == .http1_1 || version == .http1_0 else { throw .unsupportedVersion }
         return version
     }
@@ -104,6 +107,18 @@ struct HeadBuilder {
             throw buffer[position] == ASCII.cr ? .bareCR : .invalidHeaderValue
         }
         return (name: name, value: string(valueStart..<valueEnd))
+    }
+
+    /// RFC 9112 §3.2: an invalid Host is 400. uri-host [":" port] uses only unreserved, pct-encoded, sub-delims,
+    /// ":" and the brackets of an IP-literal; this refuses spaces, "@" (userinfo), "/", "?", "#" and non-ASCII.
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+             UInt8(ascii: "A")...UInt8(ascii: "Z"):
+            true
+        default:
+            "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
+        }
     }
 
     private func string(_ range: Range<Int>) -> String {
