@@ -5,27 +5,28 @@
 #   connection_body  Sources/JSON (as module JSON) + Sources/Domain + fuzz/connection_body.swift
 # Output: fuzz/.build/<target>. Usage: fuzz/build.sh [target ...] (default: all). OPT=-Onone for debugging.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-out=fuzz/.build
-mkdir -p "$out"
+root="$(cd "$(dirname "$0")/.." && pwd)"
+out="$root/fuzz/.build"
+mkdir -p "$out/modules"
+cd "$out"  # swiftc leaves module files for the debugger in the working directory
 flags=(-swift-version 6 -package-name embedded_api -enable-upcoming-feature ExistentialAny
        -enable-upcoming-feature MemberImportVisibility -parse-as-library "${OPT:--O}" -g
        -sanitize=fuzzer,address -wmo -use-ld=lld)
 
 build_http1_target() {  # $1 = target name
-    swiftc "${flags[@]}" -module-name HTTP1 Sources/HTTP1/*.swift fuzz/check.swift "fuzz/$1.swift" -o "$out/$1"
+    swiftc "${flags[@]}" -module-name HTTP1 "$root"/Sources/HTTP1/*.swift "$root/fuzz/check.swift" "$root/fuzz/$1.swift" -o "$out/$1"
 }
 
 build_connection_body() {
     swiftc "${flags[@]}" -module-name JSON -emit-module -emit-module-path "$out/modules/JSON.swiftmodule" \
-        -c Sources/JSON/*.swift -o "$out/JSON.o"
-    swiftc "${flags[@]}" -module-name Domain -I "$out/modules" Sources/Domain/*.swift fuzz/check.swift fuzz/connection_body.swift \
+        -c "$root"/Sources/JSON/*.swift -o "$out/JSON.o"
+    swiftc "${flags[@]}" -module-name Domain -I "$out/modules" "$root"/Sources/Domain/*.swift "$root/fuzz/check.swift" \
+        "$root/fuzz/connection_body.swift" \
         "$out/JSON.o" -o "$out/connection_body"
 }
 
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=(request_parser chunked_decoder connection_body)
-mkdir -p "$out/modules"
 for target in "${targets[@]}"; do
     echo "building $target" >&2
     case "$target" in

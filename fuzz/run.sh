@@ -22,8 +22,10 @@ for target in "${targets[@]}"; do
     mkdir -p "fuzz-artifacts/$target" "fuzz-artifacts/corpus/$target"
     echo "== $target: ${seconds}s" >&2
     log="fuzz-artifacts/$target.log"
+    parallel=()  # with -jobs libFuzzer writes fuzz-N.log files into the working directory
+    [[ "$jobs" -gt 1 ]] && parallel=(-jobs="$jobs" -workers="$jobs")
     if ! "fuzz/.build/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
-        -jobs="$jobs" -workers="$jobs" -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$target/" \
+        "${parallel[@]}" -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$target/" \
         "fuzz-artifacts/corpus/$target" "fuzz/corpus/$target" >"$log" 2>&1; then
         failed+=("$target")
         grep -E "ERROR|Fatal error|Precondition failed|SUMMARY|Test unit written" "$log" | head -8 >&2 || true
