@@ -35,6 +35,9 @@ public struct RequestParser: Sendable {
                 index &+= 1
                 continue
             }
+            // Check the bounds as if the read had ended just before this LF, so the verdict never depends on
+            // how the bytes were split across reads (found by fuzz/request_parser).
+            try checkSizes(upTo: index)
             guard index > lineStart, buffer[index - 1] == ASCII.cr else { throw .bareLF }
             let contentEnd = index - 1
             if requestLineEnd < 0 {
@@ -52,6 +55,7 @@ public struct RequestParser: Sendable {
             } else {
                 fieldLines += 1
                 guard fieldLines <= limits.maxHeaderCount else { throw .tooManyHeaderFields }
+                guard index + 1 - requestLineEnd <= limits.maxHeaderBytes else { throw .headerSectionTooLarge }
             }
             lineStart = index + 1
             try checkSizes(upTo: lineStart)
@@ -68,7 +72,7 @@ public struct RequestParser: Sendable {
             if position - requestStart > limits.maxRequestLineBytes + 2 || requestStart > limits.maxRequestLineBytes {
                 throw .requestLineTooLong
             }
-        } else if position - requestLineEnd > limits.maxHeaderBytes {
+        } else if position - requestLineEnd > limits.maxHeaderBytes + 2 {  // field lines, then the final CRLF
             throw .headerSectionTooLarge
         }
     }
