@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Fault (a): PostgreSQL stops under load. While it is down every database-backed request must answer 503 with
+# Retry-After within the configured acquire timeout (none may hang), /healthz stays 200, and once PostgreSQL is
+# back the service recovers by itself (no restart of the server).
+#   tests/faults/db-outage.sh        Env: OUTAGE_SECONDS (default 8), SKIP_BUILD=1, FAULT_PORT (default 18557)
+# Always uses its own throwaway PostgreSQL (it has to stop it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+unset DATABASE_URL
+source tests/faults/lib-server.sh
+
+outage="${OUTAGE_SECONDS:-8}"
+acquire_ms=500
+server_build
+server_database
+DATABASE_ACQUIRE_TIMEOUT_MS=$acquire_ms DATABASE_CONNECT_TIMEOUT_SECONDS=1 DATABASE_STATEMENT_TIMEOUT_MS=2000 \
+    DATABASE_POOL_SIZE=4 server_start "${FAULT_PORT:-18557}"
+created="$("$BINARY" organisations create --name outage)"
+organisation="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["organisationId"])' <<<"$created")"
+api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")"
+
+samples="$ROBUST_WORK/samples.jsonl"
+total=$((4 + outage + 12))
+note "load for ${total}s: /readyz, /healthz and GET /o/<org>/hubs (authenticated) from 8 workers"
+python3 tests/faults/load.py hammer --port "$SERVER_PORT" --duration "$total" --workers 8 --out "$samples" \
+    --header "Authorization: Bearer $api_key" --path /readyz --path "/o/$organisation/hubs" --path /healthz &
+load_pid=$!
+sleep 4
+note "stopping PostgreSQL"
+stopping=$(date +%s.%N)
+scripts/dev-db.sh stop "$ROBUST_DB_DIR"
+down=$(date +%s.%N)
+sleep "$outage"
+note "starting PostgreSQL again"
+starting=$(date +%s.%N)
+scripts/dev-db.sh start "$ROBUST_DB_DIR" >/dev/null
+up=$(date +%s.%N)
+wait "$load_pid"
+
+# A request may wait for the pool (acquire timeout) and then for one connect attempt (1 s): allow both plus slack.
+python3 tests/faults/load.py outage-report "$samples" --stopping "$stopping" --down "$down" --starting "$starting" \
+    --up "$up" --limit 4
