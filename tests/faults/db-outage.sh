@@ -3,6 +3,9 @@
 # Retry-After within the configured acquire timeout (none may hang), /healthz stays 200, and once PostgreSQL is
 # back the service recovers by itself (no restart of the server).
 #   tests/faults/db-outage.sh        Env: OUTAGE_SECONDS (default 8), SKIP_BUILD=1, FAULT_PORT (default 18557)
+#   OUTAGE_MODE=stop (default): PostgreSQL shuts down (connections close, new ones are refused).
+#   OUTAGE_MODE=freeze: every PostgreSQL process gets SIGSTOP (a hung database or a silent network partition:
+#   connections stay open and nothing answers), then SIGCONT.
 # Always uses its own throwaway PostgreSQL (it has to stop it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -26,14 +29,32 @@ python3 tests/faults/load.py hammer --port "$SERVER_PORT" --duration "$total" --
     --header "Authorization: Bearer $api_key" --path /readyz --path "/o/$organisation/hubs" --path /healthz &
 load_pid=$!
 sleep 4
-note "stopping PostgreSQL"
+# The postmaster of our own cluster and its children (never any other PostgreSQL on the machine). dev-db may
+# relocate the cluster: its socket directory (host= in the URL) sits next to its data directory.
+cluster_pids() {
+    local socket postmaster
+    socket="$(sed -n 's/.*host=\([^&]*\).*/\1/p' <<<"$DATABASE_URL")"
+    postmaster="$(head -n1 "$(dirname "$socket")/data/postmaster.pid")"
+    echo "$postmaster" $(pgrep -P "$postmaster")
+}
+mode="${OUTAGE_MODE:-stop}"
+note "PostgreSQL outage ($mode) for ${outage}s"
 stopping=$(date +%s.%N)
-scripts/dev-db.sh stop "$ROBUST_DB_DIR"
+if [[ "$mode" == freeze ]]; then
+    frozen="$(cluster_pids)"
+    kill -STOP $frozen
+else
+    scripts/dev-db.sh stop "$ROBUST_DB_DIR"
+fi
 down=$(date +%s.%N)
 sleep "$outage"
-note "starting PostgreSQL again"
+note "PostgreSQL back"
 starting=$(date +%s.%N)
-scripts/dev-db.sh start "$ROBUST_DB_DIR" >/dev/null
+if [[ "$mode" == freeze ]]; then
+    kill -CONT $frozen
+else
+    scripts/dev-db.sh start "$ROBUST_DB_DIR" >/dev/null
+fi
 up=$(date +%s.%N)
 wait "$load_pid"
 
