@@ -4,6 +4,9 @@
   load.py hammer --port P --duration S --workers N --out FILE [--header 'K: V'] --path /readyz [--path ...]
       Each worker loops over the paths (GET, fresh connection each time, 30 s client timeout) and appends one JSON
       line per request to FILE: {"t": start, "latency": s, "path", "status" (0 = no answer), "retry_after", "error"}.
+  load.py create --port P --duration S --workers N --out FILE --api-key K --hub H --user U --connector C
+      Each worker POSTs CreateEndUserConnection with a unique name (two new action credentials, one new trigger
+      credential) in a loop and appends {"t", "latency", "status", "id", "name", "error"} per request to FILE.
   load.py outage-report FILE --stopping T --down T --starting T --up T --limit S
       Checks a database outage run (see db-outage.sh) and prints what happened in each phase.
   load.py percentiles FILE
@@ -50,6 +53,57 @@ def hammer(options):
                 out.flush()
             if sample["status"] == 0:
                 time.sleep(0.05)  # the server is restarting: do not spin
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(options.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.close()
+
+
+def create_body(name, connector):
+    scheme = {"id": "key-header", "description": "API key", "schemeType": "api-key", "name": "X-API-Key", "in": "header"}
+
+    def entry(secret):
+        return {"authSchemeConfig": scheme,
+                "credential": {"name": f"{name}-{secret}", "type": "string", "data": {"value": f"secret-{name}-{secret}"}}}
+
+    return json.dumps({"connectorId": connector, "connection": {
+        "name": name, "variables": [{"name": "region", "value": "eu"}],
+        "credentials": {"action": [entry("a1"), entry("a2")], "trigger": [entry("t1")]}}})
+
+
+def create(options):
+    path = f"/hubs/{options.hub}/users/{options.user}/connections?identifier_type=internal"
+    headers = {"Authorization": f"Bearer {options.api_key}", "Content-Type": "application/json", "Connection": "close"}
+    deadline = time.time() + options.duration
+    lock = threading.Lock()
+    out = open(options.out, "a", encoding="utf-8")
+
+    def worker(index):
+        number = 0
+        while time.time() < deadline:
+            number += 1
+            name = f"kill-{index}-{number}-{time.time_ns()}"
+            sample = {"t": time.time(), "name": name, "status": 0, "id": None, "error": None}
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", options.port, timeout=30)
+                conn.request("POST", path, body=create_body(name, options.connector), headers=headers)
+                response = conn.getresponse()
+                body = response.read()
+                sample["status"] = response.status
+                if response.status == 201:
+                    sample["id"] = json.loads(body)["id"]
+                conn.close()
+            except (OSError, http.client.HTTPException, ValueError) as error:
+                sample["error"] = type(error).__name__
+            sample["latency"] = time.time() - sample["t"]
+            with lock:
+                out.write(json.dumps(sample) + "\n")
+                out.flush()
+            if sample["status"] == 0:
+                time.sleep(0.05)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(options.workers)]
     for thread in threads:
@@ -138,6 +192,13 @@ def main():
     command.add_argument("--out", required=True)
     command.add_argument("--header", action="append", default=[])
     command.add_argument("--path", action="append", required=True)
+    command = commands.add_parser("create")
+    command.add_argument("--port", type=int, required=True)
+    command.add_argument("--duration", type=float, required=True)
+    command.add_argument("--workers", type=int, default=8)
+    command.add_argument("--out", required=True)
+    for name in ("--api-key", "--hub", "--user", "--connector"):
+        command.add_argument(name, required=True)
     command = commands.add_parser("outage-report")
     command.add_argument("file")
     command.add_argument("--stopping", type=float, required=True, help="epoch seconds: database stop begins")
@@ -148,7 +209,7 @@ def main():
     command = commands.add_parser("percentiles")
     command.add_argument("file")
     options = parser.parse_args()
-    {"hammer": hammer, "outage-report": outage_report, "percentiles": percentiles}[options.command](options)
+    {"hammer": hammer, "create": create, "outage-report": outage_report, "percentiles": percentiles}[options.command](options)
 
 
 if __name__ == "__main__":

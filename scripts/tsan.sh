@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# ThreadSanitizer over the concurrent parts: the epoll server (HTTPServerTests) and the database pool
+# (PostgresTests, against a throwaway PostgreSQL unless DATABASE_URL is set). Slow: a separate build directory
+# (.build-tsan, so the normal debug build is not invalidated) and 5-15x slower tests. Not part of scripts/test.sh.
+#   scripts/tsan.sh [extra --filter patterns]     Env: TSAN_OPTIONS (default halt_on_error=1)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+throwaway=""
+if [[ -z "${DATABASE_URL:-}" ]]; then
+    throwaway="$(mktemp -d /tmp/embedded-api-tsan-XXXXXX)"
+    chmod 755 "$throwaway"
+    trap 'scripts/dev-db.sh stop "$throwaway/postgres" >/dev/null 2>&1 || true; rm -rf "$throwaway"' EXIT
+    scripts/dev-db.sh start "$throwaway/postgres" >/dev/null
+    DATABASE_URL="$(scripts/dev-db.sh url "$throwaway/postgres")"
+    export DATABASE_URL
+fi
+export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
+export SWIFT_BACKTRACE=enable=no
+
+filters=(--filter HTTPServerTests --filter PostgresTests)
+for extra in "$@"; do filters+=(--filter "$extra"); done
+swift build --build-tests --sanitize=thread --scratch-path .build-tsan >&2
+swift test --skip-build --sanitize=thread --scratch-path .build-tsan "${filters[@]}" 2>&1

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Fault (b): the server is killed with SIGKILL while 8 clients run CreateEndUserConnection (each connection with
+# two new action credentials and one new trigger credential), then restarted on the same database. Afterwards:
+#   - every connection the load made has exactly its 3 credential bindings (none half-written),
+#   - no credential of the organisation is bound by nothing (no orphans from an interrupted transaction),
+#   - every connection a client was told about (201) is stored (acknowledged means committed),
+#   - the restarted server answers creates again.
+#   tests/faults/kill-under-create.sh   Env: KILLS (default 3), SKIP_BUILD=1, FAULT_PORT (default 18559)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/faults/lib-server.sh
+
+kills="${KILLS:-3}"
+server_build
+server_database
+server_start "${FAULT_PORT:-18559}"
+port="$SERVER_PORT"
+base="http://127.0.0.1:$port"
+created="$("$BINARY" organisations create --name kill)"
+organisation="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["organisationId"])' <<<"$created")"
+api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")"
+
+# post PATH BODY: prints the id of the created resource, fails unless 201.
+post() {
+    local out status
+    out="$ROBUST_WORK/post.json"
+    status="$(curl -sS -o "$out" -w '%{http_code}' -X POST -H "Authorization: Bearer $api_key" \
+        -H 'Content-Type: application/json' --data-binary "$2" "$base$1")"
+    [[ "$status" == 201 ]] || { echo "POST $1: $status $(cat "$out")" >&2; exit 1; }
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$out"
+}
+scheme='{"id":"key-header","description":"API key","schemeType":"api-key","name":"X-API-Key","in":"header"}'
+connector="$(post "/o/$organisation/protocols/http/connectors" \
+    "{\"name\":\"Acme\",\"baseUrl\":\"https://api.acme.example\",\"authSchemeConfigs\":[$scheme]}")"
+hub="$(post /hubs "{\"name\":\"Kill hub\",\"primaryConnectorId\":\"$connector\",\"authSchemeConfig\":{\"id\":\"none\",\"description\":\"\",\"schemeType\":\"none\"}}")"
+primary="{\"authSchemeConfig\":$scheme,\"credential\":{\"name\":\"primary\",\"type\":\"string\",\"data\":{\"value\":\"p\"}}}"
+user="$(post "/hubs/$hub/users" "{\"externalId\":\"kill-user\",\"displayName\":\"K\",\"primaryConnection\":{\"name\":\"primary\",\"credentials\":{\"action\":[$primary],\"trigger\":[]}}}")"
+
+samples="$ROBUST_WORK/creates.jsonl"
+duration=$((4 + kills * 5))
+note "create load for ${duration}s with $kills SIGKILLs"
+python3 tests/faults/load.py create --port "$port" --duration "$duration" --workers 8 --out "$samples" \
+    --api-key "$api_key" --hub "$hub" --user "$user" --connector "$connector" &
+load_pid=$!
+for _ in $(seq 1 "$kills"); do
+    sleep 3
+    note "SIGKILL server pid $SERVER_PID"
+    server_stop KILL
+    server_start "$port"
+    [[ "$SERVER_PORT" == "$port" ]] || { echo "port $port was taken during the restart" >&2; exit 1; }
+done
+wait "$load_pid"
+
+sql() { psql "$DATABASE_URL" -X -q -t -A -v ON_ERROR_STOP=1 -c "$1"; }
+acknowledged="$ROBUST_WORK/acknowledged.txt"
+python3 - "$samples" "$acknowledged" <<'PY'
+import json, sys
+samples = [json.loads(line) for line in open(sys.argv[1])]
+statuses = {}
+for s in samples:
+    statuses[s["status"]] = statuses.get(s["status"], 0) + 1
+print(f"{len(samples)} creates: statuses {dict(sorted(statuses.items()))} (0 = no answer: server killed/restarting)")
+open(sys.argv[2], "w").write("".join(s["id"] + "\n" for s in samples if s["status"] == 201))
+PY
+failures=0
+check() {  # check DESCRIPTION SQL: the query must return 0
+    local value
+    value="$(sql "$2")"
+    if [[ "$value" == 0 ]]; then echo "ok    $1"; else echo "FAIL  $1: $value"; failures=$((failures + 1)); fi
+}
+stored="$(sql "SELECT count(*) FROM connections WHERE organisation_id = '$organisation' AND name LIKE 'kill-%'")"
+echo "stored connections made by the load: $stored"
+check "every load connection has exactly its 3 bindings" "SELECT count(*) FROM connections c
+    WHERE c.organisation_id = '$organisation' AND c.name LIKE 'kill-%'
+    AND (SELECT count(*) FROM connection_credentials cc WHERE cc.connection_id = c.id) <> 3"
+check "no connection without credentials" "SELECT count(*) FROM connections c WHERE c.organisation_id = '$organisation'
+    AND NOT EXISTS (SELECT 1 FROM connection_credentials cc WHERE cc.connection_id = c.id)"
+check "no orphan credential" "SELECT count(*) FROM credentials k WHERE k.organisation_id = '$organisation'
+    AND NOT EXISTS (SELECT 1 FROM connection_credentials cc WHERE cc.credential_id = k.id)"
+ids="$(sed "s/.*/'&'/" "$acknowledged" | paste -sd, -)"
+if [[ -n "$ids" ]]; then
+    check "every acknowledged (201) connection is stored" "SELECT count(*) FROM unnest(ARRAY[$ids]::text[]) AS a(id)
+        WHERE NOT EXISTS (SELECT 1 FROM connections c WHERE c.id = a.id)"
+else
+    echo "FAIL  no create was acknowledged"; failures=$((failures + 1))
+fi
+after="$(python3 tests/faults/load.py create --port "$port" --duration 1 --workers 1 --out "$ROBUST_WORK/after.jsonl" \
+    --api-key "$api_key" --hub "$hub" --user "$user" --connector "$connector" && grep -c '"status": 201' "$ROBUST_WORK/after.jsonl" || true)"
+if [[ "${after:-0}" -gt 0 ]]; then echo "ok    the restarted server creates again ($after in 1 s)"; else
+    echo "FAIL  no create succeeded after the restarts"; failures=$((failures + 1)); fi
+echo "kill under create: $([[ $failures == 0 ]] && echo passed || echo "FAILED ($failures)")"
+exit $((failures > 0))
