@@ -12,6 +12,8 @@ BINARY="${BINARY:-.build/debug/embedded-api}"
 note() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 robust_cleanup() {
+    local job
+    for job in $(jobs -p); do [[ "$job" == "$SERVER_PID" ]] || kill "$job" 2>/dev/null || true; done
     server_stop
     if [[ -n "$ROBUST_DB_DIR" ]]; then scripts/dev-db.sh stop "$ROBUST_DB_DIR" >/dev/null 2>&1 || true; fi
     if [[ "${KEEP_WORK:-0}" == 1 ]]; then note "kept $ROBUST_WORK"; else rm -rf "$ROBUST_WORK"; fi
@@ -41,6 +43,7 @@ free_port() {
     python3 - "$1" <<'PY'
 import socket, sys
 s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server does: TIME_WAIT does not make it busy
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
@@ -50,9 +53,10 @@ s.close()
 PY
 }
 
-# server_start PORT: starts the server with the caller's environment and waits for /healthz.
+# server_start PORT [exact]: starts the server with the caller's environment and waits for /healthz. PORT is
+# replaced by a free one when busy, unless `exact` (a restart on the same port).
 server_start() {
-    SERVER_PORT="$(free_port "$1")"
+    if [[ "${2:-}" == exact ]]; then SERVER_PORT="$1"; else SERVER_PORT="$(free_port "$1")"; fi
     PORT="$SERVER_PORT" LOG_LEVEL="${LOG_LEVEL:-warning}" "$BINARY" serve >>"$ROBUST_WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 1 300); do

@@ -65,8 +65,8 @@ def hammer(options):
 def create_body(name, connector):
     scheme = {"id": "key-header", "description": "API key", "schemeType": "api-key", "name": "X-API-Key", "in": "header"}
 
-    def entry(secret):
-        return {"authSchemeConfig": scheme,
+    def entry(secret):  # scheme ids are unique within a list
+        return {"authSchemeConfig": dict(scheme, id=f"key-{secret}"),
                 "credential": {"name": f"{name}-{secret}", "type": "string", "data": {"value": f"secret-{name}-{secret}"}}}
 
     return json.dumps({"connectorId": connector, "connection": {
@@ -95,6 +95,8 @@ def create(options):
                 sample["status"] = response.status
                 if response.status == 201:
                     sample["id"] = json.loads(body)["id"]
+                else:
+                    sample["error"] = " ".join(body[:400].decode("utf-8", "replace").split())  # never a secret
                 conn.close()
             except (OSError, http.client.HTTPException, ValueError) as error:
                 sample["error"] = type(error).__name__
