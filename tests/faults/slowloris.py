@@ -3,7 +3,7 @@
 cut off by the server's header timeout is replaced at once) while timing GET /healthz on fresh connections.
 Prints p50/p99 of /healthz without and with the trickling clients and checks the difference is bounded.
 
-  slowloris.py --port P [--clients 1000] [--samples 400] [--interval 0.5]
+  slowloris.py --port P [--clients 1000] [--samples 400] [--interval 0.5] [--loaded-seconds 14]
 """
 import argparse
 import http.client
@@ -16,9 +16,11 @@ import time
 HEAD = b"GET /healthz HTTP/1.1\r\nHost: slow\r\nX-Padding: " + b"a" * 4000
 
 
-def time_healthz(port, count):
+def time_healthz(port, count, seconds=0.0):
+    """Times `count` requests, continuing until `seconds` have passed too."""
     latencies, failures = [], 0
-    for _ in range(count):
+    deadline = time.monotonic() + seconds
+    while len(latencies) < count or time.monotonic() < deadline:
         started = time.perf_counter()
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
@@ -101,6 +103,9 @@ def main():
     parser.add_argument("--clients", type=int, default=1000)
     parser.add_argument("--samples", type=int, default=400)
     parser.add_argument("--interval", type=float, default=0.5)
+    parser.add_argument("--loaded-seconds", type=float, default=14.0,
+                        help="measure at least this long with slow clients (beyond the 10 s header timeout, so "
+                             "the server cuts them off with 408 and they are replaced during the measurement)")
     parser.add_argument("--max-p99-ms", type=float, default=None,
                         help="fail when p99 with trickling exceeds this (default: max(10 x baseline p99, 50 ms))")
     options = parser.parse_args()
@@ -112,7 +117,7 @@ def main():
     thread.start()
     time.sleep(3)  # let every slow client connect and start trickling
     held = len(trickler.sockets)
-    loaded, loaded_failures = time_healthz(options.port, options.samples)
+    loaded, loaded_failures = time_healthz(options.port, options.samples, options.loaded_seconds)
     trickler.stop.set()
     thread.join()
 
