@@ -37,16 +37,17 @@ def get(port, path, headers, timeout=30.0):
     return sample
 
 
-def hammer(options):
-    headers = dict(h.split(": ", 1) for h in options.header)
+def run_workers(options, request):
+    """Runs options.workers threads until options.duration has passed; each calls request(worker, turn) in a
+    loop and appends the sample it returns to options.out as one JSON line."""
     deadline = time.time() + options.duration
     lock = threading.Lock()
     out = open(options.out, "a", encoding="utf-8")
 
     def worker(index):
-        turn = index
+        turn = 0
         while time.time() < deadline:
-            sample = get(options.port, options.path[turn % len(options.path)], headers)
+            sample = request(index, turn)
             turn += 1
             with lock:
                 out.write(json.dumps(sample) + "\n")
@@ -60,6 +61,11 @@ def hammer(options):
     for thread in threads:
         thread.join()
     out.close()
+
+
+def hammer(options):
+    headers = dict(h.split(": ", 1) for h in options.header)
+    run_workers(options, lambda index, turn: get(options.port, options.path[(index + turn) % len(options.path)], headers))
 
 
 def create_body(name, connector):
@@ -77,42 +83,27 @@ def create_body(name, connector):
 def create(options):
     path = f"/hubs/{options.hub}/users/{options.user}/connections?identifier_type=internal"
     headers = {"Authorization": f"Bearer {options.api_key}", "Content-Type": "application/json", "Connection": "close"}
-    deadline = time.time() + options.duration
-    lock = threading.Lock()
-    out = open(options.out, "a", encoding="utf-8")
 
-    def worker(index):
-        number = 0
-        while time.time() < deadline:
-            number += 1
-            name = f"kill-{index}-{number}-{time.time_ns()}"
-            sample = {"t": time.time(), "name": name, "status": 0, "id": None, "error": None}
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", options.port, timeout=30)
-                conn.request("POST", path, body=create_body(name, options.connector), headers=headers)
-                response = conn.getresponse()
-                body = response.read()
-                sample["status"] = response.status
-                if response.status == 201:
-                    sample["id"] = json.loads(body)["id"]
-                else:
-                    sample["error"] = " ".join(body[:400].decode("utf-8", "replace").split())  # never a secret
-                conn.close()
-            except (OSError, http.client.HTTPException, ValueError) as error:
-                sample["error"] = type(error).__name__
-            sample["latency"] = time.time() - sample["t"]
-            with lock:
-                out.write(json.dumps(sample) + "\n")
-                out.flush()
-            if sample["status"] == 0:
-                time.sleep(0.05)
+    def request(index, turn):
+        name = f"kill-{index}-{turn}-{time.time_ns()}"
+        sample = {"t": time.time(), "name": name, "status": 0, "id": None, "error": None}
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", options.port, timeout=30)
+            conn.request("POST", path, body=create_body(name, options.connector), headers=headers)
+            response = conn.getresponse()
+            body = response.read()
+            sample["status"] = response.status
+            if response.status == 201:
+                sample["id"] = json.loads(body)["id"]
+            else:
+                sample["error"] = " ".join(body[:400].decode("utf-8", "replace").split())  # never a secret
+            conn.close()
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            sample["error"] = type(error).__name__
+        sample["latency"] = time.time() - sample["t"]
+        return sample
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(options.workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    out.close()
+    run_workers(options, request)
 
 
 def load(path):
