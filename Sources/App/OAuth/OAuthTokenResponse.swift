@@ -1,0 +1,105 @@
+import HTTP1
+import HTTPClient
+import JSON
+
+/// Reads a token endpoint's answer: a successful response (RFC 6749 §5.1) becomes oauth2-token credential data,
+/// an error response (§5.2) becomes `.rejected`, anything else `.badResponse`.
+struct OAuthTokenResponse {
+    /// Values that must never be echoed back, even if the endpoint copies them into its error description.
+    var secrets: [String]
+    var requestedScopes: [String]
+    var now: Int64
+
+    func credentialData(from response: OutboundResponse) throws(OAuthExchangeError) -> JSONObject {
+        let status = response.status.code
+        if (300...399).contains(status) { throw .badResponse("it answered a redirect (HTTP \(status)), which is not followed") }
+        guard case .object(let body)? = try? JSONValue.parse(response.body) else {
+            throw .badResponse("HTTP \(status) without a JSON object body")
+        }
+        if case .string(let error)? = body["error"] {
+            throw .rejected(error: sanitized(error, limit: 64), description: body["error_description"].flatMap(description))
+        }
+        guard (200...299).contains(status) else { throw .badResponse("HTTP \(status) without an OAuth error") }
+        return try tokenData(body)
+    }
+
+    private func tokenData(_ body: JSONObject) throws(OAuthExchangeError) -> JSONObject {
+        guard case .string(let accessToken)? = body["access_token"], !accessToken.isEmpty else {
+            throw .badResponse("the response has no access_token")
+        }
+        var data = JSONObject([("accessToken", .string(accessToken))])
+        data["refreshToken"] = try optionalString(body, "refresh_token").map(JSONValue.string) ?? ""
+        let scopes = try optionalString(body, "scope").map { $0.split(separator: " ").map(String.init) } ?? requestedScopes
+        data["scopes"] = .array(scopes.map(JSONValue.string))
+        let tokenType = try optionalString(body, "token_type") ?? "Bearer"
+        data["tokenType"] = .string(tokenType.lowercased() == "bearer" ? "Bearer" : tokenType)
+        if let lifetime = try expiresIn(body["expires_in"]) {
+            data["expiresAt"] = .string(UTCTimestamp.rfc3339(secondsSinceEpoch: now + lifetime))
+        }
+        return data
+    }
+
+    private func optionalString(_ body: JSONObject, _ name: String) throws(OAuthExchangeError) -> String? {
+        switch body[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw .badResponse("\(name) is not a string")
+        }
+    }
+
+    /// Seconds, as a number or (as some providers send it) a numeric string.
+    private func expiresIn(_ value: JSONValue?) throws(OAuthExchangeError) -> Int64? {
+        let seconds: Double?
+        switch value {
+        case nil, .null?: return nil
+        case .number(let number)?: seconds = number
+        case .string(let text)?: seconds = Double(text)
+        default: seconds = nil
+        }
+        guard let seconds, seconds >= 0, seconds <= 100 * 365 * 86_400, seconds == seconds.rounded(.down) else {
+            throw .badResponse("expires_in is not a whole number of seconds")
+        }
+        return Int64(seconds)
+    }
+
+    private func description(_ value: JSONValue) -> String? {
+        guard case .string(let text) = value else { return nil }
+        let clean = sanitized(text, limit: 300)
+        return clean.isEmpty ? nil : clean
+    }
+
+    /// Only the characters §5.2 allows (printable ASCII except `"` and `\`), bounded, with any secret masked.
+    private func sanitized(_ text: String, limit: Int) -> String {
+        var clean = String(String.UnicodeScalarView(text.unicodeScalars.filter {
+            (0x20...0x7E).contains($0.value) && $0 != "\"" && $0 != "\\"
+        }.prefix(limit)))
+        for secret in secrets where !secret.isEmpty {
+            clean = clean.replacing(secret, with: "****")
+        }
+        return clean
+    }
+}
+
+enum UTCTimestamp {
+    /// `2026-11-29T03:35:06Z`.
+    static func rfc3339(secondsSinceEpoch: Int64) -> String {
+        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
+        let secondOfDay = secondsSinceEpoch - days * 86_400
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let digits = String(value)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
+    }
+}
