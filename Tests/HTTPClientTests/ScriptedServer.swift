@@ -39,7 +39,10 @@ final class ScriptedServer: Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let client = accept(listener, nil, nil)
-                guard client >= 0 else { return }
+                guard client >= 0 else {
+                    close(listener)  // only here, so the descriptor cannot be reused while this thread may accept on it
+                    return
+                }
                 serve(client, behaviour)
                 close(client)
             }
@@ -49,9 +52,9 @@ final class ScriptedServer: Sendable {
     /// Requests received so far, as text.
     var requests: [String] { received.withLock { $0 } }
 
+    /// Wakes the accept loop, which then closes the listener.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     private func serve(_ client: Int32, _ behaviour: Behaviour) {
