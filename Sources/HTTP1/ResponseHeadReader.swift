@@ -8,7 +8,7 @@ enum ResponseHeadReader {
             return nil
         }
         guard statusEnd <= limits.maxRequestLineBytes else { throw .statusLineTooLong }
-        let status = try statusLine(buffer[0..<statusEnd])
+        let (version, status) = try statusLine(buffer[0..<statusEnd])
         var headers = HeaderFields()
         var start = statusEnd + 2
         while true {
@@ -17,7 +17,7 @@ enum ResponseHeadReader {
                 return nil
             }
             guard end - statusEnd <= limits.maxHeaderBytes else { throw .headerSectionTooLarge }
-            if end == start { return (ResponseHead(status: status, headers: headers), end + 2) }
+            if end == start { return (ResponseHead(version: version, status: status, headers: headers), end + 2) }
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaderFields }
             let (name, value) = try field(buffer[start..<end])
             headers.add(name: name, value: value)
@@ -29,48 +29,38 @@ enum ResponseHeadReader {
     private static func lineEnd(in buffer: [UInt8], from start: Int) -> Int? {
         var index = start
         while index + 1 < buffer.count {
-            if buffer[index] == 13, buffer[index + 1] == 10 { return index }
+            if buffer[index] == ASCII.cr, buffer[index + 1] == ASCII.lf { return index }
             index += 1
         }
         return nil
     }
 
     /// `HTTP/1.x SP 3DIGIT SP reason`; the reason may be empty and its space may be missing.
-    private static func statusLine(_ line: ArraySlice<UInt8>) throws(ResponseParseError) -> HTTPStatus {
+    private static func statusLine(_ line: ArraySlice<UInt8>) throws(ResponseParseError) -> (HTTPVersion, HTTPStatus) {
         let bytes = Array(line)
         guard bytes.count >= 12, bytes.starts(with: Array("HTTP/".utf8)),
-              isDigit(bytes[5]), bytes[6] == UInt8(ascii: "."), isDigit(bytes[7]), bytes[8] == UInt8(ascii: " ")
+              ASCII.isDigit(bytes[5]), bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7]), bytes[8] == ASCII.space
         else { throw .malformedStatusLine }
         guard bytes[5] == UInt8(ascii: "1") else { throw .unsupportedVersion }
         let digits = bytes[9..<12]
-        guard digits.allSatisfy(isDigit), bytes.count == 12 || bytes[12] == UInt8(ascii: " "),
+        guard digits.allSatisfy(ASCII.isDigit), bytes.count == 12 || bytes[12] == ASCII.space,
               let code = Int(String(decoding: digits, as: UTF8.self)), code >= 100
         else { throw .malformedStatusLine }
         let reason = bytes.count > 13 ? bytes[13...] : []
-        guard reason.allSatisfy(isFieldValueByte) else { throw .malformedStatusLine }
-        return HTTPStatus(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self))
+        guard reason.allSatisfy(ASCII.isFieldValueByte) else { throw .malformedStatusLine }
+        let version = HTTPVersion(major: 1, minor: Int(bytes[7] - UInt8(ascii: "0")))
+        return (version, HTTPStatus(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self)))
     }
 
     private static func field(_ line: ArraySlice<UInt8>) throws(ResponseParseError) -> (String, String) {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-              line[line.startIndex..<colon].allSatisfy(isTokenByte)
+              line[line.startIndex..<colon].allSatisfy(ASCII.isTokenByte)
         else { throw .malformedHeaderField }
         var value = line[(colon + 1)...]
-        while let first = value.first, isWhitespace(first) { value = value.dropFirst() }
-        while let last = value.last, isWhitespace(last) { value = value.dropLast() }
-        guard value.allSatisfy(isFieldValueByte) else { throw .malformedHeaderField }
+        while let first = value.first, first == ASCII.space || first == ASCII.tab { value = value.dropFirst() }
+        while let last = value.last, last == ASCII.space || last == ASCII.tab { value = value.dropLast() }
+        guard value.allSatisfy(ASCII.isFieldValueByte) else { throw .malformedHeaderField }
         return (String(decoding: line[line.startIndex..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
 
-    private static func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
-    private static func isWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-    /// VCHAR, obs-text, SP and HTAB (RFC 9110 §5.5).
-    private static func isFieldValueByte(_ byte: UInt8) -> Bool { byte >= 0x20 && byte != 0x7F || byte == 0x09 }
-    /// tchar (RFC 9110 §5.6.2).
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
-    }
 }

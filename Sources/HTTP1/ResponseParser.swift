@@ -1,8 +1,10 @@
 /// The status line and header fields of an HTTP/1.x response.
 public struct ResponseHead: Sendable, Equatable {
+    public var version: HTTPVersion
     public var status: HTTPStatus
     public var headers: HeaderFields
-    public init(status: HTTPStatus, headers: HeaderFields) {
+    public init(version: HTTPVersion = .http1_1, status: HTTPStatus, headers: HeaderFields) {
+        self.version = version
         self.status = status
         self.headers = headers
     }
@@ -61,12 +63,12 @@ public struct ResponseParser: Sendable {
     private var state = State.head
     private var buffer: [UInt8] = []
     private var body: [UInt8] = []
-    private var chunked: ResponseChunkedBody
+    private var chunked: ChunkedDecoder
 
     public init(limits: ParserLimits = .init(), requestMethod: HTTPMethod = .GET) {
         self.limits = limits
         self.requestMethod = requestMethod
-        chunked = ResponseChunkedBody(maxBodyBytes: limits.maxBodyBytes, maxTrailerBytes: limits.maxHeaderBytes)
+        chunked = ChunkedDecoder(limits: limits)
     }
 
     /// Feeds the next bytes read from the connection. Bytes after a complete response are ignored.
@@ -102,7 +104,8 @@ public struct ResponseParser: Sendable {
             buffer.removeAll()
             guard body.count == length else { return .needMoreData }
         case .chunked:
-            let used = try chunked.decode(buffer, into: &body)
+            let used: Int
+            do { used = try chunked.decode(buffer, into: &body) } catch { throw ResponseParseError(chunkError: error) }
             buffer.removeFirst(used)
             guard chunked.isComplete else { return .needMoreData }
         case .untilClose:
@@ -135,6 +138,16 @@ public struct ResponseParser: Sendable {
         else { throw .invalidContentLength }
         guard length <= limits.maxBodyBytes else { throw .bodyTooLarge }
         return length == 0 ? .empty : .length(length)
+    }
+}
+
+extension ResponseParseError {
+    init(chunkError: HTTPParseError) {
+        switch chunkError {
+        case .contentTooLarge: self = .bodyTooLarge
+        case .headerSectionTooLarge, .tooManyHeaderFields: self = .headerSectionTooLarge
+        default: self = .malformedChunkedBody
+        }
     }
 }
 

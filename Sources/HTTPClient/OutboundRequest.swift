@@ -36,26 +36,19 @@ extension OutboundRequest {
         var head = "\(method.rawValue) \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nConnection: close\r\n"
         if !headers.contains("User-Agent") { head += "User-Agent: \(userAgent)\r\n" }
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else { throw .invalidRequest("invalid header name") }
+            guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte) else { throw .invalidRequest("invalid header name") }
             guard !Self.clientOwnedHeaders.contains(name.lowercased()) else {
                 throw .invalidRequest("the \(name) header is set by the client")
             }
-            guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7F || $0 == 0x09 }) else {
+            guard value.utf8.allSatisfy(ASCII.isFieldValueByte) else {
                 throw .invalidRequest("invalid value for header \(name)")
             }
             head += "\(name): \(value)\r\n"
         }
         if !body.isEmpty || [.POST, .PUT, .PATCH].contains(method) { head += "Content-Length: \(body.count)\r\n" }
-        guard method.rawValue.utf8.allSatisfy(Self.isTokenByte), !method.rawValue.isEmpty else {
+        guard method.rawValue.utf8.allSatisfy(ASCII.isTokenByte), !method.rawValue.isEmpty else {
             throw .invalidRequest("invalid method")
         }
         return Array((head + "\r\n").utf8) + body
-    }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
     }
 }

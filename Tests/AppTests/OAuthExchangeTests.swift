@@ -1,5 +1,6 @@
 import App
 import Cryptography
+import Domain
 import HTTP1
 import HTTPClient
 import HTTPServer
@@ -7,8 +8,8 @@ import JSON
 import Testing
 
 @Suite struct OAuthExchangeTests {
-    /// 2026-11-29T03:35:06Z
-    static let now: Int64 = 1_795_924_506
+    /// 2026-11-29T03:35:06.5Z
+    static let now = Timestamp(microsecondsSinceEpoch: 1_795_923_306_500_000)
 
     static func exchanger(allowPrivate: Bool = true, timeout: Duration = .seconds(5)) -> OAuthCodeExchanger {
         OAuthCodeExchanger(
@@ -27,7 +28,7 @@ import Testing
             let data = try await Self.exchange(base + "/success")
             let expected = JSONObject([
                 ("accessToken", "at-123"), ("refreshToken", "rt-456"), ("scopes", ["read", "write"]),
-                ("tokenType", "Bearer"), ("expiresAt", "2026-11-29T04:35:06Z"),
+                ("tokenType", "Bearer"), ("expiresAt", "2026-11-29T04:35:06.500000Z"),
             ])
             #expect(data == expected)
             let request = try #require(endpoint.requests.first)
@@ -44,10 +45,10 @@ import Testing
     @Test func fillsDefaultsForAMinimalResponse() async throws {
         try await OAuthExchangeTokenEndpoint.with { _, base in
             let minimal = try await Self.exchange(base + "/minimal")
-            #expect(minimal == JSONObject([("accessToken", "at-min"), ("refreshToken", ""), ("scopes", ["read"]), ("tokenType", "Bearer")]))
+            #expect(minimal == JSONObject([("accessToken", "at-min"), ("refreshToken", "rt"), ("scopes", ["read"]), ("tokenType", "Bearer")]))
             let other = try await Self.exchange(base + "/string-expiry")
             #expect(other["tokenType"] == "mac")
-            #expect(other["expiresAt"] == "2026-11-29T03:36:06Z")
+            #expect(other["expiresAt"] == "2026-11-29T03:36:06.500000Z")
         }
     }
 
@@ -65,7 +66,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["/garbage", "/oversized", "/redirect", "/server-error", "/no-token"])
+    @Test(arguments: ["/garbage", "/oversized", "/redirect", "/server-error", "/no-token", "/no-refresh", "/bad-expiry"])
     func treatsUnusableAnswersAsBadGateway(path: String) async throws {
         try await OAuthExchangeTokenEndpoint.with { _, base in
             await #expect {

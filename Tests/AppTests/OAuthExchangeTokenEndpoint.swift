@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// A token endpoint played by our own HTTP server on 127.0.0.1:0. Each path is one behaviour of a real
-/// authorization server: success, OAuth error, slow, garbage, oversized, redirect, server error.
+/// authorization server: success, OAuth error, slow, garbage, oversized, redirect, server error, incomplete tokens.
 final class OAuthExchangeTokenEndpoint: Responder, Sendable {
     static let success = #"{"access_token":"at-123","token_type":"bearer","expires_in":3600,"refresh_token":"rt-456","scope":"read write"}"#
 
@@ -15,8 +15,11 @@ final class OAuthExchangeTokenEndpoint: Responder, Sendable {
         received.withLock { $0.append(request) }
         switch request.path {
         case "/success": return .json(.ok, Array(Self.success.utf8))
-        case "/minimal": return .json(.ok, Array(#"{"access_token":"at-min"}"#.utf8))
-        case "/string-expiry": return .json(.ok, Array(#"{"access_token":"at","token_type":"mac","expires_in":"60"}"#.utf8))
+        case "/minimal": return .json(.ok, Array(#"{"access_token":"at-min","refresh_token":"rt"}"#.utf8))
+        case "/string-expiry":
+            return .json(.ok, Array(#"{"access_token":"at","refresh_token":"rt","token_type":"mac","expires_in":"60"}"#.utf8))
+        case "/no-refresh": return .json(.ok, Array(#"{"access_token":"at","token_type":"Bearer"}"#.utf8))
+        case "/bad-expiry": return .json(.ok, Array(#"{"access_token":"at","refresh_token":"rt","expires_in":-5}"#.utf8))
         case "/rejected":
             let body = #"{"error":"invalid_grant","error_description":"code the-code-42 expired; \"client\" s3cr3t-value"}"#
             return .json(.badRequest, Array(body.utf8))

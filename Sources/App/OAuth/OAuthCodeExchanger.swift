@@ -1,17 +1,18 @@
-import Glibc
+public import Domain
 public import HTTPClient
 public import JSON
 
 /// Exchanges an OAuth 2.0 authorization code for tokens at a connector's token endpoint (RFC 6749 §4.1.3) and
 /// returns the oauth2-token credential data: `{accessToken, refreshToken, scopes, tokenType, expiresAt}`
-/// (`refreshToken` is "" when none was issued; `expiresAt`, RFC 3339 UTC, only when `expires_in` was given).
+/// (`expiresAt`, RFC 3339 UTC, only when `expires_in` was given; a response without `refresh_token` is refused,
+/// since the contract requires one in an oauth2-token).
 /// The call goes through `HTTPClient`, so the token URL passes the SSRF guard. Nothing here logs.
 public struct OAuthCodeExchanger: Sendable {
     private let client: HTTPClient
-    private let now: @Sendable () -> Int64
+    private let now: @Sendable () -> Timestamp
 
-    /// `now` gives seconds since the Unix epoch (injectable for tests).
-    public init(client: HTTPClient, now: @escaping @Sendable () -> Int64 = { Int64(time(nil)) }) {
+    /// `now` is the clock `expiresAt` counts from (injectable for tests).
+    public init(client: HTTPClient, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
         self.client = client
         self.now = now
     }

@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPClient
 import JSON
@@ -8,7 +9,7 @@ struct OAuthTokenResponse {
     /// Values that must never be echoed back, even if the endpoint copies them into its error description.
     var secrets: [String]
     var requestedScopes: [String]
-    var now: Int64
+    var now: Timestamp
 
     func credentialData(from response: OutboundResponse) throws(OAuthExchangeError) -> JSONObject {
         let status = response.status.code
@@ -28,13 +29,17 @@ struct OAuthTokenResponse {
             throw .badResponse("the response has no access_token")
         }
         var data = JSONObject([("accessToken", .string(accessToken))])
-        data["refreshToken"] = try optionalString(body, "refresh_token").map(JSONValue.string) ?? ""
+        // An oauth2-token credential cannot be stored without one (the contract makes refreshToken required).
+        guard let refreshToken = try optionalString(body, "refresh_token"), !refreshToken.isEmpty else {
+            throw .badResponse("the response has no refresh_token")
+        }
+        data["refreshToken"] = .string(refreshToken)
         let scopes = try optionalString(body, "scope").map { $0.split(separator: " ").map(String.init) } ?? requestedScopes
         data["scopes"] = .array(scopes.map(JSONValue.string))
         let tokenType = try optionalString(body, "token_type") ?? "Bearer"
         data["tokenType"] = .string(tokenType.lowercased() == "bearer" ? "Bearer" : tokenType)
         if let lifetime = try expiresIn(body["expires_in"]) {
-            data["expiresAt"] = .string(UTCTimestamp.rfc3339(secondsSinceEpoch: now + lifetime))
+            data["expiresAt"] = .string(now.adding(seconds: lifetime).rfc3339)
         }
         return data
     }
@@ -77,29 +82,5 @@ struct OAuthTokenResponse {
             clean = clean.replacing(secret, with: "****")
         }
         return clean
-    }
-}
-
-enum UTCTimestamp {
-    /// `2026-11-29T03:35:06Z`.
-    static func rfc3339(secondsSinceEpoch: Int64) -> String {
-        let days = secondsSinceEpoch >= 0 ? secondsSinceEpoch / 86_400 : (secondsSinceEpoch - 86_399) / 86_400
-        let secondOfDay = secondsSinceEpoch - days * 86_400
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
-            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
     }
 }
