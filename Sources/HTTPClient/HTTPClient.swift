@@ -23,7 +23,7 @@ public struct HTTPClient: Sendable {
         if Task.isCancelled { throw .cancelled }
         let configuration = configuration
         let tls = tls
-        return try await BlockingThread.run { cancellation in
+        return try await BlockingThread.run(timeLimit: configuration.timeout + .milliseconds(250)) { cancellation in
             Result { () throws(HTTPClientError) in
                 let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
                 return try Self.exchange(bytes, method: request.method, url: url, configuration: configuration, tls: tls, deadline: deadline)

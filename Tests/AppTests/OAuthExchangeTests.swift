@@ -83,7 +83,7 @@ import Testing
             await #expect(throws: OAuthExchangeError.unreachable("the request timed out")) {
                 try await Self.exchange(base + "/slow", with: Self.exchanger(timeout: .milliseconds(300)))
             }
-            #expect(ContinuousClock.now - started < .seconds(2))
+            #expect(ContinuousClock.now - started < .seconds(4))
             #expect(OAuthExchangeError.unreachable("x").apiError.code == .tokenEndpointUnreachable)
         }
     }

@@ -26,7 +26,7 @@ final class OAuthExchangeTokenEndpoint: Responder, Sendable {
         case "/error-in-200": return .json(.ok, Array(#"{"error":"access_denied"}"#.utf8))
         case "/no-token": return .json(.ok, Array(#"{"token_type":"Bearer"}"#.utf8))
         case "/slow":
-            try? await Task.sleep(for: .seconds(3))
+            try? await Task.sleep(for: .seconds(6))
             return .json(.ok, Array(Self.success.utf8))
         case "/garbage": return Response(status: .ok, headers: ["Content-Type": "text/html"], body: Array("<html>hi</html>".utf8))
         case "/oversized": return .json(.ok, Array(repeating: UInt8(ascii: " "), count: 2 * 1024 * 1024) + Array("{}".utf8))

@@ -46,13 +46,13 @@ import Testing
     }
 
     @Test func givesUpOnASlowServerAtTheDeadline() async throws {
-        let server = try ScriptedServer(.respondAfter(.seconds(3), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".bytes))
+        let server = try ScriptedServer(.respondAfter(.seconds(6), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".bytes))
         defer { server.stop() }
         let started = ContinuousClock.now
         await #expect(throws: HTTPClientError.timedOut) {
             try await Self.client(timeout: .milliseconds(300)).send(Self.post(server.port))
         }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(4))  // generous: a loaded 2-core machine
     }
 
     @Test func stopsReadingAtTheResponseSizeLimit() async throws {
@@ -128,13 +128,13 @@ import Testing
     }
 
     @Test func cancellationEndsTheWait() async throws {
-        let server = try ScriptedServer(.respondAfter(.seconds(3), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".bytes))
+        let server = try ScriptedServer(.respondAfter(.seconds(6), "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".bytes))
         defer { server.stop() }
         let started = ContinuousClock.now
         let task = Task { try await Self.client(timeout: .seconds(30)).send(Self.post(server.port)) }
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         await #expect(throws: HTTPClientError.cancelled) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(ContinuousClock.now - started < .seconds(4))  // generous: a loaded 2-core machine
     }
 }
