@@ -88,6 +88,11 @@ import Testing
         var viaName = Self.post(server.port)
         viaName.url = "http://localhost:\(server.port)/token"
         await #expect(throws: HTTPClientError.refused(.loopback)) { try await guarded.send(viaName) }
+        for disguised in ["http://2130706433:\(server.port)/", "http://0x7f.1:\(server.port)/", "http://[::ffff:127.0.0.1]:\(server.port)/"] {
+            await #expect(throws: HTTPClientError.refused(.loopback)) {
+                try await guarded.send(OutboundRequest(method: .GET, url: disguised))
+            }
+        }
         let metadata = OutboundRequest(method: .GET, url: "http://169.254.169.254/latest/meta-data/")
         await #expect(throws: HTTPClientError.refused(.cloudMetadata)) { try await guarded.send(metadata) }
         await #expect(throws: HTTPClientError.refused(.unspecified)) {
