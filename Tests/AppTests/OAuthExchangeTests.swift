@@ -42,6 +42,16 @@ import Testing
         }
     }
 
+    @Test func sendsAdditionalTokenParametersWithoutLettingThemOverrideTheGrant() async throws {
+        try await OAuthExchangeTokenEndpoint.with { endpoint, base in
+            _ = try await Self.exchanger().exchange(
+                tokenURL: base + "/success", code: "c", redirectURI: nil, clientID: "id", clientSecret: "secret",
+                requestedScopes: [], additionalTokenParameters: "audience=https%3A%2F%2Fapi.example.com&code=evil&grant_type=x&a+b=c")
+            let body = String(decoding: try #require(endpoint.requests.first).body, as: UTF8.self)
+            #expect(body == "grant_type=authorization_code&code=c&audience=https%3A%2F%2Fapi.example.com&a+b=c")
+        }
+    }
+
     @Test func fillsDefaultsForAMinimalResponse() async throws {
         try await OAuthExchangeTokenEndpoint.with { _, base in
             let minimal = try await Self.exchange(base + "/minimal")

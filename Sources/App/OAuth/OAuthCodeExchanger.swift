@@ -30,8 +30,19 @@ public struct OAuthCodeExchanger: Sendable {
         tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
         requestedScopes: [String]
     ) async throws(OAuthExchangeError) -> JSONObject {
+        try await exchange(
+            tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
+            requestedScopes: requestedScopes, additionalTokenParameters: nil)
+    }
+
+    /// The same, sending the scheme's `additionalTokenParams` (a form-encoded string such as `audience=api`) too.
+    public func exchange(
+        tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
+        requestedScopes: [String], additionalTokenParameters: String?
+    ) async throws(OAuthExchangeError) -> JSONObject {
         let request = OAuthTokenRequest(
-            tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret)
+            tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
+            additionalParameters: additionalTokenParameters)
         let response: OutboundResponse
         do {
             response = try await client.send(request.outbound)

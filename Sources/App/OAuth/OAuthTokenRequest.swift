@@ -1,6 +1,7 @@
 import Cryptography
 import HTTP1
 import HTTPClient
+import HTTPServer
 
 /// The access token request of the authorization code grant (RFC 6749 §4.1.3), with the client authenticated by
 /// HTTP Basic (§2.3.1: client id and secret form-encoded, joined by a colon, then base64).
@@ -10,10 +11,16 @@ struct OAuthTokenRequest {
     var redirectURI: String?
     var clientID: String
     var clientSecret: String
+    /// The scheme's `additionalTokenParams` (form-encoded); parameters of the grant itself cannot be overridden.
+    var additionalParameters: String?
+
+    static let grantParameters: Set = ["grant_type", "code", "redirect_uri", "client_id", "client_secret"]
 
     var outbound: OutboundRequest {
         var form = [("grant_type", "authorization_code"), ("code", code)]
         if let redirectURI { form.append(("redirect_uri", redirectURI)) }
+        let extra = QueryString.decode(additionalParameters ?? "")
+        form += extra.filter { !$0.name.isEmpty && !Self.grantParameters.contains($0.name) }
         let credentials = FormEncoding.encode(clientID) + ":" + FormEncoding.encode(clientSecret)
         let headers: HeaderFields = [
             "Content-Type": "application/x-www-form-urlencoded",
