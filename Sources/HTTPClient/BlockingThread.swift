@@ -7,8 +7,12 @@ import Synchronization
 /// (a backstop for getaddrinfo, the one step that cannot watch the deadline itself).
 enum BlockingThread {
     static func run<T: Sendable>(
-        timeLimit: Duration, _ work: @escaping @Sendable (CancellationFlag) -> Result<T, HTTPClientError>
+        timeLimit: Duration, budget: ThreadBudget = ThreadBudget(limit: 1),
+        _ work: @escaping @Sendable (CancellationFlag) -> Result<T, HTTPClientError>
     ) async -> Result<T, HTTPClientError> {
+        // The slot is held until the thread ends, not until the caller is answered: a thread stuck in
+        // getaddrinfo past the watchdog still counts.
+        guard budget.acquire() else { return .failure(.tooManyRequestsInFlight) }
         let cancellation = CancellationFlag()
         let outcome = OneShot<Result<T, HTTPClientError>>()
         let watchdog = Task {
@@ -20,8 +24,14 @@ enum BlockingThread {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 outcome.install(continuation)
-                let job = Job { outcome.resume(work(cancellation)) }
-                if !job.start() { outcome.resume(.failure(.connectionFailed)) }
+                let job = Job {
+                    outcome.resume(work(cancellation))
+                    budget.release()
+                }
+                if !job.start() {
+                    budget.release()
+                    outcome.resume(.failure(.connectionFailed))
+                }
             }
         } onCancel: {
             cancellation.cancel()
@@ -84,4 +94,22 @@ enum BlockingThread {
             return true
         }
     }
+}
+
+/// How many blocking threads may run at once; shared by a client and its copies.
+final class ThreadBudget: Sendable {
+    private let running = Mutex(0)
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() -> Bool {
+        running.withLock { running in
+            guard running < limit else { return false }
+            running += 1
+            return true
+        }
+    }
+
+    func release() { running.withLock { $0 -= 1 } }
 }

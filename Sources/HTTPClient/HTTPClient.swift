@@ -9,10 +9,12 @@ import Synchronization
 public struct HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
     private let tls: TLSContextCache
+    private let threads: ThreadBudget
 
     public init(configuration: HTTPClientConfiguration = .init()) {
         self.configuration = configuration
         tls = TLSContextCache(additionalTrustedCAFile: configuration.additionalTrustedCAFile)
+        threads = ThreadBudget(limit: configuration.maxConcurrentRequests)
         _ = ignoreSIGPIPE
     }
 
@@ -23,7 +25,7 @@ public struct HTTPClient: Sendable {
         if Task.isCancelled { throw .cancelled }
         let configuration = configuration
         let tls = tls
-        return try await BlockingThread.run(timeLimit: configuration.timeout + .milliseconds(250)) { cancellation in
+        return try await BlockingThread.run(timeLimit: configuration.timeout + .milliseconds(250), budget: threads) { cancellation in
             Result { () throws(HTTPClientError) in
                 let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
                 return try Self.exchange(bytes, method: request.method, url: url, configuration: configuration, tls: tls, deadline: deadline)

@@ -15,6 +15,8 @@ public struct HTTPClientConfiguration: Sendable {
     /// A PEM file of CA certificates trusted besides the system store (for tests or private CAs).
     public var additionalTrustedCAFile: String?
     public var userAgent = "embedded-api"
+    /// Requests running at once (each on its own thread); more fail at once with `.tooManyRequestsInFlight`.
+    public var maxConcurrentRequests = 64
 
     public init(allowPrivateNetworks: Bool = false, timeout: Duration = .seconds(10)) {
         addressPolicy = OutboundAddressPolicy(allowPrivateNetworks: allowPrivateNetworks)

@@ -20,6 +20,8 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case responseTooLarge
     case malformedResponse(ResponseParseError)
     case cancelled
+    /// `maxConcurrentRequests` are already running; each holds a thread, so more are refused rather than queued.
+    case tooManyRequestsInFlight
 
     public var description: String {
         switch self {
@@ -34,6 +36,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .responseTooLarge: "the response is too large"
         case .malformedResponse(let error): "malformed response: \(error)"
         case .cancelled: "the request was cancelled"
+        case .tooManyRequestsInFlight: "too many outbound requests are in flight"
         }
     }
 }

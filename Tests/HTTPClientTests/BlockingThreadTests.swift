@@ -28,4 +28,20 @@ import Testing
         }
         await #expect(throws: HTTPClientError.cancelled) { try await task.value.get() }
     }
+
+    @Test func refusesWorkBeyondTheThreadBudgetUntilAThreadEnds() async throws {
+        let budget = ThreadBudget(limit: 1)
+        let first = Task {
+            await BlockingThread.run(timeLimit: .milliseconds(100), budget: budget) { _ in
+                usleep(400_000)  // outlives its watchdog: the slot stays taken until the thread ends
+                return .success(1)
+            }
+        }
+        await #expect(throws: HTTPClientError.timedOut) { try await first.value.get() }
+        let second = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(2) }
+        #expect(throws: HTTPClientError.tooManyRequestsInFlight) { try second.get() }
+        try await Task.sleep(for: .milliseconds(600))
+        let third = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(3) }
+        #expect(try third.get() == 3)
+    }
 }

@@ -17,15 +17,10 @@ struct TLSTests {
         return (cert, key)
     }
 
+    /// Runs a command to completion, its output discarded.
     static func run(_ path: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+        var status: Int32 = 0
+        guard waitpid(try ChildProcess.spawn(path, arguments), &status, 0) > 0, status == 0 else { throw POSIXError(.EIO) }
     }
 
     /// Runs `openssl s_server -www` for the duration of `body`, handing it the port and the certificate path.
@@ -35,13 +30,12 @@ struct TLSTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let (cert, key) = try certificate(names, in: directory)
         let port = try ScriptedServer(.respond([])).stoppedPort()
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        server.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
-        defer { kill(server.processIdentifier, SIGKILL) }  // Process.terminate + waitUntilExit can hang here
+        let server = try ChildProcess.spawn(
+            "/usr/bin/openssl", ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", cert, "-key", key, "-www", "-quiet"])
+        defer {
+            kill(server, SIGKILL)
+            waitpid(server, nil, 0)
+        }
         try await waitUntilListening(port)
         try await body(port, cert)
     }
@@ -93,6 +87,22 @@ struct TLSTests {
                 try await Self.client(trusting: cert).send(OutboundRequest(method: .GET, url: "https://127.0.0.1:\(port)/"))
             }
         }
+    }
+}
+
+/// posix_spawn rather than Foundation's Process, whose terminate + waitUntilExit hung under the test runner.
+enum ChildProcess {
+    static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else { throw POSIXError(.ENOEXEC) }
+        return pid
     }
 }
 

@@ -33,8 +33,10 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
     /// How a transport failure reads to the API's caller.
     init(_ error: HTTPClientError) {
         switch error {
-        case .refused, .invalidURL: self = .targetRefused(error.description)
-        case .resolutionFailed, .connectionFailed, .timedOut, .tlsFailed, .connectionLost, .cancelled, .invalidRequest:
+        case .refused(let refusal): self = .targetRefused(refusal.description)
+        case .invalidURL: self = .targetRefused(error.description)
+        case .resolutionFailed, .connectionFailed, .timedOut, .tlsFailed, .connectionLost, .cancelled, .invalidRequest,
+             .tooManyRequestsInFlight:
             self = .unreachable(error.description)
         case .responseTooLarge, .malformedResponse: self = .badResponse(error.description)
         }
