@@ -25,10 +25,13 @@ public struct HTTPClient: Sendable {
         if Task.isCancelled { throw .cancelled }
         let configuration = configuration
         let tls = tls
-        return try await BlockingThread.run(timeLimit: configuration.timeout + .milliseconds(250), budget: threads) { cancellation in
+        let method = request.method
+        let watchdog = configuration.timeout + .milliseconds(250)
+        return try await BlockingThread.run(timeLimit: watchdog, budget: threads) { cancellation in
             Result { () throws(HTTPClientError) in
                 let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
-                return try Self.exchange(bytes, method: request.method, url: url, configuration: configuration, tls: tls, deadline: deadline)
+                return try Self.exchange(
+                    bytes, method: method, url: url, configuration: configuration, tls: tls, deadline: deadline)
             }
         }.get()
     }
@@ -49,7 +52,9 @@ public struct HTTPClient: Sendable {
         var received = 0
         while true {
             let count = try transport.read(into: &buffer, deadline: deadline)
-            guard count > 0 else { return OutboundResponse(try parsing { () throws(ResponseParseError) in try parser.finish() }) }
+            guard count > 0 else {  // the peer closed: complete only if the body was close-delimited
+                return OutboundResponse(try parsing { () throws(ResponseParseError) in try parser.finish() })
+            }
             received += count
             guard received <= configuration.maxResponseBytes else { throw .responseTooLarge }
             let progress = try parsing { () throws(ResponseParseError) in try parser.consume(Array(buffer[0..<count])) }

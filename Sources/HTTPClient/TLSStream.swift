@@ -47,7 +47,9 @@ final class TLSStream {
 
     /// Runs one OpenSSL call until it completes, waiting on the socket whenever it wants to read or write.
     @discardableResult
-    private func perform(deadline: Deadline, closeIsEOF: Bool = false, _ call: (OpaquePointer) -> Int32) throws(HTTPClientError) -> Int {
+    private func perform(
+        deadline: Deadline, closeIsEOF: Bool = false, _ call: (OpaquePointer) -> Int32
+    ) throws(HTTPClientError) -> Int {
         while true {
             ERR_clear_error()
             let result = call(ssl)
