@@ -18,7 +18,8 @@ struct OAuthTokenResponse {
             throw .badResponse("HTTP \(status) without a JSON object body")
         }
         if case .string(let error)? = body["error"] {
-            throw .rejected(error: sanitized(error, limit: 64), description: body["error_description"].flatMap(description))
+            let code = sanitized(error, limit: 64)
+            throw .rejected(error: code.isEmpty ? "unspecified" : code, description: body["error_description"].flatMap(description))
         }
         guard (200...299).contains(status) else { throw .badResponse("HTTP \(status) without an OAuth error") }
         return try tokenData(body)
@@ -36,8 +37,8 @@ struct OAuthTokenResponse {
         data["refreshToken"] = .string(refreshToken)
         let scopes = try optionalString(body, "scope").map { $0.split(separator: " ").map(String.init) } ?? requestedScopes
         data["scopes"] = .array(scopes.map(JSONValue.string))
-        let tokenType = try optionalString(body, "token_type") ?? "Bearer"
-        data["tokenType"] = .string(tokenType.lowercased() == "bearer" ? "Bearer" : tokenType)
+        let tokenType = try optionalString(body, "token_type") ?? ""
+        data["tokenType"] = .string(tokenType.isEmpty || tokenType.lowercased() == "bearer" ? "Bearer" : tokenType)
         if let lifetime = try expiresIn(body["expires_in"]) {
             data["expiresAt"] = .string(now.adding(seconds: lifetime).rfc3339)
         }
