@@ -52,6 +52,16 @@ import Testing
         }
     }
 
+    @Test(arguments: ["/success", "/minimal", "/string-expiry"])
+    func producesDataTheOAuth2TokenValidatorAccepts(path: String) async throws {
+        try await OAuthExchangeTokenEndpoint.with { _, base in
+            let data = try await Self.exchange(base + path)
+            let validated = try ValidatedCredential.validate(
+                name: "token", type: .oauth2Token, data: .object(data), keyMaterial: OpenSSLKeyMaterial())
+            #expect(validated.type == .oauth2Token)
+        }
+    }
+
     @Test func fillsDefaultsForAMinimalResponse() async throws {
         try await OAuthExchangeTokenEndpoint.with { _, base in
             let minimal = try await Self.exchange(base + "/minimal")
