@@ -1,7 +1,7 @@
 // libFuzzer target: JSON parsing and the request bodies of the Domain (CreateEndUserConnection first),
 // compiled together with Sources/Domain by fuzz/build.sh (module JSON is built separately and imported).
 // Oracles: a parsed document serialises and re-parses to the same value; decoding either succeeds or
-// reports issues that each name a field and never quote a secret-bearing input verbatim.
+// reports issues, each with a message, none quoting a string given under a secret-named field.
 import JSON
 
 /// Key checks are OpenSSL's job in App; here every certificate and key is taken as fine.
@@ -19,10 +19,34 @@ private func checkRoundTrip(_ value: JSONValue) {
     check((try? JSONValue.parse(pretty, maxDepth: 1000)) == value, "pretty round trip changed the value")
 }
 
-private func checkIssues(_ failure: ValidationFailure) {
+/// Names of credential data fields that hold secrets (CONTRACT.md); their values must never be echoed.
+private let secretKeys: Set<String> = [
+    "value", "valueBase64", "password", "clientSecret", "code", "refreshToken", "accessToken", "key", "secret", "data",
+]
+
+/// Strings given directly under a secret-named key. Short ones and plain vocabulary-like words (only a-z, '-'
+/// and '_', such as "jwt-bearer") are skipped: messages may rightly list allowed values that look like them.
+private func secretStrings(in value: JSONValue, underSecret: Bool = false, into found: inout [String]) {
+    switch value {
+    case .string(let text) where underSecret && text.utf8.count >= 8:
+        if !text.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 || $0 == 45 || $0 == 95 }) { found.append(text) }
+    case .array(let items): for item in items { secretStrings(in: item, underSecret: underSecret, into: &found) }
+    case .object(let object):
+        for (key, member) in object.members {
+            secretStrings(in: member, underSecret: secretKeys.contains(key), into: &found)
+        }
+    default: break
+    }
+}
+
+private func checkIssues(_ failure: ValidationFailure, secrets: [String]) {
     check(!failure.issues.isEmpty, "a ValidationFailure without issues")
     for issue in failure.issues {
         check(!issue.message.isEmpty, "an issue without a message for \(issue.field)")
+        for secret in secrets {
+            check(!issue.message.contains(secret) && !issue.field.contains(secret),
+                  "an issue at \(issue.field) quotes a value given under a secret field")
+        }
     }
 }
 
@@ -32,15 +56,18 @@ public func connectionBodyFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     guard let value = try? JSONValue.parse(bytes) else { return 0 }
     checkRoundTrip(value)
     let keys = AcceptingKeyMaterial()
+    var secrets: [String] = []
+    secretStrings(in: value, into: &secrets)
+    let report = { (failure: ValidationFailure) -> Void in checkIssues(failure, secrets: secrets) }
     do {
         let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keys)
         check(!request.connection.name.isEmpty, "accepted an empty connection name")
     } catch {
-        checkIssues(error)
+        report(error)
     }
-    do { _ = try EndUserCreate.decode(value, keyMaterial: keys) } catch { checkIssues(error) }
-    do { _ = try ConnectorCreate.decode(value) } catch { checkIssues(error) }
-    do { _ = try HubCreate.decode(value) } catch { checkIssues(error) }
-    do { _ = try HubUpdate.decode(value) } catch { checkIssues(error) }
+    do { _ = try EndUserCreate.decode(value, keyMaterial: keys) } catch { report(error) }
+    do { _ = try ConnectorCreate.decode(value) } catch { report(error) }
+    do { _ = try HubCreate.decode(value) } catch { report(error) }
+    do { _ = try HubUpdate.decode(value) } catch { report(error) }
     return 0
 }
