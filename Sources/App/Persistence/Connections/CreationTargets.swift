@@ -1,0 +1,100 @@
+import JSON
+import Postgres
+
+/// Everything a create needs to know before it writes, read in ONE round trip: the hub (in the caller's
+/// organisation), the end user (in that hub), the connector (in the organisation; the hub's primary one when
+/// none is named), whether the connection name is taken, the referenced credentials, and any stored answer for
+/// the request's `Idempotency-Key`.
+struct CreationTargets: Sendable {
+    var hubID: String?
+    var primaryConnectorID: String?
+    var endUser: EndUserRecord?
+    var connectorID: String?
+    var nameTaken: Bool
+    var referencedCredentials: [String: StoredCredentialSummary]
+    var storedAnswer: StoredAnswer?
+
+    /// A previous answer under the same key and scope, still within its 24 hours (older ones are ignored).
+    struct StoredAnswer: Sendable {
+        var requestHash: [UInt8]
+        var status: Int
+        var headers: JSONObject
+        var body: [UInt8]
+        var isFresh: Bool
+    }
+
+    struct Query: Sendable {
+        var organisationID: String
+        var hubID: String
+        var endUser: EndUserLookup
+        /// nil: the hub's primary connector (CreateEndUser).
+        var connectorID: String?
+        var connectionName: String
+        var referencedCredentialIDs: [String]
+        var idempotencyKey: String?
+        var idempotencyScope: String
+    }
+
+    static func read(_ query: Query, on connection: PGConnection) throws -> CreationTargets {
+        let sql = SQL("""
+            SELECT h.id AS hub_id, h.primary_connector_id,
+                   u.id, u.external_id, u.display_name, u.created_at, u.updated_at,
+                   k.id AS connector_id,
+                   EXISTS (SELECT 1 FROM connections c
+                           WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
+                   ) AS name_taken,
+                   (SELECT coalesce(jsonb_agg(jsonb_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
+                                                                 'data', cr.public_data, 'errors', cr.errors)), '[]')
+                    FROM credentials cr
+                    WHERE cr.organisation_id = \(query.organisationID)
+                      AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).sqlText)::jsonb))
+                   ) AS referenced,
+                   i.request_hash, i.status, i.headers, i.body, i.created_at > now() - interval '24 hours' AS fresh
+            FROM (VALUES (1)) AS one (x)
+            LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
+            LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
+                 AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
+            LEFT JOIN idempotency_keys i ON i.organisation_id = \(query.organisationID)
+                 AND i.scope = \(query.idempotencyScope) AND i.key = \(query.idempotencyKey)
+            LEFT JOIN end_users u ON u.hub_id = h.id AND 
+            """).appending(query.endUser.condition(alias: "u"))
+        guard let row = try connection.query(sql).rows.first else {
+            throw DatabaseError(kind: .protocolViolation)
+        }
+        return try CreationTargets(row: row)
+    }
+
+    init(row: Row) throws {
+        hubID = try row.optionalString("hub_id")
+        primaryConnectorID = try row.optionalString("primary_connector_id")
+        endUser = try row.optionalString("id") == nil ? nil : try EndUserRecord(row: row)
+        connectorID = try row.optionalString("connector_id")
+        nameTaken = try row.bool("name_taken")
+        var referenced: [String: StoredCredentialSummary] = [:]
+        if case .array(let items) = try row.json("referenced") {
+            for case .object(let item) in items {
+                let summary = try StoredCredentialSummary(aggregated: item)
+                referenced[summary.id] = summary
+            }
+        }
+        referencedCredentials = referenced
+        if let hash = try row.optionalBytes("request_hash") {
+            storedAnswer = StoredAnswer(
+                requestHash: hash, status: try row.int("status"), headers: try row.jsonObject("headers"),
+                body: try row.bytes("body"), isFresh: try row.bool("fresh"))
+        }
+    }
+}
+
+extension StoredCredentialSummary {
+    /// From `jsonb_build_object('id','name','type','data','errors')`.
+    init(aggregated object: JSONObject) throws {
+        guard case .string(let id)? = object["id"], case .string(let name)? = object["name"],
+              case .string(let type)? = object["type"], case .object(let data)? = object["data"],
+              case .array(let errors)? = object["errors"]
+        else { throw DatabaseError(kind: .protocolViolation, column: "referenced") }
+        self.init(
+            id: id, name: name, type: type, publicData: data,
+            errors: errors.compactMap { if case .string(let text) = $0 { text } else { nil } })
+    }
+}

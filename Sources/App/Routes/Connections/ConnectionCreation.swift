@@ -1,0 +1,128 @@
+import HTTP1
+import HTTPServer
+import JSON
+import Postgres
+
+/// Creates a connection (CreateEndUserConnection) or an end user with its primary connection (CreateEndUser).
+/// Two round trips on the happy path: one read (`CreationTargets`), one atomic write (`ConnectionInsert`).
+/// The oauth2-code exchange and the sealing happen between them, when no transaction is open.
+struct ConnectionCreation: Sendable {
+    let context: AppContext
+    let vault: CredentialVault
+    let exchanger: any OAuthCodeExchanging
+
+    init(context: AppContext) {
+        self.context = context
+        vault = CredentialVault(keyRing: context.keyRing)
+        exchanger = context.oauthCodeExchanger
+    }
+
+    struct Target: Sendable {
+        var organisationID: String
+        var hubID: String
+        var endUser: EndUserLookup
+        /// nil: the hub's primary connector.
+        var connectorID: String?
+        /// Set for CreateEndUser: the user is made in the same statement (its `endUser` lookup is by this
+        /// external id, to find duplicates).
+        var newEndUser: (externalID: String, displayName: String)?
+    }
+
+    typealias Respond = @Sendable (StoredConnection, EndUserRecord) -> Response
+
+    func create(
+        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
+        respond: Respond
+    ) async throws -> Response {
+        let query = CreationTargets.Query(
+            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
+            connectorID: target.connectorID, connectionName: draft.name,
+            referencedCredentialIDs: draft.referencedCredentialIDs, idempotencyKey: idempotency?.key,
+            idempotencyScope: idempotency?.scope ?? "")
+        let targets = try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+        if let idempotency, let stored = targets.storedAnswer {
+            if stored.isFresh { return try idempotency.replay(stored) }
+            try await IdempotencyExpiry.forget(idempotency, organisationID: target.organisationID, context.database)
+        }
+        let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
+        let made = try await makeBindings(draft, checked: checked, organisationID: target.organisationID)
+        let now = Timestamp.now()
+        let newEndUser = target.newEndUser.map { new in
+            NewEndUser(
+                id: ULID.generate().string, organisationID: target.organisationID, hubID: target.hubID,
+                externalID: new.externalID, displayName: new.displayName)
+        }
+        guard let owner = newEndUser.map({ EndUserRecord($0, createdAt: now) }) ?? checked.endUser else {
+            throw APIError.notFound(.endUserNotFound, "end user")
+        }
+        let stored = StoredConnection(
+            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
+            updatedAt: now, bindings: made.bindings)
+        let connection = NewConnection(
+            organisationID: target.organisationID, endUserID: owner.id, connectorID: checked.connectorID,
+            connection: stored, newCredentials: made.newCredentials)
+        let response = respond(stored, owner)
+        let record = idempotency?.record(for: response)
+        do {
+            try await context.database.withConnection {
+                try ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
+            }
+        } catch let error as DatabaseError {
+            return try await answerConflict(error, idempotency: idempotency, organisationID: target.organisationID)
+        }
+        return response
+    }
+
+    /// Ids, sealed secrets and exchanged codes for every binding.
+    private func makeBindings(
+        _ draft: ConnectionDraft, checked: CreationChecks.Result, organisationID: String
+    ) async throws -> (bindings: [StoredBinding], newCredentials: [NewCredential]) {
+        var bindings: [StoredBinding] = []
+        var newCredentials: [NewCredential] = []
+        for binding in draft.bindings {
+            let credential: StoredCredentialSummary
+            switch binding.credential {
+            case .existing(let id):
+                guard let summary = checked.referenced[id] else { throw APIError.notFound(.credentialNotFound, "credential") }
+                credential = summary
+            case .new(let new):
+                newCredentials.append(try seal(new, organisationID: organisationID))
+                credential = newCredentials[newCredentials.count - 1].summary
+            case .oauthCode(let name, let exchange):
+                let split = OAuthTokenData.split(try await exchanger.exchange(exchange))
+                let new = NewCredentialDraft(
+                    name: name, type: "oauth2-token", publicData: split.publicData, secretData: split.secretData,
+                    errors: [])
+                newCredentials.append(try seal(new, organisationID: organisationID))
+                credential = newCredentials[newCredentials.count - 1].summary
+            }
+            bindings.append(StoredBinding(
+                id: ULID.generate().string, usage: binding.usage, position: binding.position,
+                authSchemeConfig: binding.authSchemeConfig, validationMessages: binding.validationMessages,
+                credential: credential))
+        }
+        return (bindings, newCredentials)
+    }
+
+    private func seal(_ draft: NewCredentialDraft, organisationID: String) throws -> NewCredential {
+        let id = ULID.generate().string
+        let sealed = try vault.seal(draft.secretData, organisationID: organisationID, credentialID: id)
+        return NewCredential(
+            summary: StoredCredentialSummary(
+                id: id, name: draft.name, type: draft.type, publicData: draft.publicData, errors: draft.errors),
+            sealed: sealed)
+    }
+
+    /// A write refused by a constraint: a concurrent request got there first. With an `Idempotency-Key`, that
+    /// request may have been this one's twin, so its stored answer is checked before anything else.
+    private func answerConflict(
+        _ error: DatabaseError, idempotency: IdempotencyKey?, organisationID: String
+    ) async throws -> Response {
+        if let idempotency, error.isUniqueViolation,
+           let stored = try await IdempotencyExpiry.stored(idempotency, organisationID: organisationID, context.database) {
+            return try idempotency.replay(stored)
+        }
+        if let apiError = ConstraintErrors.apiError(for: error) { throw apiError }
+        throw error
+    }
+}

@@ -1,0 +1,47 @@
+public import JSON
+
+/// What an `oauth2-code` credential needs to become an `oauth2-token`: the code, the token endpoint of the
+/// binding's oauth2 scheme and the client to present. Holds secrets, so it prints as `****`.
+public struct OAuthCodeExchangeRequest: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public var organisationID: String
+    public var tokenURL: String
+    public var code: String
+    public var state: String
+    public var clientID: String?
+    public var clientSecret: String?
+
+    public init(
+        organisationID: String, tokenURL: String, code: String, state: String, clientID: String?, clientSecret: String?
+    ) {
+        self.organisationID = organisationID
+        self.tokenURL = tokenURL
+        self.code = code
+        self.state = state
+        self.clientID = clientID
+        self.clientSecret = clientSecret
+    }
+
+    public var description: String { "****" }
+    public var debugDescription: String { "****" }
+}
+
+/// Exchanges an authorization code at the token endpoint. Called before any database write begins, so a slow
+/// endpoint never holds a transaction open. Returns the `oauth2-token` credential data (`refreshToken`,
+/// `accessToken`, `scopes`, `tokenType`, `expiresAt`); errors should be `APIError`s (400006, 400007, 502001,
+/// 502002) since they reach the client.
+public protocol OAuthCodeExchanging: Sendable {
+    func exchange(_ request: OAuthCodeExchangeRequest) async throws -> JSONObject
+}
+
+/// Answers 501 until an outbound exchanger is configured.
+public struct UnavailableOAuthCodeExchange: OAuthCodeExchanging {
+    public init() {}
+    public func exchange(_ request: OAuthCodeExchangeRequest) async throws -> JSONObject {
+        throw APIError(.notImplemented, "oauth2-code credentials cannot be exchanged by this server yet")
+    }
+}
+
+extension AppContext {
+    /// The exchanger the connection routes use. The outbound HTTP client replaces this default.
+    var oauthCodeExchanger: any OAuthCodeExchanging { UnavailableOAuthCodeExchange() }
+}
