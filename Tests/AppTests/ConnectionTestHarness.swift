@@ -1,0 +1,128 @@
+@testable import App
+import Cryptography
+import Foundation
+import HTTP1
+import HTTPServer
+import JSON
+import Logging
+import Postgres
+import Synchronization
+
+/// The app in-process over a real database, for the end-user and connection tests: requests go through the
+/// production responder (routing, error mapping, handlers, SQL). Authentication is replaced by
+/// `HeaderAuthenticator` so these tests need nothing from the tenancy routes; fixtures are inserted with SQL.
+/// Every log line is captured so tests can prove no secret is ever logged.
+struct ConnectionsApp: Sendable {
+    let context: AppContext
+    let responder: any Responder
+    let logs: CapturedLogs
+
+    static var isAvailable: Bool { ProcessInfo.processInfo.environment["DATABASE_URL"] != nil }
+
+    func request(
+        _ method: HTTPMethod, _ target: String, auth: HeaderFields, json: JSONValue? = nil,
+        headers: HeaderFields = [:]
+    ) async -> AppResponse {
+        var all = auth
+        for field in headers { all.add(name: field.name, value: field.value) }
+        if json != nil, !all.contains("Content-Type") { all.add(name: "Content-Type", value: "application/json") }
+        return await send(method, target, headers: all, body: json?.serialized() ?? [])
+    }
+
+    func send(_ method: HTTPMethod, _ target: String, headers: HeaderFields, body: [UInt8]) async -> AppResponse {
+        let response = await responder.respond(
+            to: Request(method: method, target: target, headers: headers, body: body, id: "test"))
+        return AppResponse(status: response.status.code, headers: response.headers, body: response.body)
+    }
+}
+
+/// Runs `body` with a fresh context (pool of 4, a new key ring unless given) over `DATABASE_URL`.
+func withConnectionsApp<T>(
+    credentialKeys: String = KeyRing.generateKeySpecification(version: "v1"),
+    _ body: (ConnectionsApp) async throws -> T
+) async throws -> T {
+    let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+    var configuration = AppConfiguration(databaseURL: url, credentialKeys: credentialKeys)
+    configuration.database.poolSize = 4
+    let logs = CapturedLogs()
+    let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })
+    var context = try Application.makeContext(configuration: configuration, logger: logger)
+    context.authenticator = HeaderAuthenticator()
+    defer { context.database.shutdown() }
+    try await MigrateOnce.shared.run(context.database)
+    return try await body(ConnectionsApp(context: context, responder: Application.makeResponder(context: context), logs: logs))
+}
+
+/// `Authorization: Test-Organisation <orgId>` or `Test-EndUser <orgId> <externalId>`.
+struct HeaderAuthenticator: Authenticating {
+    func authenticate(_ request: Request) async throws -> Principal {
+        let parts = (request.headers["Authorization"] ?? "").split(separator: " ").map(String.init)
+        switch parts.first {
+        case "Test-Organisation" where parts.count == 2:
+            return .organisation(organisationID: parts[1], apiKeyID: "test-key")
+        case "Test-EndUser" where parts.count == 3:
+            return .endUser(organisationID: parts[1], externalID: parts[2], signingKeyID: "test-signing-key")
+        default:
+            throw APIError(.missingCredentials, "authentication is required", headers: ["WWW-Authenticate": "Bearer"])
+        }
+    }
+}
+
+struct AppResponse: Sendable {
+    let status: Int
+    let headers: HeaderFields
+    let body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    var json: JSONValue? { body.isEmpty ? nil : try? JSONValue.parse(body) }
+    subscript(key: String) -> JSONValue? { json?[key] }
+    var errorCode: String? { self["code"]?.string }
+    var errorFields: [String] {
+        guard case .array(let items)? = self["fields"] else { return [] }
+        return items.compactMap { $0["field"]?.string }
+    }
+}
+
+extension JSONValue {
+    var string: String? { if case .string(let text) = self { text } else { nil } }
+    subscript(key: String) -> JSONValue? { if case .object(let object) = self { object[key] } else { nil } }
+    subscript(index: Int) -> JSONValue? {
+        if case .array(let items) = self, items.indices.contains(index) { items[index] } else { nil }
+    }
+    var count: Int { if case .array(let items) = self { items.count } else { 0 } }
+}
+
+/// Applies the migrations once per test process.
+final class MigrateOnce: Sendable {
+    static let shared = MigrateOnce()
+    private let done = Mutex(false)
+
+    func run(_ database: DatabasePool) async throws {
+        if done.withLock({ $0 }) { return }
+        try await Migrator.fromDirectory().migrate(database)
+        done.withLock { $0 = true }
+    }
+}
+
+/// Every log message and its metadata, as text.
+final class CapturedLogs: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var all: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        logs.append("\(event.level) \(event.message) \(merged)")
+    }
+}
