@@ -23,10 +23,17 @@ struct ULID: Sendable, Hashable {
 
 /// Replaced at the merge by `Routes/DomainAdapter.swift`, which maps Domain's decoders onto these drafts.
 enum DomainAdapter {
-    static func createConnectionBody(_ body: JSONObject, organisationID: String) throws(APIError) -> (connectorID: String, draft: ConnectionDraft) {
+    static func createConnectionBody(
+        _ body: JSONObject, context: AppContext, organisationID: String
+    ) throws(APIError) -> (connectorID: String, draft: ConnectionDraft) {
         throw APIError(.notImplemented, "pending Domain")
     }
-    static func endUserCreateBody(_ body: JSONObject, organisationID: String) throws(APIError) -> (externalID: String, displayName: String, draft: ConnectionDraft) {
+    static func endUserCreateBody(
+        _ body: JSONObject, context: AppContext, organisationID: String
+    ) throws(APIError) -> (externalID: String, displayName: String, draft: ConnectionDraft) {
+        throw APIError(.notImplemented, "pending Domain")
+    }
+    static func exchangedToken(name: String, data: JSONObject, context: AppContext) throws(APIError) -> NewCredentialDraft {
         throw APIError(.notImplemented, "pending Domain")
     }
 }

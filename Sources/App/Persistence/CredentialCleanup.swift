@@ -21,7 +21,7 @@ enum CredentialCleanup {
         let sql = SQL("""
             SELECT DISTINCT b.credential_id FROM connection_credentials b
             JOIN connections c ON c.id = b.connection_id
-            WHERE 
+            WHERE
             """).appending(condition)
         return try connection.query(sql).rows.map { try $0.string("credential_id") }
     }

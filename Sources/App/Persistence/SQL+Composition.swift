@@ -1,13 +1,13 @@
 import Postgres
 
 extension SQL {
-    /// This statement followed by `other`, renumbering `other`'s `$n` placeholders after this one's, so a query
+    /// This statement, a space, then `other`, renumbering `other`'s `$n` placeholders after this one's, so a query
     /// can be assembled from fixed parts (a filter, then the paging clause for one direction). Statement texts
     /// here never contain `$` except as placeholders.
     func appending(_ other: SQL) -> SQL {
         var combined = self
         let offset = binds.count
-        var text = ""
+        var text = " "
         var scalars = other.text.unicodeScalars[...]
         while let scalar = scalars.popFirst() {
             text.unicodeScalars.append(scalar)

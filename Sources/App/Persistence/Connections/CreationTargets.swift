@@ -56,7 +56,7 @@ struct CreationTargets: Sendable {
                  AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
             LEFT JOIN idempotency_keys i ON i.organisation_id = \(query.organisationID)
                  AND i.scope = \(query.idempotencyScope) AND i.key = \(query.idempotencyKey)
-            LEFT JOIN end_users u ON u.hub_id = h.id AND 
+            LEFT JOIN end_users u ON u.hub_id = h.id AND
             """).appending(query.endUser.condition(alias: "u"))
         guard let row = try connection.query(sql).rows.first else {
             throw DatabaseError(kind: .protocolViolation)

@@ -1,3 +1,4 @@
+import Domain
 import JSON
 import Postgres
 
@@ -38,7 +39,7 @@ extension StoredConnection {
             FROM connections c
             LEFT JOIN connection_credentials b ON b.connection_id = c.id
             LEFT JOIN credentials cr ON cr.id = b.credential_id
-            WHERE 
+            WHERE
             """).appending(condition)
         let rows = try connection.query(sql).rows
         guard let first = rows.first else { return nil }

@@ -1,3 +1,4 @@
+import Domain
 import Postgres
 
 /// An end user as stored.

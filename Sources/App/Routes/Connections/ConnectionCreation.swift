@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -89,10 +90,8 @@ struct ConnectionCreation: Sendable {
                 newCredentials.append(try seal(new, organisationID: organisationID))
                 credential = newCredentials[newCredentials.count - 1].summary
             case .oauthCode(let name, let exchange):
-                let split = OAuthTokenData.split(try await exchanger.exchange(exchange))
-                let new = NewCredentialDraft(
-                    name: name, type: "oauth2-token", publicData: split.publicData, secretData: split.secretData,
-                    errors: [])
+                let token = try await exchanger.exchange(exchange)
+                let new = try DomainAdapter.exchangedToken(name: name, data: token, context: context)
                 newCredentials.append(try seal(new, organisationID: organisationID))
                 credential = newCredentials[newCredentials.count - 1].summary
             }

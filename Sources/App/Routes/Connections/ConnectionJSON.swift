@@ -1,3 +1,4 @@
+import Domain
 import JSON
 
 /// The `Connection`, `ConnectionSummary` and `Credential` bodies. Credentials show `publicData` only: every

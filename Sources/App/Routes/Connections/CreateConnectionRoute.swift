@@ -10,7 +10,7 @@ enum CreateConnectionRoute {
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
         let (connectorID, draft) = try DomainAdapter.createConnectionBody(
-            try request.jsonObjectBody(), organisationID: organisationID)
+            try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
         let target = ConnectionCreation.Target(
             organisationID: organisationID, hubID: request.parameters["hub_id"] ?? "", endUser: lookup,
             connectorID: connectorID)
