@@ -21,6 +21,7 @@ struct ConnectionRejectionTests {
         if let fields { #expect(response.errorFields == fields, sourceLocation: sourceLocation) }
         #expect(try await app.rowCounts(tenant.organisationID) == before, sourceLocation: sourceLocation)
         #expect(!response.text.contains("s3cr3t-value"), sourceLocation: sourceLocation)
+        #expect(!app.logs.all.contains("s3cr3t-value"), sourceLocation: sourceLocation)
     }
 
     @Test func unknownOrForeignHubUserConnectorAndCredential() async throws {
