@@ -47,6 +47,8 @@ struct ConnectionReadTests {
             let fetched = await app.request(.GET, location, auth: tenant.auth)
             #expect(fetched.status == 200)
             #expect(fetched["id"] == created["id"])
+            // Stored JSON keeps its member order, so GET answers exactly what POST did.
+            #expect(fetched.text == created.text)
             #expect(fetched["credentials"]?["action"]?[0]?["credential"] == created["credentials"]?["action"]?[0]?["credential"])
             #expect(fetched["credentials"]?["action"]?[0]?["authSchemeConfig"]?["name"] == "X-Key")
             #expect(fetched["createdAt"] == created["createdAt"])

@@ -4,7 +4,7 @@ import Postgres
 
 /// Writes a new connection — its new credentials, its bindings, optionally the new end user it belongs to
 /// (CreateEndUser) and the `Idempotency-Key` answer — in ONE statement. A statement is atomic: if any row
-/// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two jsonb
+/// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two json
 /// arrays so the statement text is fixed (prepared once) whatever the number of credentials.
 enum ConnectionInsert {
     static func run(
@@ -23,7 +23,7 @@ enum ConnectionInsert {
                 INSERT INTO connections (id, organisation_id, end_user_id, connector_id, name, variables,
                                          created_at, updated_at)
                 VALUES (\(connection.id), \(new.organisationID), \(new.endUserID),
-                        \(new.connectorID), \(connection.name), \(connection.variables.sqlText)::jsonb,
+                        \(new.connectorID), \(connection.name), \(connection.variables.sqlText)::json,
                         \(createdAt)::timestamptz, \(createdAt)::timestamptz)
             ), new_credentials AS (
                 INSERT INTO credentials (id, organisation_id, name, type, public_data, sealed_secrets, key_version,
@@ -31,17 +31,17 @@ enum ConnectionInsert {
                 SELECT c.id, \(new.organisationID), c.name, c.type, c.public_data,
                        decode(c.sealed_secrets, 'hex'), c.key_version, c.errors,
                        \(createdAt)::timestamptz, \(createdAt)::timestamptz
-                FROM jsonb_to_recordset(\(credentialRows(new.newCredentials).sqlText)::jsonb) AS c (
-                    id text, name text, type text, public_data jsonb, sealed_secrets text, key_version text,
+                FROM json_to_recordset(\(credentialRows(new.newCredentials).sqlText)::json) AS c (
+                    id text, name text, type text, public_data json, sealed_secrets text, key_version text,
                     errors jsonb)
             ), new_bindings AS (
                 INSERT INTO connection_credentials (id, connection_id, credential_id, usage, position,
                                                     auth_scheme_config, validation_messages)
                 SELECT b.id, \(connection.id), b.credential_id, b.usage, b.position, b.auth_scheme_config,
                        b.validation_messages
-                FROM jsonb_to_recordset(\(bindingRows(connection).sqlText)::jsonb) AS b (
-                    id text, credential_id text, usage text, position integer, auth_scheme_config jsonb,
-                    validation_messages jsonb)
+                FROM json_to_recordset(\(bindingRows(connection).sqlText)::json) AS b (
+                    id text, credential_id text, usage text, position integer, auth_scheme_config json,
+                    validation_messages json)
             ), new_idempotency_key AS (
                 INSERT INTO idempotency_keys (organisation_id, key, scope, request_hash, status, headers, body)
                 SELECT \(new.organisationID), \(idempotency?.key), \(idempotency?.scope),

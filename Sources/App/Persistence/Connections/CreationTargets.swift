@@ -43,8 +43,8 @@ struct CreationTargets: Sendable {
                    EXISTS (SELECT 1 FROM connections c
                            WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
                    ) AS name_taken,
-                   (SELECT coalesce(jsonb_agg(jsonb_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
-                                                                 'data', cr.public_data, 'errors', cr.errors)), '[]')
+                   (SELECT coalesce(json_agg(json_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
+                                                                 'data', cr.public_data, 'errors', cr.errors)), '[]'::json)
                     FROM credentials cr
                     WHERE cr.organisation_id = \(query.organisationID)
                       AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).sqlText)::jsonb))
@@ -87,7 +87,7 @@ struct CreationTargets: Sendable {
 }
 
 extension StoredCredentialSummary {
-    /// From `jsonb_build_object('id','name','type','data','errors')`.
+    /// From `json_build_object('id','name','type','data','errors')`.
     init(aggregated object: JSONObject) throws {
         guard case .string(let id)? = object["id"], case .string(let name)? = object["name"],
               case .string(let type)? = object["type"], case .object(let data)? = object["data"],
