@@ -9,9 +9,15 @@ public struct OAuthCodeExchangeRequest: Sendable, CustomStringConvertible, Custo
     public var state: String
     public var clientID: String?
     public var clientSecret: String?
+    /// The grant's `credentialId`: an oauth2-client credential holding the client id and secret, which the
+    /// creation resolves (and opens) before calling the exchanger.
+    public var clientCredentialID: String?
+    /// The scheme's `defaultScopes`, for token responses that do not name their scopes.
+    public var requestedScopes: [String]
 
     public init(
-        organisationID: String, tokenURL: String, code: String, state: String, clientID: String?, clientSecret: String?
+        organisationID: String, tokenURL: String, code: String, state: String, clientID: String?, clientSecret: String?,
+        clientCredentialID: String? = nil, requestedScopes: [String] = []
     ) {
         self.organisationID = organisationID
         self.tokenURL = tokenURL
@@ -19,6 +25,8 @@ public struct OAuthCodeExchangeRequest: Sendable, CustomStringConvertible, Custo
         self.state = state
         self.clientID = clientID
         self.clientSecret = clientSecret
+        self.clientCredentialID = clientCredentialID
+        self.requestedScopes = requestedScopes
     }
 
     public var description: String { "****" }

@@ -12,10 +12,10 @@ struct ConnectionCreation: Sendable {
     let vault: CredentialVault
     let exchanger: any OAuthCodeExchanging
 
-    init(context: AppContext) {
+    init(context: AppContext, exchanger: (any OAuthCodeExchanging)? = nil) {
         self.context = context
         vault = CredentialVault(keyRing: context.keyRing)
-        exchanger = context.oauthCodeExchanger
+        self.exchanger = exchanger ?? context.oauthCodeExchanger
     }
 
     struct Target: Sendable {
@@ -90,7 +90,9 @@ struct ConnectionCreation: Sendable {
                 newCredentials.append(try seal(new, organisationID: organisationID))
                 credential = newCredentials[newCredentials.count - 1].summary
             case .oauthCode(let name, let exchange):
-                let token = try await exchanger.exchange(exchange)
+                let request = try await OAuthClientResolution.resolve(
+                    exchange, fieldPath: binding.fieldPath, vault: vault, database: context.database)
+                let token = try await exchanger.exchange(request)
                 let new = try DomainAdapter.exchangedToken(name: name, data: token, context: context)
                 newCredentials.append(try seal(new, organisationID: organisationID))
                 credential = newCredentials[newCredentials.count - 1].summary
