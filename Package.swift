@@ -21,6 +21,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // epoll and eventfd, which the Glibc module does not export.
+        .systemLibrary(name: "CLinuxEvents"),
 
         // Pure modules: bytes or values in, values out. No I/O.
         .target(name: "HTTP1", swiftSettings: swiftSettings),
@@ -30,7 +32,7 @@ let package = Package(
         // Edges to the operating system and C libraries.
         .target(
             name: "HTTPServer",
-            dependencies: ["HTTP1", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTP1", "CZlib", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),

@@ -24,6 +24,11 @@ say "swift test $*"
 swift build --build-tests "$@" >&2
 swift test --skip-build "$@" 2>&1
 
+say "contract tests (openapi/openapi.yaml)"
+python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
+    || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
+python3 -m unittest discover -s tests/contract 2>&1
+
 for check in tests/e2e/*.sh; do
     [ -e "$check" ] || continue
     say "end-to-end: $check"

@@ -25,7 +25,7 @@ public enum Application {
     public static func makeResponder(context: AppContext) -> any Responder {
         AppResponder(
             router: AppRoutes.makeRouter(context: context), errors: ErrorMapping(logger: context.logger),
-            metrics: context.metrics, logger: context.logger)
+            metrics: context.metrics)
     }
 
     /// Applies migrations (unless disabled), then serves until SIGTERM/SIGINT and drains gracefully.
@@ -41,11 +41,7 @@ public enum Application {
             }
         }
         let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
-        try await server.run(handleSignals: true, onListening: { port in
-            logger.notice("listening", metadata: ["host": "\(configuration.server.host)", "port": "\(port)"])
-            onListening(port)
-        })
-        logger.notice("stopped")
+        try await server.run(handleSignals: true, onListening: onListening)
     }
 }
 

@@ -41,6 +41,6 @@ public struct HeaderFields: Sendable, Equatable, Sequence, ExpressibleByDictiona
 
     @inline(__always)
     static func sameName(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        a.equalsIgnoringASCIICase(b)  // field names are tokens (ASCII): no need to allocate lowercased copies
     }
 }

@@ -1,4 +1,5 @@
 public import Cryptography
+public import Domain
 public import Logging
 public import Postgres
 
@@ -10,10 +11,13 @@ public struct AppContext: Sendable {
     public var authenticator: any Authenticating
     public var logger: Logger
     public var metrics: Metrics
+    /// OpenSSL-backed checks Domain uses for certificate and RSA key credentials.
+    public var keyMaterial: any KeyMaterialChecking
 
     public init(
         configuration: AppConfiguration, database: DatabasePool, keyRing: KeyRing,
-        authenticator: any Authenticating, logger: Logger, metrics: Metrics
+        authenticator: any Authenticating, logger: Logger, metrics: Metrics,
+        keyMaterial: any KeyMaterialChecking = OpenSSLKeyMaterial()
     ) {
         self.configuration = configuration
         self.database = database
@@ -21,5 +25,6 @@ public struct AppContext: Sendable {
         self.authenticator = authenticator
         self.logger = logger
         self.metrics = metrics
+        self.keyMaterial = keyMaterial
     }
 }

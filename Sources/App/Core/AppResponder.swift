@@ -1,15 +1,13 @@
 import HTTP1
 public import HTTPServer
 import JSON
-import Logging
 
-/// Routes a request, runs its handler, maps any thrown error, and records the outcome: one log line per request
-/// (method, route template, status, duration, request id) and the Prometheus metrics.
+/// Routes a request, runs its handler, maps any thrown error, and records the outcome: the route template for the
+/// server's access log (`RouteRecorder`) and the Prometheus metrics.
 struct AppResponder: Responder {
     let router: Router
     let errors: ErrorMapping
     let metrics: Metrics
-    let logger: Logger
 
     func respond(to request: Request) async -> Response {
         let start = ContinuousClock.now
@@ -19,6 +17,7 @@ struct AppResponder: Responder {
         case .found(let handler, let parameters, let template):
             request.parameters = parameters
             request.route = template
+            RouteRecorder.record(template)
             do {
                 response = try await handler(request)
             } catch {
@@ -35,10 +34,6 @@ struct AppResponder: Responder {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let route = request.route ?? "unmatched"
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
-        logger.info("request", metadata: [
-            "request.id": "\(request.id)", "http.method": "\(request.method)", "http.route": "\(route)",
-            "http.status": "\(response.status.code)", "duration_ms": "\(Int(seconds * 1000))",
-        ])
         return response
     }
 }

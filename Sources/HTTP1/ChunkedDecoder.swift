@@ -1,0 +1,142 @@
+/// Decodes a chunked body (RFC 9112 §7.1) one buffer at a time, like picohttpparser's `phr_chunked_decoder`:
+/// a value you feed bytes to, which appends data to the body and reports how much input it used.
+/// Chunk extensions are checked and ignored; trailer fields are checked, bounded and discarded.
+public struct ChunkedDecoder: Sendable {
+    enum State: Sendable, Equatable {
+        case size(digits: Int), afterSize, sizeExtension, sizeLF
+        case data(remaining: Int), dataCR, dataLF
+        case trailerLineStart, trailerName, trailerValue, trailerLF, finalLF
+        case done
+    }
+
+    /// Chunk-size line (size, whitespace and extensions) cap; longer lines are 400.
+    public static let maxChunkLineBytes = 4096
+    public let limits: ParserLimits
+    private(set) var state: State = .size(digits: 0)
+    private var chunkSize = 0
+    private var lineBytes = 0
+    private var trailerBytes = 0
+    private var trailerFields = 0
+    public private(set) var bodyBytes = 0
+
+    public init(limits: ParserLimits = .init()) { self.limits = limits }
+
+    public var isComplete: Bool { state == .done }
+
+    public mutating func decode(_ input: [UInt8], into body: inout [UInt8]) throws(HTTPParseError) -> Int {
+        let result = input.withUnsafeBytes { buffer in
+            Result { () throws(HTTPParseError) in try decode(buffer, into: &body) }
+        }
+        return try result.get()
+    }
+
+    /// Consumes as much of `input` as it can, appending chunk data to `body`; returns the bytes used.
+    /// Stops right after the final CRLF, so bytes of a pipelined next request are left alone.
+    public mutating func decode(_ input: UnsafeRawBufferPointer, into body: inout [UInt8]) throws(HTTPParseError) -> Int {
+        var index = 0
+        while index < input.count, state != .done {
+            if case .data(let remaining) = state {
+                let take = min(remaining, input.count - index)
+                body.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[index..<(index + take)]))
+                index += take
+                state = take == remaining ? .dataCR : .data(remaining: remaining - take)
+                continue
+            }
+            try step(input[index])
+            index += 1
+        }
+        return index
+    }
+
+    private mutating func step(_ byte: UInt8) throws(HTTPParseError) {
+        switch state {
+        case .size(let digits):
+            if let value = ASCII.hexValue(byte) {
+                guard chunkSize <= (Int.max - value) >> 4 else { throw .chunkSizeOverflow }
+                chunkSize = chunkSize << 4 | value
+                state = .size(digits: digits + 1)
+            } else {
+                guard digits > 0 else { throw byte == ASCII.lf ? .bareLF : .invalidChunkSize }
+                try afterSize(byte)
+            }
+            try countLineByte()
+        case .afterSize:
+            try afterSize(byte)
+            try countLineByte()
+        case .sizeExtension:
+            if byte == ASCII.cr { state = .sizeLF } else if byte == ASCII.lf { throw .bareLF } else {
+                guard ASCII.isFieldValueByte(byte) else { throw .invalidChunkSize }
+            }
+            try countLineByte()
+        case .sizeLF:
+            guard byte == ASCII.lf else { throw .bareCR }
+            try startChunk()
+        case .dataCR:
+            guard byte == ASCII.cr else { throw .invalidChunkTerminator }
+            state = .dataLF
+        case .dataLF:
+            guard byte == ASCII.lf else { throw .invalidChunkTerminator }
+            state = .size(digits: 0)
+        default:
+            try trailerStep(byte)
+        }
+    }
+
+    private mutating func afterSize(_ byte: UInt8) throws(HTTPParseError) {
+        switch byte {
+        case ASCII.space, ASCII.tab: state = .afterSize  // BWS before an extension
+        case UInt8(ascii: ";"): state = .sizeExtension
+        case ASCII.cr: state = .sizeLF
+        case ASCII.lf: throw .bareLF
+        default: throw .invalidChunkSize
+        }
+    }
+
+    private mutating func countLineByte() throws(HTTPParseError) {
+        lineBytes += 1
+        guard lineBytes <= Self.maxChunkLineBytes else { throw .chunkLineTooLong }
+    }
+
+    private mutating func startChunk() throws(HTTPParseError) {
+        lineBytes = 0
+        if chunkSize == 0 {
+            state = .trailerLineStart
+            return
+        }
+        guard chunkSize <= limits.maxBodyBytes - bodyBytes else { throw .contentTooLarge }
+        bodyBytes += chunkSize
+        state = .data(remaining: chunkSize)
+        chunkSize = 0
+    }
+
+    private mutating func trailerStep(_ byte: UInt8) throws(HTTPParseError) {
+        trailerBytes += 1
+        guard trailerBytes <= limits.maxHeaderBytes else { throw .headerSectionTooLarge }
+        switch state {
+        case .trailerLineStart:
+            if byte == ASCII.cr { state = .finalLF; return }
+            guard ASCII.isTokenByte(byte) else {
+                throw byte == ASCII.space || byte == ASCII.tab ? .obsoleteLineFolding : .invalidTrailer
+            }
+            trailerFields += 1
+            guard trailerFields <= limits.maxHeaderCount else { throw .tooManyHeaderFields }
+            state = .trailerName
+        case .trailerName:
+            if byte == ASCII.colon { state = .trailerValue } else if !ASCII.isTokenByte(byte) {
+                throw byte == ASCII.space || byte == ASCII.tab ? .whitespaceBeforeColon : .invalidTrailer
+            }
+        case .trailerValue:
+            if byte == ASCII.cr { state = .trailerLF } else if byte == ASCII.lf { throw .bareLF } else {
+                guard ASCII.isFieldValueByte(byte) else { throw .invalidTrailer }
+            }
+        case .trailerLF:
+            guard byte == ASCII.lf else { throw .bareCR }
+            state = .trailerLineStart
+        case .finalLF:
+            guard byte == ASCII.lf else { throw .bareCR }
+            state = .done
+        default:
+            return
+        }
+    }
+}

@@ -1,0 +1,55 @@
+/// A parsed request line and header section, already validated against RFC 9112.
+public struct RequestHead: Sendable, Equatable {
+    public var method: HTTPMethod
+    /// The request-target as received, except that absolute-form is reduced to its path and query.
+    public var target: String
+    public var version: HTTPVersion
+    public var headers: HeaderFields
+    /// Whether the connection may carry another request after this one (RFC 9112 §9.3).
+    public var keepAlive: Bool
+    /// `Expect: 100-continue` on an HTTP/1.1 request: send `100 Continue` before reading the body.
+    public var expectsContinue: Bool
+
+    public init(
+        method: HTTPMethod, target: String, version: HTTPVersion, headers: HeaderFields,
+        keepAlive: Bool? = nil, expectsContinue: Bool = false
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.keepAlive = keepAlive ?? Self.defaultKeepAlive(version: version, headers: headers)
+        self.expectsContinue = expectsContinue
+    }
+
+    /// HTTP/1.1 defaults to persistent, HTTP/1.0 to close; `Connection: close` / `keep-alive` tokens override.
+    static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
+        var close = false
+        var keepAlive = false
+        for value in headers.values(for: "connection") {
+            for token in value.split(separator: ",") {
+                let trimmed = token.trimmingOWS()
+                if trimmed.equalsIgnoringASCIICase("close") { close = true }
+                if trimmed.equalsIgnoringASCIICase("keep-alive") { keepAlive = true }
+            }
+        }
+        if close { return false }
+        return version == .http1_1 || keepAlive
+    }
+}
+
+extension StringProtocol {
+    /// Drops leading and trailing spaces and tabs (RFC 9110 OWS).
+    package func trimmingOWS() -> SubSequence {
+        var slice = self[...]
+        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
+        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
+        return slice
+    }
+
+    /// ASCII case-insensitive equality without allocating lowercased copies.
+    package func equalsIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        return zip(utf8, other.utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
+    }
+}

@@ -1,0 +1,76 @@
+import HTTP1
+
+/// Everything the loop keeps about one connection. Confined to its event loop's thread.
+final class ClientConnection {
+    typealias Lifecycle = ConnectionLifecycle<ContinuousClock.Instant>
+
+    let id: UInt64
+    let fd: Int32
+    /// False for connections accepted beyond `maxConnections` only to be told 503.
+    let holdsSlot: Bool
+    var lifecycle: Lifecycle
+    var parser: RequestParser
+    var chunked: ChunkedDecoder
+
+    /// Received bytes; those before `readIndex` are consumed. Bounded because nothing is read while a
+    /// request is being handled, and the parser caps what a head may take.
+    var buffer: [UInt8] = []
+    var readIndex = 0
+
+    var head: RequestHead?
+    var framing: BodyFraming = .none
+    var body: [UInt8] = []
+    var requestID = ""
+    var requestStarted: ContinuousClock.Instant
+    var response: Response?
+    /// Why the request was refused, for the error body.
+    var errorMessage: String?
+
+    /// Queued output (head, body, 100 Continue), written in order; `writeOffset` is into the first.
+    var pendingWrites: [[UInt8]] = []
+    var writeOffset = 0
+
+    /// Edge-triggered epoll: whether the socket may still hold unread bytes.
+    var maybeReadable = true
+    /// The peer signalled a half-close: keep reading until EOF instead of trusting short reads.
+    var sawHangup = false
+    /// After the last response on a closing connection: discard input until EOF or this deadline.
+    var lingerDeadline: ContinuousClock.Instant?
+    /// The last response said `Connection: close`: linger after it rather than reset.
+    var lingerAfterClose = false
+
+    init(id: UInt64, fd: Int32, holdsSlot: Bool, timeouts: Lifecycle.Timeouts, limits: ParserLimits,
+         now: ContinuousClock.Instant) {
+        self.id = id
+        self.fd = fd
+        self.holdsSlot = holdsSlot
+        self.lifecycle = Lifecycle(timeouts: timeouts, now: now)
+        self.parser = RequestParser(limits: limits)
+        self.chunked = ChunkedDecoder(limits: limits)
+        self.requestStarted = now
+    }
+
+    var hasUnreadBytes: Bool { readIndex < buffer.count }
+
+    /// Drops consumed bytes; releases the storage of a large buffer once it is empty.
+    func compact() {
+        if readIndex == buffer.count {
+            buffer.removeAll(keepingCapacity: buffer.capacity <= 4096)
+            readIndex = 0
+        } else if readIndex > 0 {
+            buffer.removeSubrange(0..<readIndex)
+            readIndex = 0
+        }
+    }
+
+    /// Clears per-request state once its response is queued.
+    func finishRequest() {
+        head = nil
+        framing = .none
+        body = []
+        response = nil
+        errorMessage = nil
+        chunked = ChunkedDecoder(limits: parser.limits)
+        parser.reset()
+    }
+}

@@ -1,0 +1,150 @@
+import CLinuxEvents
+import Glibc
+import HTTP1
+import Logging
+
+/// One epoll loop on its own thread. It accepts from the shared listener (EPOLLEXCLUSIVE lets the kernel spread
+/// connections over loops), reads, parses, dispatches requests to the responder as Tasks, and writes the
+/// responses that come back through its `EventLoopHandle`.
+final class EventLoop {
+    static let listenerID: UInt64 = 0
+    static let wakeID: UInt64 = 1
+    static let signalID: UInt64 = 2
+    static let connectionEvents = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
+
+    let context: ServerContext
+    let handle: EventLoopHandle
+    let epollFD: Int32
+    let listenerFD: Int32
+    let signalFD: Int32?
+    let onSignal: @Sendable () -> Void
+    var connections: [UInt64: ClientConnection] = [:]
+    var nextID: UInt64 = 16
+    var now = ContinuousClock.now
+    var nextTimerCheck: ContinuousClock.Instant?
+    var acceptPausedUntil: ContinuousClock.Instant?
+    var shutdownDeadline: ContinuousClock.Instant?
+    var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+    var dateCache = DateCache()
+    var rejectedOpen = 0
+
+    init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
+         onSignal: @escaping @Sendable () -> Void) throws(SocketError) {
+        self.context = context
+        self.handle = handle
+        self.listenerFD = listenerFD
+        self.signalFD = signalFD
+        self.onSignal = onSignal
+        epollFD = try syscall("epoll_create1") { epoll_create1(Int32(EPOLL_CLOEXEC)) }
+        do {
+            try register(handle.wakeFD, id: Self.wakeID, events: EPOLLIN.rawValue)
+            try register(listenerFD, id: Self.listenerID, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+            if let signalFD { try register(signalFD, id: Self.signalID, events: EPOLLIN.rawValue) }
+        } catch {
+            _ = Glibc.close(epollFD)
+            throw error
+        }
+    }
+
+    func register(_ fd: Int32, id: UInt64, events: UInt32) throws(SocketError) {
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = id
+        try syscall("epoll_ctl") { epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) }
+    }
+
+    func unregister(_ fd: Int32) {
+        _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+    }
+
+    /// Runs until shutdown has drained every connection (or the grace period ran out).
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while true {
+            let count = epoll_wait(epollFD, &events, Int32(events.count), waitTimeoutMilliseconds())
+            now = .now
+            if count < 0 && errno != EINTR {
+                context.logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
+                break
+            }
+            for index in 0..<max(0, Int(count)) {
+                dispatchEvent(id: events[index].data.u64, flags: events[index].events)
+            }
+            if let check = nextTimerCheck, now >= check { runTimers() }
+            if let deadline = shutdownDeadline, connections.isEmpty || now >= deadline { break }
+        }
+        for connection in Array(connections.values) { finalClose(connection) }
+        _ = Glibc.close(epollFD)
+        handle.close()
+    }
+
+    private func waitTimeoutMilliseconds() -> Int32 {
+        let wake = [nextTimerCheck, shutdownDeadline, acceptPausedUntil].compactMap { $0 }.min()
+        guard let wake else { return -1 }
+        let remaining = now.duration(to: wake)
+        if remaining <= .zero { return 0 }
+        let (seconds, attoseconds) = remaining.components
+        return Int32(clamping: seconds * 1000 + attoseconds / 1_000_000_000_000_000 + 1)
+    }
+
+    private func dispatchEvent(id: UInt64, flags: UInt32) {
+        switch id {
+        case Self.listenerID: acceptConnections()
+        case Self.wakeID: handle.drain().forEach(receive)
+        case Self.signalID:
+            if let signalFD { _ = read(signalFD, &scratch, scratch.count) }
+            onSignal()
+        default:
+            guard let connection = connections[id] else { return }
+            connectionEvent(connection, flags: flags)
+        }
+    }
+
+    private func receive(_ message: LoopMessage) {
+        switch message {
+        case .shutdown:
+            beginShutdown()
+        case .response(let id, let response, let route):
+            guard let connection = connections[id], connection.lifecycle.state == .handling else { return }
+            connection.response = response
+            logRequest(connection, status: response.status, route: route)
+            perform(connection.lifecycle.responseReady(), on: connection)
+        }
+    }
+
+    private func beginShutdown() {
+        guard shutdownDeadline == nil else { return }
+        shutdownDeadline = now.advanced(by: context.configuration.shutdownGracePeriod)
+        if acceptPausedUntil == nil { unregister(listenerFD) }
+        acceptPausedUntil = nil
+        for connection in Array(connections.values) where connection.lingerDeadline == nil {
+            perform(connection.lifecycle.shutdownRequested(), on: connection)
+        }
+    }
+
+    /// Timers are scanned only when the earliest known deadline has passed, so busy loops pay nothing.
+    private func runTimers() {
+        if let paused = acceptPausedUntil, now >= paused {
+            acceptPausedUntil = nil
+            try? register(listenerFD, id: Self.listenerID, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
+        }
+        nextTimerCheck = nil
+        for connection in Array(connections.values) {
+            if let linger = connection.lingerDeadline {
+                if now >= linger { finalClose(connection) } else { noteDeadline(linger) }
+            } else if let deadline = connection.lifecycle.deadline {
+                if now >= deadline {
+                    perform(connection.lifecycle.timerFired(now: now), on: connection)
+                } else {
+                    noteDeadline(deadline)
+                }
+            }
+        }
+    }
+
+    func noteDeadline(_ deadline: ContinuousClock.Instant?) {
+        guard let deadline else { return }
+        if let current = nextTimerCheck, current <= deadline { return }
+        nextTimerCheck = deadline
+    }
+}

@@ -1,0 +1,16 @@
+import Synchronization
+
+/// How a responder tells the server which route template matched, so the access log shows `/hubs/:hub_id`
+/// rather than raw paths. The server binds a fresh slot around each `respond(to:)` call.
+public enum RouteRecorder {
+    @TaskLocal static var slot: RouteSlot?
+
+    /// Records the template for the request being handled by the current task; a no-op outside the server.
+    public static func record(_ template: String) {
+        slot?.template.withLock { $0 = template }
+    }
+}
+
+final class RouteSlot: Sendable {
+    let template = Mutex<String?>(nil)
+}

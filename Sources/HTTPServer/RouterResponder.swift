@@ -1,0 +1,42 @@
+import HTTP1
+
+/// The `Responder` over a `Router`: 404 when no template matches, 405 with `Allow` when the path exists for
+/// other methods, otherwise the handler, whose thrown errors go through `errorMapper`.
+public struct RouterResponder: Responder {
+    public let router: Router
+    public let errorMapper: @Sendable (any Error, Request) -> Response
+
+    public init(router: Router, errorMapper: @escaping @Sendable (any Error, Request) -> Response) {
+        self.router = router
+        self.errorMapper = errorMapper
+    }
+
+    public func respond(to request: Request) async -> Response {
+        switch router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return .error(.notFound, message: "no route for \(request.method) \(Self.printable(request.path))")
+        case .methodNotAllowed(let allowed):
+            var methods = allowed
+            if methods.contains(.GET) && !methods.contains(.HEAD) { methods.append(.HEAD) }
+            var response = Response.error(
+                .methodNotAllowed, message: "method \(request.method) not allowed for \(Self.printable(request.path))")
+            response.headers.replaceOrAdd(name: "Allow", value: methods.map(\.rawValue).joined(separator: ", "))
+            return response
+        case .found(let handler, let parameters, let template):
+            RouteRecorder.record(template)
+            var routed = request
+            routed.parameters = parameters
+            routed.route = template
+            do {
+                return try await handler(routed)
+            } catch {
+                return errorMapper(error, routed)
+            }
+        }
+    }
+
+    /// The path is echoed in messages; cap it so an 8 KiB target does not become an 8 KiB error body.
+    private static func printable(_ path: String) -> String {
+        path.utf8.count <= 200 ? path : String(path.prefix(200)) + "…"
+    }
+}

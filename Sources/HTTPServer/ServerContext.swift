@@ -1,0 +1,37 @@
+import HTTP1
+import Logging
+import Synchronization
+
+/// What every event loop shares: configuration, responder, logger and the live-connection count.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let responder: any Responder
+    let logger: Logger
+    let openConnections = Atomic<Int>(0)
+
+    init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
+        self.configuration = configuration
+        self.responder = responder
+        self.logger = logger
+    }
+
+    var timeouts: ConnectionLifecycle<ContinuousClock.Instant>.Timeouts {
+        .init(
+            headerRead: configuration.headerReadTimeout, bodyRead: configuration.bodyReadTimeout,
+            idle: configuration.idleTimeout)
+    }
+
+    /// Reserves a connection slot; false when `maxConnections` are already open.
+    func reserveConnection() -> Bool {
+        var current = openConnections.load(ordering: .relaxed)
+        while current < configuration.maxConnections {
+            let (exchanged, original) = openConnections.compareExchange(
+                expected: current, desired: current + 1, ordering: .relaxed)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    func releaseConnection() { openConnections.subtract(1, ordering: .relaxed) }
+}

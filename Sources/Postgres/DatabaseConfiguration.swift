@@ -1,0 +1,37 @@
+public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// A libpq connection string or URI (`postgres://…` or `host=… dbname=…`).
+    public var connectionString: String
+    /// Connections (and threads) in the pool. Default 8.
+    public var poolSize: Int = 8
+    /// Seconds libpq may take to connect. Default 5 (libpq treats values below 2 as 2).
+    public var connectTimeoutSeconds: Int = 5
+    /// How long a caller waits for a free connection (or for the database to come back) before
+    /// `DatabaseError(kind: .connectionUnavailable)`. Default 5 s.
+    public var acquireTimeout: Duration = .seconds(5)
+    /// Per-statement timeout sent as `statement_timeout`. Default 15 s.
+    public var statementTimeout: Duration = .seconds(15)
+    /// `application_name` shown in `pg_stat_activity`, unless the connection string sets one. Default "embedded-api".
+    public var applicationName: String = "embedded-api"
+    /// Distinct statement texts each connection prepares once and re-executes (PQprepare/PQexecPrepared);
+    /// statements beyond this run unprepared. 0 disables the cache. Default 256.
+    public var preparedStatementCacheSize: Int = 256
+
+    public init(connectionString: String) { self.connectionString = connectionString }
+
+    /// The connection string may carry a password, so it is never shown.
+    public var description: String {
+        "DatabaseConfiguration(connectionString: ****, poolSize: \(poolSize), connectTimeoutSeconds: "
+            + "\(connectTimeoutSeconds), acquireTimeout: \(acquireTimeout), statementTimeout: \(statementTimeout))"
+    }
+
+    public var debugDescription: String { description }
+}
+
+extension Duration {
+    /// Whole milliseconds, rounded up so a tiny positive duration never becomes "no timeout" (0).
+    var roundedUpMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let millis = seconds * 1000 + attoseconds / 1_000_000_000_000_000
+        return attoseconds % 1_000_000_000_000_000 > 0 ? millis + 1 : millis
+    }
+}

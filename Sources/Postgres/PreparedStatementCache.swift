@@ -1,0 +1,47 @@
+import CLibPQ
+
+/// Statement texts this connection has prepared, with their server-side names. Bounded: once full, new texts
+/// simply run unprepared, so dynamic SQL can never grow a connection's memory without limit.
+struct PreparedStatementCache {
+    private var names: [String: String] = [:]
+    private var nextNumber = 0
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    func name(for text: String) -> String? { names[text] }
+
+    var isFull: Bool { names.count >= capacity }
+
+    mutating func add(_ text: String) -> String {
+        nextNumber += 1
+        let name = "ea_\(nextNumber)"
+        names[text] = name
+        return name
+    }
+
+    mutating func forget(_ text: String) { names[text] = nil }
+
+    /// Only plain data statements are worth preparing; DDL, SET, BEGIN … go unprepared.
+    static func isCacheable(_ text: String) -> Bool {
+        let keyword = text.utf8.drop { $0 == 32 || $0 == 10 || $0 == 9 || $0 == 13 || $0 == 40 }.prefix(6)
+        let word = String(decoding: keyword, as: UTF8.self).lowercased()
+        return ["select", "insert", "update", "delete", "with", "values"].contains { word.hasPrefix($0) }
+    }
+}
+
+extension PGConnection {
+    /// The prepared statement's name for `sql`, preparing it first if needed; nil to run it unprepared.
+    func preparedName(for sql: SQL) throws(DatabaseError) -> String? {
+        if let name = statementCache.name(for: sql.text) { return name }
+        guard !statementCache.isFull, PreparedStatementCache.isCacheable(sql.text) else { return nil }
+        let name = statementCache.add(sql.text)
+        do {
+            _ = try ResultReader.read(PQprepare(handle, name, sql.text, Int32(sql.binds.count), nil), connection: handle)
+        } catch {
+            statementCache.forget(sql.text)
+            throw error
+        }
+        return name
+    }
+}

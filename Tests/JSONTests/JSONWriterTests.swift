@@ -1,0 +1,52 @@
+import JSON
+import Testing
+
+struct JSONWriterTests {
+    static let cases: [(value: JSONValue, text: String)] = [
+        (20, "20"),
+        (.number(-3), "-3"),
+        (.number(-0.0), "0"),
+        (.number(0.5), "0.5"),
+        (.number(1e300), "1e+300"),
+        (.number(9_007_199_254_740_992), "9007199254740992"),
+        (.number(.infinity), "null"),
+        (.number(.nan), "null"),
+        ("a\"b\\c\n\r\t\u{1}/é", #""a\"b\\c\n\r\t\u0001/é""#),
+        ([1, "x", nil, true, false], #"[1,"x",null,true,false]"#),
+        (.object(JSONObject([("z", 1), ("a", [:]), ("m", [])])), #"{"z":1,"a":{},"m":[]}"#),
+    ]
+
+    @Test(arguments: cases)
+    func serialisesCompactly(_ testCase: (value: JSONValue, text: String)) {
+        #expect(String(decoding: testCase.value.serialized(), as: UTF8.self) == testCase.text)
+    }
+
+    @Test func prettyPrintsWithTwoSpaces() {
+        let value: JSONValue = ["a": [1, 2], "b": [:]]
+        let expected = "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}"
+        #expect(String(decoding: value.prettySerialized(), as: UTF8.self) == expected)
+    }
+
+    static let roundTrips: [String] = [
+        #"{"name":"x","list":[1,2.25,-7,1e-7,true,null],"nested":{"k":"\u0000\"😀"}}"#,
+        #"[[],{},"",0,-1,123456789012]"#,
+        #""\u001f control""#,
+    ]
+
+    @Test(arguments: roundTrips)
+    func roundTripsThroughParser(_ text: String) throws {
+        let value = try JSONValue.parse(Array(text.utf8))
+        let again = try JSONValue.parse(value.serialized())
+        #expect(again == value)
+        #expect(try JSONValue.parse(value.prettySerialized()) == value)
+    }
+
+    @Test func objectSubscriptReplacesAppendsAndRemoves() {
+        var object = JSONObject([("a", 1), ("b", 2)])
+        object["a"] = 3
+        object["c"] = 4
+        object["b"] = nil
+        #expect(object.keys == ["a", "c"])
+        #expect(object["a"] == 3)
+    }
+}

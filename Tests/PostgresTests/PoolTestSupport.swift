@@ -1,0 +1,55 @@
+import Foundation
+import Postgres
+import Testing
+
+/// Database-backed tests run only when DATABASE_URL names a cluster (e.g. from `scripts/dev-db.sh start DIR`).
+let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
+let hasDatabase = databaseURL != nil
+
+/// A pool on DATABASE_URL, shut down after `body` whatever happens.
+func withTestPool<T>(
+    _ adjust: (inout DatabaseConfiguration) -> Void = { _ in },
+    _ body: (DatabasePool) async throws -> T
+) async throws -> T {
+    var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
+    configuration.poolSize = 4
+    configuration.applicationName = uniqueName("app")
+    adjust(&configuration)
+    let pool = DatabasePool(configuration: configuration)
+    defer { pool.shutdown() }
+    return try await body(pool)
+}
+
+/// A fresh identifier for tables and application names, so parallel tests never collide.
+func uniqueName(_ prefix: String) -> String {
+    "pgtest_\(prefix)_" + UUID().uuidString.prefix(8).lowercased()
+}
+
+/// A real table visible to every connection of the pool, dropped after `body`.
+func withTable<T>(
+    _ pool: DatabasePool, columns: String, _ body: (String) async throws -> T
+) async throws -> T {
+    let table = uniqueName("t")
+    try await pool.withConnection { try $0.execute(unsafeSQL: "CREATE TABLE \(table) (\(columns))") }
+    do {
+        let value = try await body(table)
+        try await pool.withConnection { try $0.execute(unsafeSQL: "DROP TABLE \(table)") }
+        return value
+    } catch {
+        _ = try? await pool.withConnection { try $0.execute(unsafeSQL: "DROP TABLE IF EXISTS \(table)") }
+        throw error
+    }
+}
+
+/// The error `body` throws, as a DatabaseError (fails the test if it throws nothing or something else).
+func databaseError(_ body: () async throws -> Void) async -> DatabaseError? {
+    do {
+        try await body()
+        Issue.record("expected a DatabaseError, got success")
+    } catch let error as DatabaseError {
+        return error
+    } catch {
+        Issue.record("expected a DatabaseError, got \(error)")
+    }
+    return nil
+}
