@@ -3,7 +3,7 @@ import JSON
 import Postgres
 
 /// Writes a new connection — its new credentials, its bindings, optionally the new end user it belongs to
-/// (CreateEndUser) and the `Idempotency-Key` answer — in ONE statement. A statement is atomic: if any row
+/// (CreateEndUser) and the answer for the `Idempotency-Key` this request claimed — in ONE statement. A statement is atomic: if any row
 /// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two json
 /// arrays so the statement text is fixed (prepared once) whatever the number of credentials.
 enum ConnectionInsert {
@@ -42,12 +42,12 @@ enum ConnectionInsert {
                 FROM json_to_recordset(\(bindingRows(connection).sqlText)::json) AS b (
                     id text, credential_id text, usage text, position integer, auth_scheme_config json,
                     validation_messages json)
-            ), new_idempotency_key AS (
-                INSERT INTO idempotency_keys (organisation_id, key, scope, request_hash, status, headers, body)
-                SELECT \(new.organisationID), \(idempotency?.key), \(idempotency?.scope),
-                       \(idempotency?.requestHash)::bytea, \(idempotency?.status)::integer,
-                       \(headers.sqlText)::jsonb, \(idempotency?.body)::bytea
-                WHERE \(idempotency?.key)::text IS NOT NULL
+            ), idempotency_answer AS (
+                UPDATE idempotency_keys
+                SET status = \(idempotency?.status)::integer, headers = \(headers.sqlText)::jsonb,
+                    body = \(idempotency?.body)::bytea
+                WHERE organisation_id = \(new.organisationID) AND scope = \(idempotency?.scope)
+                  AND key = \(idempotency?.key) AND status = 0
             )
             SELECT 1 AS written
             """)

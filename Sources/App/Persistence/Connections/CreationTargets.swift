@@ -3,8 +3,9 @@ import Postgres
 
 /// Everything a create needs to know before it writes, read in ONE round trip: the hub (in the caller's
 /// organisation), the end user (in that hub), the connector (in the organisation; the hub's primary one when
-/// none is named), whether the connection name is taken, the referenced credentials, and any stored answer for
-/// the request's `Idempotency-Key`.
+/// none is named), whether the connection name is taken, the referenced credentials — and, with an
+/// `Idempotency-Key`, the key's claim: a row marking the request in progress is inserted unless the key already
+/// has one, in which case that row (an answer to replay, or a twin still running) comes back instead.
 struct CreationTargets: Sendable {
     var hubID: String?
     var primaryConnectorID: String?
@@ -12,15 +13,20 @@ struct CreationTargets: Sendable {
     var connectorID: String?
     var nameTaken: Bool
     var referencedCredentials: [String: StoredCredentialSummary]
+    /// This request now holds the key (its row is in progress until the write fills in the answer).
+    var claimed: Bool
+    /// The key's row as it was before this request, if any.
     var storedAnswer: StoredAnswer?
 
-    /// A previous answer under the same key and scope, still within its 24 hours (older ones are ignored).
+    /// The row of an `Idempotency-Key`: the first answer, or `status` 0 while that request runs.
     struct StoredAnswer: Sendable {
         var requestHash: [UInt8]
         var status: Int
         var headers: JSONObject
         var body: [UInt8]
-        var isFresh: Bool
+        /// An answer older than 24 hours, or a claim older than 2 minutes (its request died): the key is free.
+        var isExpired: Bool
+        var isInProgress: Bool { status == 0 }
     }
 
     struct Query: Sendable {
@@ -31,13 +37,20 @@ struct CreationTargets: Sendable {
         var connectorID: String?
         var connectionName: String
         var referencedCredentialIDs: [String]
-        var idempotencyKey: String?
-        var idempotencyScope: String
+        var idempotency: IdempotencyKey?
     }
 
     static func read(_ query: Query, on connection: PGConnection) throws -> CreationTargets {
+        let key = query.idempotency
         let sql = SQL("""
-            SELECT h.id AS hub_id, h.primary_connector_id,
+            WITH claim AS (
+                INSERT INTO idempotency_keys (organisation_id, key, scope, request_hash, status, headers, body)
+                SELECT \(query.organisationID), \(key?.key), \(key?.scope), \(key?.requestHash)::bytea, 0, '{}', ''::bytea
+                WHERE \(key?.key)::text IS NOT NULL
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            )
+            SELECT h.id AS hub_id, h.primary_connector_id, EXISTS (SELECT 1 FROM claim) AS claimed,
                    u.id, u.external_id, u.display_name, u.created_at, u.updated_at,
                    k.id AS connector_id,
                    EXISTS (SELECT 1 FROM connections c
@@ -49,13 +62,15 @@ struct CreationTargets: Sendable {
                     WHERE cr.organisation_id = \(query.organisationID)
                       AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).sqlText)::jsonb))
                    ) AS referenced,
-                   i.request_hash, i.status, i.headers, i.body, i.created_at > now() - interval '24 hours' AS fresh
+                   i.request_hash, i.status, i.headers, i.body,
+                   CASE WHEN i.status = 0 THEN i.created_at < now() - interval '2 minutes'
+                        ELSE i.created_at <= now() - interval '24 hours' END AS expired
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
             LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
                  AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
             LEFT JOIN idempotency_keys i ON i.organisation_id = \(query.organisationID)
-                 AND i.scope = \(query.idempotencyScope) AND i.key = \(query.idempotencyKey)
+                 AND i.scope = \(key?.scope) AND i.key = \(key?.key)
             LEFT JOIN end_users u ON u.hub_id = h.id AND
             """).appending(query.endUser.condition(alias: "u"))
         guard let row = try connection.query(sql).rows.first else {
@@ -70,6 +85,7 @@ struct CreationTargets: Sendable {
         endUser = try row.optionalString("id") == nil ? nil : try EndUserRecord(row: row)
         connectorID = try row.optionalString("connector_id")
         nameTaken = try row.bool("name_taken")
+        claimed = try row.bool("claimed")
         var referenced: [String: StoredCredentialSummary] = [:]
         if case .array(let items) = try row.json("referenced") {
             for case .object(let item) in items {
@@ -81,7 +97,7 @@ struct CreationTargets: Sendable {
         if let hash = try row.optionalBytes("request_hash") {
             storedAnswer = StoredAnswer(
                 requestHash: hash, status: try row.int("status"), headers: try row.jsonObject("headers"),
-                body: try row.bytes("body"), isFresh: try row.bool("fresh"))
+                body: try row.bytes("body"), isExpired: try row.bool("expired"))
         }
     }
 }

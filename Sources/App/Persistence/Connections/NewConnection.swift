@@ -35,11 +35,10 @@ struct NewEndUser: Sendable {
     var displayName: String
 }
 
-/// The answer stored with an `Idempotency-Key` so a retry replays it.
+/// The answer stored under a claimed `Idempotency-Key` so a retry replays it.
 struct IdempotencyRecord: Sendable {
     var key: String
     var scope: String
-    var requestHash: [UInt8]
     var status: Int
     var headers: [(name: String, value: String)]
     var body: [UInt8]

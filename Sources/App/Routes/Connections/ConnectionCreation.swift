@@ -1,3 +1,4 @@
+import Cryptography
 import Domain
 import HTTP1
 import HTTPServer
@@ -35,16 +36,61 @@ struct ConnectionCreation: Sendable {
         _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
         respond: Respond
     ) async throws -> Response {
+        let targets = try await readTargets(draft, target: target, idempotency: idempotency)
+        guard let idempotency else {
+            return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
+        }
+        guard targets.claimed else {
+            // The key has a row: an answer to replay, or a twin still running (perhaps claimed just now).
+            guard let stored = targets.storedAnswer else { throw IdempotencyKey.inProgress }
+            return try idempotency.replay(stored)
+        }
+        do {
+            return try await write(
+                draft, targets: targets, target: target, principal: principal, record: idempotency, respond: respond)
+        } catch {
+            try? await IdempotencyStore.release(idempotency, organisationID: target.organisationID, context.database)
+            throw error
+        }
+    }
+
+    /// Runs a body decoder; when it refuses the body of a request with an `Idempotency-Key` already in use, the
+    /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented.
+    func decodeBody<T>(
+        idempotency: IdempotencyKey?, organisationID: String, _ decode: () throws -> T
+    ) async throws -> T {
+        do {
+            return try decode()
+        } catch let error as APIError {
+            guard let idempotency,
+                  let live = try await IdempotencyStore.live(idempotency, organisationID: organisationID, context.database)
+            else { throw error }
+            if !Digest.constantTimeEqual(live.requestHash, idempotency.requestHash) { throw IdempotencyKey.reused }
+            if live.isInProgress { throw IdempotencyKey.inProgress }
+            throw error
+        }
+    }
+
+    /// The one read before the write (claiming the key, if any). An expired row under the key is deleted and
+    /// the read repeated once.
+    private func readTargets(
+        _ draft: ConnectionDraft, target: Target, idempotency: IdempotencyKey?
+    ) async throws -> CreationTargets {
         let query = CreationTargets.Query(
             organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
             connectorID: target.connectorID, connectionName: draft.name,
-            referencedCredentialIDs: draft.referencedCredentialIDs, idempotencyKey: idempotency?.key,
-            idempotencyScope: idempotency?.scope ?? "")
+            referencedCredentialIDs: draft.referencedCredentialIDs, idempotency: idempotency)
         let targets = try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
-        if let idempotency, let stored = targets.storedAnswer {
-            if stored.isFresh { return try idempotency.replay(stored) }
-            try await IdempotencyExpiry.forget(idempotency, organisationID: target.organisationID, context.database)
-        }
+        guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
+        try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
+        return try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+    }
+
+    /// Checks, exchanges, seals, then writes everything in one statement.
+    private func write(
+        _ draft: ConnectionDraft, targets: CreationTargets, target: Target, principal: Principal,
+        record idempotency: IdempotencyKey?, respond: Respond
+    ) async throws -> Response {
         let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
         let made = try await makeBindings(draft, checked: checked, organisationID: target.organisationID)
         let now = Timestamp.now()
@@ -69,7 +115,8 @@ struct ConnectionCreation: Sendable {
                 try ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
             }
         } catch let error as DatabaseError {
-            return try await answerConflict(error, idempotency: idempotency, organisationID: target.organisationID)
+            // A constraint another request satisfied first (same name, same externalId, a row deleted meanwhile).
+            throw ConstraintErrors.apiError(for: error) ?? error
         }
         return response
     }
@@ -112,18 +159,5 @@ struct ConnectionCreation: Sendable {
             summary: StoredCredentialSummary(
                 id: id, name: draft.name, type: draft.type, publicData: draft.publicData, errors: draft.errors),
             sealed: sealed)
-    }
-
-    /// A write refused by a constraint: a concurrent request got there first. With an `Idempotency-Key`, that
-    /// request may have been this one's twin, so its stored answer is checked before anything else.
-    private func answerConflict(
-        _ error: DatabaseError, idempotency: IdempotencyKey?, organisationID: String
-    ) async throws -> Response {
-        if let idempotency, error.isUniqueViolation,
-           let stored = try await IdempotencyExpiry.stored(idempotency, organisationID: organisationID, context.database) {
-            return try idempotency.replay(stored)
-        }
-        if let apiError = ConstraintErrors.apiError(for: error) { throw apiError }
-        throw error
     }
 }

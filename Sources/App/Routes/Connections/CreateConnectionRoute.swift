@@ -9,18 +9,19 @@ enum CreateConnectionRoute {
         try lookup.check(principal)
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
-        let (connectorID, draft) = try DomainAdapter.createConnectionBody(
-            try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+        let (connectorID, draft) = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
+            try DomainAdapter.createConnectionBody(
+                try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+        }
         let target = ConnectionCreation.Target(
             organisationID: organisationID, hubID: request.parameters["hub_id"] ?? "", endUser: lookup,
             connectorID: connectorID)
-        let basePath = request.path
-        let query = if case .internal = lookup { "?identifier_type=internal" } else { "" }
+        let hubID = target.hubID
         return try await creation.create(draft, target: target, principal: principal, idempotency: idempotency) {
-            connection, _ in
+            connection, user in
             .json(
                 .created, ConnectionJSON.connection(connection, organisationID: organisationID),
-                headers: ["Location": "\(basePath)/\(connection.id)\(query)"])
+                headers: ["Location": "/hubs/\(hubID)/users/\(user.id)/connections/\(connection.id)?identifier_type=internal"])
         }
     }
 }

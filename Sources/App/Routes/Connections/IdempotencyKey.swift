@@ -32,16 +32,15 @@ struct IdempotencyKey: Sendable {
     /// The record to store with a first answer.
     func record(for response: Response) -> IdempotencyRecord {
         IdempotencyRecord(
-            key: key, scope: scope, requestHash: requestHash, status: response.status.code,
+            key: key, scope: scope, status: response.status.code,
             headers: response.headers.map { (name: $0.name, value: $0.value) }, body: response.body)
     }
 
-    /// The stored answer again (byte for byte), or 409 when the key came with another body.
+    /// The stored answer again (byte for byte); 409002 when the key came with another body, 409005 while the
+    /// first request with it is still running.
     func replay(_ stored: CreationTargets.StoredAnswer) throws(APIError) -> Response {
-        guard Digest.constantTimeEqual(stored.requestHash, requestHash) else {
-            throw APIError(
-                .idempotencyKeyReused, "this Idempotency-Key was already used with a different request body")
-        }
+        guard Digest.constantTimeEqual(stored.requestHash, requestHash) else { throw Self.reused }
+        guard !stored.isInProgress else { throw Self.inProgress }
         var headers = HeaderFields()
         for (name, value) in stored.headers {
             if case .string(let text) = value { headers.add(name: name, value: text) }
@@ -50,4 +49,10 @@ struct IdempotencyKey: Sendable {
         let status = stored.status == HTTPStatus.created.code ? HTTPStatus.created : HTTPStatus(code: stored.status, reasonPhrase: "")
         return Response(status: status, headers: headers, body: stored.body)
     }
+
+    static let reused = APIError(
+        .idempotencyKeyReused, "this Idempotency-Key was already used with a different request")
+    static let inProgress = APIError(
+        .idempotentRequestInProgress, "a request with this Idempotency-Key is still running; retry shortly",
+        headers: ["Retry-After": "1"])
 }

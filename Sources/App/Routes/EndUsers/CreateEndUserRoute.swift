@@ -9,7 +9,10 @@ enum CreateEndUserRoute {
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
         let hubID = request.parameters["hub_id"] ?? ""
-        let body = try DomainAdapter.endUserCreateBody(try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+        let body = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
+            try DomainAdapter.endUserCreateBody(
+                try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+        }
         let target = ConnectionCreation.Target(
             organisationID: organisationID, hubID: hubID, endUser: .external(body.externalID), connectorID: nil,
             newEndUser: (body.externalID, body.displayName))
