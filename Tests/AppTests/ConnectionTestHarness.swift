@@ -7,14 +7,15 @@ import JSON
 import Logging
 import Postgres
 import Synchronization
+import TestSupport
 
-/// The app in-process over a real database, for the end-user and connection tests: requests go through the
-/// production responder (routing, error mapping, handlers, SQL). Authentication is replaced by
-/// `HeaderAuthenticator` so these tests need nothing from the tenancy routes; fixtures are inserted with SQL.
-/// Every log line is captured so tests can prove no secret is ever logged.
+/// The real server on 127.0.0.1 over a real database, for the end-user and connection tests: requests travel
+/// as bytes over a socket through the production server and responder (routing, error mapping, handlers, SQL).
+/// Authentication is replaced by `HeaderAuthenticator` so these tests need nothing from the tenancy routes;
+/// fixtures are inserted with SQL. Every log line is captured so tests can prove no secret is ever logged.
 struct ConnectionsApp: Sendable {
     let context: AppContext
-    let responder: any Responder
+    let port: Int
     let logs: CapturedLogs
 
     static var isAvailable: Bool { ProcessInfo.processInfo.environment["DATABASE_URL"] != nil }
@@ -30,9 +31,17 @@ struct ConnectionsApp: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ target: String, headers: HeaderFields, body: [UInt8]) async -> AppResponse {
-        let response = await responder.respond(
-            to: Request(method: method, target: target, headers: headers, body: body, id: "test"))
-        return AppResponse(status: response.status.code, headers: response.headers, body: response.body)
+        var head = "\(method.rawValue) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for field in headers { head += "\(field.name): \(field.value)\r\n" }
+        head += "Content-Length: \(body.count)\r\n\r\n"
+        do {
+            let client = try RawHTTPClient(port: port)
+            try await client.write(Array(head.utf8) + body)
+            let raw = try await client.readResponse(isHEAD: method == .HEAD, timeout: .seconds(30))
+            return AppResponse(status: raw.statusCode, headers: HeaderFields(raw.headers), body: raw.body)
+        } catch {
+            return AppResponse(status: 0, headers: [:], body: Array("transport error: \(error)".utf8))
+        }
     }
 }
 
@@ -50,7 +59,9 @@ func withConnectionsApp<T>(
     context.authenticator = HeaderAuthenticator()
     defer { context.database.shutdown() }
     try await MigrateOnce.shared.run(context.database)
-    return try await body(ConnectionsApp(context: context, responder: Application.makeResponder(context: context), logs: logs))
+    return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
+        try await body(ConnectionsApp(context: context, port: port, logs: logs))
+    }
 }
 
 /// `Authorization: Test-Organisation <orgId>` or `Test-EndUser <orgId> <externalId>`.
