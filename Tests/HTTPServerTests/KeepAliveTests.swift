@@ -37,7 +37,7 @@ import TestSupport
             let response = try await client.readResponse()
             #expect(response.statusCode == 200)
             #expect(response.header("Connection") == "close")
-            #expect(await client.waitForClose(timeout: .seconds(2)))
+            #expect(await client.waitForClose(timeout: .seconds(5)))
         }
     }
 

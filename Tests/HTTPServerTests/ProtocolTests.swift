@@ -35,7 +35,7 @@ import TestSupport
             #expect(response.header("Connection") == "close")
             #expect(response.header("Content-Type") == "application/json")
             #expect(response.bodyText.hasPrefix("{\"code\":\"\(status)000\",\"message\":"))
-            #expect(await client.waitForClose(timeout: .seconds(2)))
+            #expect(await client.waitForClose(timeout: .seconds(5)))
         }
     }
 

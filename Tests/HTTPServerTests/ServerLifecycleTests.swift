@@ -13,7 +13,7 @@ import TestSupport
             let refused = try await second.readResponse()
             #expect(refused.statusCode == 503)
             #expect(refused.header("Connection") == "close")
-            #expect(await second.waitForClose(timeout: .seconds(2)))
+            #expect(await second.waitForClose(timeout: .seconds(5)))
             try await first.write("GET /still HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try await first.readResponse().bodyText == "GET /still 0:")
         }
@@ -32,7 +32,7 @@ import TestSupport
         try await busy.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
         try await Task.sleep(for: .milliseconds(50))
         server.shutdown()
-        #expect(await idle.waitForClose(timeout: .seconds(1)))
+        #expect(await idle.waitForClose(timeout: .seconds(5)))
         let response = try await busy.readResponse()
         #expect(response.bodyText == "GET /slow 0:")
         #expect(response.header("Connection") == "close")
@@ -48,6 +48,7 @@ import TestSupport
             try await client.write("GET /sleep-long HTTP/1.1\r\nHost: x\r\n\r\n")
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(started.duration(to: .now) < .seconds(2))
+        // Far below the 20 s the handler wants: the grace period cut it (bound generous for loaded CI machines).
+        #expect(started.duration(to: .now) < .seconds(8))
     }
 }

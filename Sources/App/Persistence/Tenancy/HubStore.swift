@@ -1,0 +1,124 @@
+import Domain
+import JSON
+import Postgres
+
+/// A hub with what its primary connector contributes to the `Hub` schema.
+struct HubRecord: Sendable {
+    var id: String
+    var organisationID: String
+    var name: String
+    var primaryConnectorID: String
+    var connectorName: String
+    var connectorVariables: [JSONValue]
+    var authSchemeConfig: JSONValue
+    var isDefault: Bool
+    var createdAt: String
+    var updatedAt: String
+
+    static let select = """
+        SELECT hubs.id, hubs.organisation_id, hubs.name, hubs.primary_connector_id, hubs.auth_scheme_config,
+               hubs.is_default, hubs.created_at, hubs.updated_at,
+               connectors.name AS connector_name, connectors.connection_variables AS connector_variables
+        FROM hubs JOIN connectors ON connectors.id = hubs.primary_connector_id
+        """
+
+    init(row: Row) throws {
+        id = try row.string("id")
+        organisationID = try row.string("organisation_id")
+        name = try row.string("name")
+        primaryConnectorID = try row.string("primary_connector_id")
+        connectorName = try row.string("connector_name")
+        connectorVariables = try row.jsonArray("connector_variables")
+        authSchemeConfig = try row.json("auth_scheme_config")
+        isDefault = try row.bool("is_default")
+        createdAt = try row.timestamp("created_at")
+        updatedAt = try row.timestamp("updated_at")
+    }
+}
+
+/// Hubs of one organisation; every statement is filtered by organisation_id.
+struct HubStore: Sendable {
+    let database: DatabasePool
+
+    /// nil when the primary connector is not in the organisation.
+    func insert(
+        organisationID: String, name: String, primaryConnectorID: String, authSchemeConfig: JSONValue
+    ) async throws -> HubRecord? {
+        let id = ULID.generate().string
+        let config = authSchemeConfig.jsonText
+        return try await database.withTransaction { connection in
+            let inserted = try connection.query("""
+                INSERT INTO hubs (id, organisation_id, name, primary_connector_id, auth_scheme_config)
+                SELECT \(id), organisation_id, \(name), id, \(config)::jsonb FROM connectors
+                WHERE id = \(primaryConnectorID) AND organisation_id = \(organisationID)
+                """).affectedRows
+            guard inserted == 1 else { return nil }
+            return try Self.find(connection, id: id, organisationID: organisationID)
+        }
+    }
+
+    func list(organisationID: String, page: PageRequest) async throws -> Page<HubRecord> {
+        try await database.withConnection { connection in
+            try KeysetQuery.page(
+                connection, select: HubRecord.select, table: "hubs", organisationID: organisationID, page: page,
+                id: \.id, decode: HubRecord.init(row:))
+        }
+    }
+
+    func find(id: String, organisationID: String) async throws -> HubRecord? {
+        try await database.withConnection { connection in try Self.find(connection, id: id, organisationID: organisationID) }
+    }
+
+    /// Applies `name` and `isDefault` (each only when given). Making a hub the default unsets the previous default
+    /// in the same transaction; the organisation row lock serialises concurrent changes of the default.
+    func update(id: String, organisationID: String, name: String?, isDefault: Bool?) async throws -> HubRecord? {
+        try await database.withTransaction { connection in
+            _ = try connection.query("SELECT id FROM organisations WHERE id = \(organisationID) FOR NO KEY UPDATE")
+            guard try Self.find(connection, id: id, organisationID: organisationID) != nil else { return nil }
+            if isDefault == true {
+                _ = try connection.query("""
+                    UPDATE hubs SET is_default = false, updated_at = now()
+                    WHERE organisation_id = \(organisationID) AND is_default AND id <> \(id)
+                    """)
+            }
+            _ = try connection.query("""
+                UPDATE hubs SET name = coalesce(\(name), name), is_default = coalesce(\(isDefault), is_default),
+                    updated_at = now()
+                WHERE id = \(id) AND organisation_id = \(organisationID)
+                """)
+            return try Self.find(connection, id: id, organisationID: organisationID)
+        }
+    }
+
+    /// Deletes the hub, its end users and their connections (foreign-key cascades), then the credentials those
+    /// connections used that no other connection binds. False when the hub is not in the organisation.
+    func delete(id: String, organisationID: String) async throws -> Bool {
+        try await database.withTransaction { connection in
+            let credentialIDs = try connection.query("""
+                SELECT DISTINCT cc.credential_id FROM connection_credentials cc
+                JOIN connections c ON c.id = cc.connection_id
+                JOIN end_users u ON u.id = c.end_user_id
+                WHERE u.hub_id = \(id) AND u.organisation_id = \(organisationID)
+                """).rows.map { try $0.string("credential_id") }
+            let deleted = try connection.query("""
+                DELETE FROM hubs WHERE id = \(id) AND organisation_id = \(organisationID)
+                """).affectedRows
+            guard deleted == 1 else { return false }
+            if !credentialIDs.isEmpty {
+                // Ids come from the database and are ULIDs, so the array literal needs no escaping.
+                let array = "{" + credentialIDs.joined(separator: ",") + "}"
+                _ = try connection.query("""
+                    DELETE FROM credentials WHERE organisation_id = \(organisationID) AND id = ANY(\(array)::text[])
+                    AND NOT EXISTS (SELECT 1 FROM connection_credentials WHERE credential_id = credentials.id)
+                    """)
+            }
+            return true
+        }
+    }
+
+    private static func find(_ connection: PGConnection, id: String, organisationID: String) throws -> HubRecord? {
+        try connection.query(.around(HubRecord.select, """
+             WHERE hubs.id = \(id) AND hubs.organisation_id = \(organisationID)
+            """)).rows.first.map(HubRecord.init(row:))
+    }
+}
