@@ -1,6 +1,7 @@
 @testable import App
 import HTTP1
 import JSON
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
@@ -12,25 +13,25 @@ struct ConnectionCreateTests {
             let response = await app.createConnection(
                 tenant, user: "ada", body: Bodies.create(connectorID: tenant.connectorID, secret: "TOPSECRET-1"))
             #expect(response.status == 201, "\(response.text)")
-            let id = try #require(response["id"]?.string)
-            let userID = try #require(try await app.request(.GET, "/hubs/\(tenant.hubID)/users/ada", auth: tenant.auth)["id"]?.string)
+            let id = try #require(response["id"]?.stringValue)
+            let userID = try #require(try await app.request(.GET, "/hubs/\(tenant.hubID)/users/ada", auth: tenant.auth)["id"]?.stringValue)
             #expect(response.headers["Location"] == "/hubs/\(tenant.hubID)/users/\(userID)/connections/\(id)?identifier_type=internal")
             #expect(response["name"] == "main")
             #expect(response["variables"] == [["name": "region", "value": "eu"]])
             let binding = try #require(response["credentials"]?["action"]?[0])
-            #expect(binding["id"]?.string?.count == 26)
+            #expect(binding["id"]?.stringValue?.count == 26)
             #expect(binding["authSchemeConfig"]?["schemeType"] == "api-key")
             #expect(binding["authSchemeConfig"]?["validationMessages"] != nil)
             let credential = try #require(binding["credential"])
-            #expect(credential["organisationId"]?.string == tenant.organisationID)
+            #expect(credential["organisationId"]?.stringValue == tenant.organisationID)
             #expect(credential["type"] == "string")
             #expect(credential["data"] == ["value": ""])
             #expect(credential["errors"] == [])
             #expect(response["credentials"]?["trigger"] == [])
-            #expect(response["createdAt"]?.string?.hasSuffix("Z") == true)
+            #expect(response["createdAt"]?.stringValue?.hasSuffix("Z") == true)
             #expect(!response.text.contains("TOPSECRET-1"))
             try await VaultProbe.expectSealed(
-                app, credentialID: try #require(credential["id"]?.string), organisationID: tenant.organisationID,
+                app, credentialID: try #require(credential["id"]?.stringValue), organisationID: tenant.organisationID,
                 secrets: ["value": "TOPSECRET-1"])
             #expect(!app.logs.all.contains("TOPSECRET-1"))
         }
@@ -40,9 +41,9 @@ struct ConnectionCreateTests {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
             let user = try await app.createEndUser(tenant, externalID: "bob", secret: "PRIMARY-SECRET")
-            let userID = try #require(user["id"]?.string)
+            let userID = try #require(user["id"]?.stringValue)
             let existing = try #require(user["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"])
-            let credentialID = try #require(existing["id"]?.string)
+            let credentialID = try #require(existing["id"]?.stringValue)
             let body: JSONValue = [
                 "connectorId": .string(tenant.connectorID),
                 "connection": Bodies.connection(

@@ -3,6 +3,7 @@ import HTTP1
 import Cryptography
 import JSON
 import Postgres
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)

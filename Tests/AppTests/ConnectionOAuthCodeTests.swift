@@ -3,6 +3,7 @@ import HTTP1
 import HTTPServer
 import JSON
 import Synchronization
+import TestSupport
 import Testing
 
 /// oauth2-code credentials: exchanged before anything is written, stored as oauth2-token with both tokens sealed.
@@ -59,7 +60,7 @@ struct ConnectionOAuthCodeTests {
             #expect(sent.clientSecret == "CLIENT-SECRET-1")
             #expect(sent.requestedScopes == ["read"])
             try await VaultProbe.expectSealed(
-                app, credentialID: try #require(credential["id"]?.string), organisationID: tenant.organisationID,
+                app, credentialID: try #require(credential["id"]?.stringValue), organisationID: tenant.organisationID,
                 secrets: ["refreshToken": "REFRESH-1", "accessToken": "ACCESS-1"])
         }
     }

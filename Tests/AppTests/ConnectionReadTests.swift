@@ -1,6 +1,7 @@
 @testable import App
 import HTTP1
 import JSON
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
@@ -8,7 +9,7 @@ struct ConnectionReadTests {
     @Test func listFiltersByConnectorAndPages() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
-            let otherConnector = try await app.makeConnector(tenant.organisationID)
+            let otherConnector = try await app.makeConnector(tenant.organisationID, auth: tenant.auth)
             _ = try await app.createEndUser(tenant, externalID: "lia")
             for name in ["a", "b", "c"] {
                 #expect(await app.createConnection(tenant, user: "lia", body: Bodies.create(connectorID: otherConnector, name: name)).status == 201)
@@ -25,12 +26,12 @@ struct ConnectionReadTests {
             let page1 = await app.request(.GET, base + "?hub_connector_id=\(otherConnector)&first=2", auth: tenant.auth)
             #expect(page1["connections"]?.count == 2)
             #expect(page1["prev"] == nil)
-            let next = try #require(page1["next"]?.string)
+            let next = try #require(page1["next"]?.stringValue)
             let page2 = await app.request(.GET, base + "?hub_connector_id=\(otherConnector)&first=2&after=\(next)", auth: tenant.auth)
             #expect(page2["connections"]?.count == 1)
             #expect(page2["connections"]?[0]?["name"] == "c")
             #expect(page2["next"] == nil)
-            let prev = try #require(page2["prev"]?.string)
+            let prev = try #require(page2["prev"]?.stringValue)
             let back = await app.request(.GET, base + "?hub_connector_id=\(otherConnector)&first=2&before=\(prev)", auth: tenant.auth)
             #expect(back["connections"]?[0]?["name"] == "a")
             #expect(back["connections"]?[1]?["name"] == "b")
@@ -84,20 +85,20 @@ struct ConnectionReadTests {
 
     @Test func endUserTokensReachOnlyTheirOwnUser() async throws {
         try await withConnectionsApp { app in
-            let tenant = try await app.makeTenant()
+            let tenant = try await app.makeTenant(signingKey: true)
             let own = try await app.createEndUser(tenant, externalID: "ola")
             let other = try await app.createEndUser(tenant, externalID: "pat")
-            let token = tenant.endUserAuth("ola")
+            let token = try tenant.endUserAuth("ola")
             let base = "/hubs/\(tenant.hubID)/users"
             let mine = await app.request(.POST, base + "/ola/connections", auth: token, json: Bodies.create(connectorID: tenant.connectorID))
             #expect(mine.status == 201)
             #expect(await app.request(.GET, base + "/ola/connections", auth: token).status == 200)
-            let ownID = try #require(own["id"]?.string)
+            let ownID = try #require(own["id"]?.stringValue)
             #expect(await app.request(.GET, base + "/\(ownID)/connections?identifier_type=internal", auth: token).status == 200)
             let before = try await app.rowCounts(tenant.organisationID)
             let theirs = await app.request(.POST, base + "/pat/connections", auth: token, json: Bodies.create(connectorID: tenant.connectorID))
             #expect(theirs.status == 403)
-            let otherID = try #require(other["id"]?.string)
+            let otherID = try #require(other["id"]?.stringValue)
             #expect(await app.request(.GET, base + "/\(otherID)/connections?identifier_type=internal", auth: token).status == 403)
             #expect(await app.request(.GET, base + "/\(testID())?identifier_type=internal", auth: token).status == 403)
             #expect(await app.request(.DELETE, base + "/pat", auth: token).status == 403)

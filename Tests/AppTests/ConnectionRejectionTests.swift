@@ -1,6 +1,7 @@
 @testable import App
 import HTTP1
 import JSON
+import TestSupport
 import Testing
 
 /// Every refusal of CreateEndUserConnection, each also proving that nothing was written.

@@ -2,6 +2,7 @@
 import HTTP1
 import JSON
 import Postgres
+import TestSupport
 import Testing
 
 /// Secrets are split exactly: the secret fields sealed, everything else public, nothing secret shown or logged.
@@ -23,10 +24,10 @@ struct ConnectionSecretsTests {
             let trigger = try #require(response["credentials"]?["trigger"]?[0]?["credential"])
             #expect(trigger["data"] == ["value": ""])
             try await VaultProbe.expectSealed(
-                app, credentialID: try #require(basic["id"]?.string), organisationID: tenant.organisationID,
+                app, credentialID: try #require(basic["id"]?.stringValue), organisationID: tenant.organisationID,
                 secrets: ["password": "PW-9f8e7d"])
             try await VaultProbe.expectSealed(
-                app, credentialID: try #require(trigger["id"]?.string), organisationID: tenant.organisationID,
+                app, credentialID: try #require(trigger["id"]?.stringValue), organisationID: tenant.organisationID,
                 secrets: ["value": "TRIGGER-KEY-1"])
             let listed = await app.request(.GET, "/hubs/\(tenant.hubID)/users/una", auth: tenant.auth)
             for text in [response.text, listed.text, app.logs.all] {
@@ -64,7 +65,7 @@ struct ConnectionSecretsTests {
 
     @Test func createEndUserHonoursIdempotencyKeysAndIsForAPIKeysOnly() async throws {
         try await withConnectionsApp { app in
-            let tenant = try await app.makeTenant()
+            let tenant = try await app.makeTenant(signingKey: true)
             let body = Bodies.endUser(externalID: "wyn", secret: "x")
             let key: HeaderFields = ["Idempotency-Key": "user-1"]
             let first = await app.request(.POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth, json: body, headers: key)
@@ -74,7 +75,7 @@ struct ConnectionSecretsTests {
             #expect(retry.body == first.body)
             #expect(try await app.rowCounts(tenant.organisationID).endUsers == 1)
             let asUser = await app.request(
-                .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.endUserAuth("wyn"), json: Bodies.endUser(externalID: "xan", secret: "x"))
+                .POST, "/hubs/\(tenant.hubID)/users", auth: try tenant.endUserAuth("wyn"), json: Bodies.endUser(externalID: "xan", secret: "x"))
             #expect(asUser.status == 403)
         }
     }

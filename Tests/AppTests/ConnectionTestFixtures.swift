@@ -1,17 +1,28 @@
 @testable import App
+import TestSupport
 import HTTP1
 import JSON
 import Postgres
 
-/// An organisation with a connector and a hub whose primary connector it is, inserted directly.
+/// An organisation (with its API key) with a connector and a hub whose primary connector it is, all made as
+/// a client would; `signingKey` signs end-user tokens when the test asked for one.
 struct TestTenant: Sendable {
     let organisationID: String
+    /// `Authorization: Bearer <the organisation's API key>`.
+    let auth: HeaderFields
     let connectorID: String
     let hubID: String
-    var auth: HeaderFields { ["Authorization": "Test-Organisation \(organisationID)"] }
-    func endUserAuth(_ externalID: String) -> HeaderFields {
-        ["Authorization": "Test-EndUser \(organisationID) \(externalID)"]
+    let signingKey: TestSigningKey?
+    /// `Authorization: JWT …` for the end user `externalID`.
+    func endUserAuth(_ externalID: String) throws -> HeaderFields {
+        guard let signingKey else { throw FixtureError("the tenant was made without a signing key") }
+        return try signingKey.auth(subject: externalID)
     }
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Rows an organisation owns in the tables a create writes.
@@ -28,30 +39,32 @@ func testID() -> String {
 }
 
 extension ConnectionsApp {
-    func makeTenant() async throws -> TestTenant {
-        let organisationID = testID()
-        let hubID = testID()
-        try await context.database.withConnection { connection in
-            _ = try connection.query("INSERT INTO organisations (id, name) VALUES (\(organisationID), 'test')")
+    func makeTenant(signingKey: Bool = false) async throws -> TestTenant {
+        let created = try await OperatorCommands.makeOrganisation(name: "connections test", database: context.database)
+        let organisationID = created.organisationID
+        let auth: HeaderFields = ["Authorization": "Bearer \(created.apiKey.value)"]
+        let connectorID = try await makeConnector(organisationID, auth: auth)
+        let hub = await request(.POST, "/hubs", auth: auth, json: [
+            "organisationId": .string(organisationID), "name": "hub", "primaryConnectorId": .string(connectorID),
+            "authSchemeConfig": ["id": "none-1", "description": "", "schemeType": "none"],
+        ])
+        guard hub.status == 201, let hubID = hub["id"]?.stringValue else { throw Unexpected(hub) }
+        var key: TestSigningKey?
+        if signingKey {
+            let made = await request(.POST, "/organisations/\(organisationID)/keys", auth: auth, json: ["name": "k"])
+            guard made.status == 201, let id = made["id"]?.stringValue, let pem = made["privateKey"]?.stringValue else { throw Unexpected(made) }
+            key = TestSigningKey(id: id, privateKeyPEM: pem)
         }
-        let connectorID = try await makeConnector(organisationID)
-        try await context.database.withConnection { connection in
-            _ = try connection.query("""
-                INSERT INTO hubs (id, organisation_id, name, primary_connector_id, auth_scheme_config)
-                VALUES (\(hubID), \(organisationID), 'hub', \(connectorID), '{"id":"n","description":"","schemeType":"none"}')
-                """)
-        }
-        return TestTenant(organisationID: organisationID, connectorID: connectorID, hubID: hubID)
+        return TestTenant(organisationID: organisationID, auth: auth, connectorID: connectorID, hubID: hubID, signingKey: key)
     }
 
-    func makeConnector(_ organisationID: String) async throws -> String {
-        let id = testID()
-        try await context.database.withConnection { connection in
-            _ = try connection.query("""
-                INSERT INTO connectors (id, organisation_id, name, base_url)
-                VALUES (\(id), \(organisationID), 'connector', 'https://api.example.com')
-                """)
-        }
+    /// A connector of the organisation with one api-key scheme, made through the Connect API.
+    func makeConnector(_ organisationID: String, auth: HeaderFields) async throws -> String {
+        let made = await request(.POST, "/o/\(organisationID)/protocols/http/connectors", auth: auth, json: [
+            "name": "connector", "baseUrl": "https://api.example.com",
+            "authSchemeConfigs": [Bodies.apiKeyScheme()],
+        ])
+        guard made.status == 201, let id = made["id"]?.stringValue else { throw Unexpected(made) }
         return id
     }
 

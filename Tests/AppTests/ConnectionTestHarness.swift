@@ -11,8 +11,8 @@ import TestSupport
 
 /// The real server on 127.0.0.1 over a real database, for the end-user and connection tests: requests travel
 /// as bytes over a socket through the production server and responder (routing, error mapping, handlers, SQL).
-/// Authentication is replaced by `HeaderAuthenticator` so these tests need nothing from the tenancy routes;
-/// fixtures are inserted with SQL. Every log line is captured so tests can prove no secret is ever logged.
+/// Authentication is the real one (API keys, end-user JWTs) and fixtures are made through the API, as in
+/// `TestApp`; unlike it, every log line is captured so tests can prove no secret is ever logged.
 struct ConnectionsApp: Sendable {
     let context: AppContext
     let port: Int
@@ -55,27 +55,11 @@ func withConnectionsApp<T>(
     configuration.database.poolSize = 4
     let logs = CapturedLogs()
     let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })
-    var context = try Application.makeContext(configuration: configuration, logger: logger)
-    context.authenticator = HeaderAuthenticator()
+    let context = try Application.makeContext(configuration: configuration, logger: logger)
     defer { context.database.shutdown() }
     try await MigrateOnce.shared.run(context.database)
     return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
         try await body(ConnectionsApp(context: context, port: port, logs: logs))
-    }
-}
-
-/// `Authorization: Test-Organisation <orgId>` or `Test-EndUser <orgId> <externalId>`.
-struct HeaderAuthenticator: Authenticating {
-    func authenticate(_ request: Request) async throws -> Principal {
-        let parts = (request.headers["Authorization"] ?? "").split(separator: " ").map(String.init)
-        switch parts.first {
-        case "Test-Organisation" where parts.count == 2:
-            return .organisation(organisationID: parts[1], apiKeyID: "test-key")
-        case "Test-EndUser" where parts.count == 3:
-            return .endUser(organisationID: parts[1], externalID: parts[2], signingKeyID: "test-signing-key")
-        default:
-            throw APIError(.missingCredentials, "authentication is required", headers: ["WWW-Authenticate": "Bearer"])
-        }
     }
 }
 
@@ -87,19 +71,14 @@ struct AppResponse: Sendable {
     var text: String { String(decoding: body, as: UTF8.self) }
     var json: JSONValue? { body.isEmpty ? nil : try? JSONValue.parse(body) }
     subscript(key: String) -> JSONValue? { json?[key] }
-    var errorCode: String? { self["code"]?.string }
+    var errorCode: String? { self["code"]?.stringValue }
     var errorFields: [String] {
         guard case .array(let items)? = self["fields"] else { return [] }
-        return items.compactMap { $0["field"]?.string }
+        return items.compactMap { $0["field"]?.stringValue }
     }
 }
 
 extension JSONValue {
-    var string: String? { if case .string(let text) = self { text } else { nil } }
-    subscript(key: String) -> JSONValue? { if case .object(let object) = self { object[key] } else { nil } }
-    subscript(index: Int) -> JSONValue? {
-        if case .array(let items) = self, items.indices.contains(index) { items[index] } else { nil }
-    }
     var count: Int { if case .array(let items) = self { items.count } else { 0 } }
 }
 

@@ -1,6 +1,7 @@
 @testable import App
 import HTTP1
 import JSON
+import TestSupport
 import Testing
 
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
@@ -12,10 +13,10 @@ struct EndUserTests {
                 .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth,
                 json: Bodies.endUser(externalID: "quinn", secret: "USER-SECRET"))
             #expect(response.status == 201, "\(response.text)")
-            let id = try #require(response["id"]?.string)
+            let id = try #require(response["id"]?.stringValue)
             #expect(response["externalId"] == "quinn")
             #expect(response["displayName"] == "Ada Lovelace")
-            #expect(response["hubId"]?.string == tenant.hubID)
+            #expect(response["hubId"]?.stringValue == tenant.hubID)
             #expect(response.headers["Location"] == "/hubs/\(tenant.hubID)/users/\(id)?identifier_type=internal")
             let primary = try #require(response["primaryConnection"])
             #expect(primary["name"] == "primary")
@@ -60,7 +61,7 @@ struct EndUserTests {
             #expect(all["totalCount"] == 4)
             #expect(all["users"]?.count == 3)
             #expect(all["users"]?[0]?["primaryConnection"] == nil)
-            let next = try #require(all["next"]?.string)
+            let next = try #require(all["next"]?.stringValue)
             let rest = await app.request(.GET, base + "?first=3&after=\(next)", auth: tenant.auth)
             #expect(rest["users"]?.count == 1)
             // ULIDs never contain I, L, O or U, so these terms cannot match an id by chance.

@@ -2,6 +2,7 @@
 import Cryptography
 import JSON
 import Postgres
+import TestSupport
 import Testing
 
 /// Reads a stored credential and checks the vault's promises: the sealed blob opens to exactly the secrets

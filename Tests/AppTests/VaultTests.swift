@@ -4,6 +4,7 @@ import HTTP1
 import JSON
 import Postgres
 import Synchronization
+import TestSupport
 import Testing
 
 struct VaultSealingTests {
@@ -65,7 +66,7 @@ struct VaultRotationTests {
             // Every blob opens under the new ring to the secret it was made with.
             for index in 0..<5 {
                 let user = await app.request(.GET, "/hubs/\(tenant.hubID)/users/r\(index)", auth: tenant.auth)
-                let id = try #require(user["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"]?["id"]?.string)
+                let id = try #require(user["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"]?["id"]?.stringValue)
                 try await VaultProbe.expectSealed(
                     app, credentialID: id, organisationID: tenant.organisationID, secrets: ["value": .string("ROT-\(index)")])
             }

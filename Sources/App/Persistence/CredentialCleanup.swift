@@ -11,7 +11,7 @@ enum CredentialCleanup {
         guard !ids.isEmpty else { return 0 }
         return try connection.query("""
             DELETE FROM credentials cr
-            WHERE cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(ids).sqlText)::jsonb))
+            WHERE cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(ids).jsonText)::jsonb))
               AND NOT EXISTS (SELECT 1 FROM connection_credentials b WHERE b.credential_id = cr.id)
             """).affectedRows
     }

@@ -29,15 +29,7 @@ enum EndUserLookup: Sendable, Equatable {
 
     /// An end-user token may name only itself; with an external id that is known before any query.
     func check(_ principal: Principal) throws(APIError) {
-        if case .external(let id) = self { try EndUserAccess.check(principal, owns: id) }
-    }
-}
-
-/// The rule for routes open to end-user tokens: only their own user (403 otherwise). API keys always pass.
-enum EndUserAccess {
-    static func check(_ principal: Principal, owns externalID: String) throws(APIError) {
-        guard case .endUser(_, let tokenUser, _) = principal, tokenUser != externalID else { return }
-        throw APIError(.forbidden, "this token may act only on its own end user")
+        if case .external(let id) = self { try EndUserScope.check(principal, owns: id) }
     }
 }
 

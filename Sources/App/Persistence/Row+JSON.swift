@@ -3,11 +3,6 @@ import JSON
 import Postgres
 
 extension Row {
-    /// A json/jsonb column parsed into a value.
-    func json(_ column: String) throws -> JSONValue {
-        try JSONValue.parse(Array(try string(column).utf8))
-    }
-
     func jsonObject(_ column: String) throws -> JSONObject {
         guard case .object(let object) = try json(column) else {
             throw DatabaseError(kind: .protocolViolation, column: column)
@@ -24,14 +19,12 @@ extension Row {
         }
     }
 
-    func timestamp(_ column: String) throws -> Timestamp {
+    /// A timestamptz column as a `Timestamp` (`timestamp(_:)` gives its RFC 3339 text).
+    func instant(_ column: String) throws -> Timestamp {
         Timestamp(microsecondsSinceEpoch: try timestampMicros(column))
     }
 }
 
 extension JSONValue {
-    /// Compact text for a `$n::jsonb` parameter.
-    var sqlText: String { String(decoding: serialized(), as: UTF8.self) }
-
     static func strings(_ values: [String]) -> JSONValue { .array(values.map { .string($0) }) }
 }

@@ -64,7 +64,7 @@ struct CredentialRotation: Sendable {
         if !updates.isEmpty {
             _ = try connection.query("""
                 UPDATE credentials cr SET sealed_secrets = decode(u.sealed, 'hex'), key_version = \(current)
-                FROM jsonb_to_recordset(\(JSONValue.array(updates).sqlText)::jsonb) AS u (id text, sealed text)
+                FROM jsonb_to_recordset(\(JSONValue.array(updates).jsonText)::jsonb) AS u (id text, sealed text)
                 WHERE cr.id = u.id
                 """)
         }

@@ -23,7 +23,7 @@ enum ConnectionInsert {
                 INSERT INTO connections (id, organisation_id, end_user_id, connector_id, name, variables,
                                          created_at, updated_at)
                 VALUES (\(connection.id), \(new.organisationID), \(new.endUserID),
-                        \(new.connectorID), \(connection.name), \(connection.variables.sqlText)::json,
+                        \(new.connectorID), \(connection.name), \(connection.variables.jsonText)::json,
                         \(createdAt)::timestamptz, \(createdAt)::timestamptz)
             ), new_credentials AS (
                 INSERT INTO credentials (id, organisation_id, name, type, public_data, sealed_secrets, key_version,
@@ -31,7 +31,7 @@ enum ConnectionInsert {
                 SELECT c.id, \(new.organisationID), c.name, c.type, c.public_data,
                        decode(c.sealed_secrets, 'hex'), c.key_version, c.errors,
                        \(createdAt)::timestamptz, \(createdAt)::timestamptz
-                FROM json_to_recordset(\(credentialRows(new.newCredentials).sqlText)::json) AS c (
+                FROM json_to_recordset(\(credentialRows(new.newCredentials).jsonText)::json) AS c (
                     id text, name text, type text, public_data json, sealed_secrets text, key_version text,
                     errors jsonb)
             ), new_bindings AS (
@@ -39,12 +39,12 @@ enum ConnectionInsert {
                                                     auth_scheme_config, validation_messages)
                 SELECT b.id, \(connection.id), b.credential_id, b.usage, b.position, b.auth_scheme_config,
                        b.validation_messages
-                FROM json_to_recordset(\(bindingRows(connection).sqlText)::json) AS b (
+                FROM json_to_recordset(\(bindingRows(connection).jsonText)::json) AS b (
                     id text, credential_id text, usage text, position integer, auth_scheme_config json,
                     validation_messages json)
             ), idempotency_answer AS (
                 UPDATE idempotency_keys
-                SET status = \(idempotency?.status)::integer, headers = \(headers.sqlText)::jsonb,
+                SET status = \(idempotency?.status)::integer, headers = \(headers.jsonText)::jsonb,
                     body = \(idempotency?.body)::bytea
                 WHERE organisation_id = \(new.organisationID) AND scope = \(idempotency?.scope)
                   AND key = \(idempotency?.key) AND status = 0

@@ -60,7 +60,7 @@ struct CreationTargets: Sendable {
                                                                  'data', cr.public_data, 'errors', cr.errors)), '[]'::json)
                     FROM credentials cr
                     WHERE cr.organisation_id = \(query.organisationID)
-                      AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).sqlText)::jsonb))
+                      AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).jsonText)::jsonb))
                    ) AS referenced,
                    i.request_hash, i.status, i.headers, i.body,
                    CASE WHEN i.status = 0 THEN i.created_at < now() - interval '2 minutes'

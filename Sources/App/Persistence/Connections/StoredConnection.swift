@@ -60,7 +60,7 @@ extension StoredConnection {
         bindings.sort { ($0.usage.rawValue, $0.position) < ($1.usage.rawValue, $1.position) }
         return StoredConnection(
             id: try first.string("id"), name: try first.string("name"), variables: try first.json("variables"),
-            createdAt: try first.timestamp("created_at"), updatedAt: try first.timestamp("updated_at"),
+            createdAt: try first.instant("created_at"), updatedAt: try first.instant("updated_at"),
             bindings: bindings)
     }
 

@@ -16,8 +16,8 @@ struct EndUserRecord: Sendable, Equatable {
         externalID = try row.string("external_id")
         displayName = try row.string("display_name")
         hubID = try row.string("hub_id")
-        createdAt = try row.timestamp("created_at")
-        updatedAt = try row.timestamp("updated_at")
+        createdAt = try row.instant("created_at")
+        updatedAt = try row.instant("updated_at")
     }
 
     init(_ new: NewEndUser, createdAt: Timestamp) {
@@ -64,7 +64,7 @@ struct EndUserResolution: Sendable {
             }
             throw APIError.notFound(.endUserNotFound, "end user")
         }
-        try EndUserAccess.check(principal, owns: endUser.externalID)
+        try EndUserScope.check(principal, owns: endUser.externalID)
         return endUser
     }
 }

@@ -20,14 +20,14 @@ enum ListConnectionsRoute {
                 filter: """
                     FROM connections t WHERE t.end_user_id = \(endUser.id)
                     AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
-                        SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).sqlText)::jsonb)))
+                        SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
                     """,
                 page: page, on: connection)
         }
         let fetched = try result.rows.map { row in
             (id: try row.string("id"), json: ConnectionJSON.summary(
                 id: try row.string("id"), name: try row.string("name"),
-                createdAt: try row.timestamp("created_at"), updatedAt: try row.timestamp("updated_at")))
+                createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at")))
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.id)
         return .json(.ok, paged.json(key: "connections") { $0.json })
