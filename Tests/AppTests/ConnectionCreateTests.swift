@@ -103,10 +103,12 @@ struct ConnectionCreateTests {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
             _ = try await app.createEndUser(tenant, externalID: "eve")
+            let before = try await app.rowCounts(tenant.organisationID)
             let response = await app.send(
                 .POST, "/hubs/\(tenant.hubID)/users/eve/connections",
                 headers: tenant.auth + ["Content-Type": "text/plain"], body: Bodies.create(connectorID: tenant.connectorID).serialized())
             #expect(response.status == 415)
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
         }
     }
 

@@ -93,6 +93,7 @@ struct ConnectionReadTests {
             let mine = await app.request(.POST, base + "/ola/connections", auth: token, json: Bodies.create(connectorID: tenant.connectorID))
             #expect(mine.status == 201)
             #expect(await app.request(.GET, base + "/ola/connections", auth: token).status == 200)
+            #expect(await app.request(.GET, base + "/ola", auth: token)["externalId"] == "ola")
             let ownID = try #require(own["id"]?.stringValue)
             #expect(await app.request(.GET, base + "/\(ownID)/connections?identifier_type=internal", auth: token).status == 200)
             let before = try await app.rowCounts(tenant.organisationID)

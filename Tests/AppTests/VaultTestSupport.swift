@@ -14,14 +14,13 @@ enum VaultProbe {
     ) async throws {
         let row = try await app.context.database.withConnection { connection in
             try connection.query("""
-                SELECT public_data::text AS public_data, sealed_secrets, key_version FROM credentials
+                SELECT id, organisation_id, public_data::text AS public_data, sealed_secrets, key_version FROM credentials
                 WHERE id = \(credentialID) AND organisation_id = \(organisationID)
                 """).rows.first
         }
         let stored = try #require(row, sourceLocation: sourceLocation)
         let vault = CredentialVault(keyRing: app.context.keyRing)
-        let opened = try vault.open(
-            try stored.bytes("sealed_secrets"), organisationID: organisationID, credentialID: credentialID)
+        let opened = try vault.open(stored)
         #expect(JSONValue.object(opened) == secrets, sourceLocation: sourceLocation)
         #expect(try stored.string("key_version") == app.context.keyRing.currentVersion, sourceLocation: sourceLocation)
         let publicData = try stored.string("public_data")

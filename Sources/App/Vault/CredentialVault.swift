@@ -1,5 +1,6 @@
 public import Cryptography
 public import JSON
+public import Postgres
 
 /// Seals a credential's secret fields for storage and opens them again. The associated data binds each blob to
 /// its organisation and credential id, so a blob copied onto another row (or another tenant's row) fails to open;
@@ -48,4 +49,11 @@ public struct SealedSecrets: Sendable, Equatable, CustomStringConvertible {
 public enum VaultError: Error, Sendable, CustomStringConvertible {
     case notAnObject
     public var description: String { "the opened credential secrets are not a JSON object" }
+}
+
+extension CredentialVault {
+    /// The secret fields of a `credentials` row read with its `id`, `organisation_id` and `sealed_secrets` columns.
+    public func open(_ row: Row) throws -> JSONObject {
+        try open(try row.bytes("sealed_secrets"), organisationID: try row.string("organisation_id"), credentialID: try row.string("id"))
+    }
 }
