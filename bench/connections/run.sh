@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CreateEndUserConnection through the release server (wrk, one new connection and credential per request) against
-# pgbench running the same two SQL statements on the same database with the same concurrency: the gap is the
-# cost of HTTP, JSON, validation, AES-GCM sealing and the pool above the SQL.
+# pgbench running the same three SQL statements (API key lookup, the create's read, its write) on the same
+# database with the same concurrency: the gap is the cost of HTTP, JSON, validation, AES-GCM sealing and the
+# pool above the SQL. Both sides get the same number of database connections (the server's pool is set to the
+# concurrency): commits are fsync-bound, and group commit makes throughput grow with concurrent committers.
 # Usage: bench/connections/run.sh [seconds per run, default 10] [concurrency list, default "8 32"]
 # Needs: wrk, pgbench, curl, python3. Starts a private PostgreSQL unless DATABASE_URL is set.
 set -euo pipefail
@@ -9,7 +11,6 @@ cd "$(dirname "$0")/../.."
 source bench/lib.sh
 duration=${1:-10}
 levels=${2:-"8 32"}
-pool=${DATABASE_POOL_SIZE:-8}
 work=$(mktemp -d /tmp/embedded-api-bench-connections-XXXXXX)
 server=""
 trap '[ -n "$server" ] && kill $server 2>/dev/null; scripts/dev-db.sh stop "$work/pg" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
@@ -27,9 +28,14 @@ export CREDENTIAL_KEYS=${CREDENTIAL_KEYS:-$("$binary" credentials generate-key -
 created=$("$binary" organisations create --name bench)
 org=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["organisationId"])' <<<"$created")
 key=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")
-PORT=18090 EVENT_LOOP_THREADS=$(nproc) DATABASE_POOL_SIZE=$pool LOG_LEVEL=warning "$binary" serve &
-server=$!
-wait_http http://127.0.0.1:18090/healthz
+keyhash=$(printf %s "$key" | sha256sum | cut -d' ' -f1)
+start_server() {
+    PORT=18090 EVENT_LOOP_THREADS=$(nproc) DATABASE_POOL_SIZE=$1 LOG_LEVEL=warning "$binary" serve &
+    server=$!
+    wait_http http://127.0.0.1:18090/healthz
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; server=""; }
+start_server 4
 
 post() { curl -fsS -H "Authorization: Bearer $key" -H 'Content-Type: application/json' --data-binary "$2" "http://127.0.0.1:18090$1"; }
 id() { python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'; }
@@ -42,12 +48,15 @@ for tool in http sql; do
     users[$tool]=$(post "/hubs/$hub/users" "{\"externalId\":\"bench-$tool\",\"primaryConnection\":{\"name\":\"p\",\"credentials\":{\"action\":[$entry]}}}" | id)
 done
 
-echo "# CreateEndUserConnection, ${duration}s per run, pool $pool, $(nproc) cores shared by server, client and PostgreSQL, $(date -u +%FT%TZ)"
+stop_server
+echo "# CreateEndUserConnection, ${duration}s per run, $(nproc) cores shared by server, client and PostgreSQL, $(date -u +%FT%TZ)"
 for c in $levels; do
+    start_server "$c"
     BENCH_PATH="/hubs/$hub/users/bench-http/connections" BENCH_API_KEY=$key BENCH_CONNECTOR=$connector \
-        wrk_summary "embedded-api c=$c" -t2 -c"$c" -d"${duration}s" -s bench/connections/create_connection.lua http://127.0.0.1:18090
+        wrk_summary "embedded-api c=$c pool=$c" -t2 -c"$c" -d"${duration}s" -s bench/connections/create_connection.lua http://127.0.0.1:18090
+    stop_server
     out=$(pgbench -n -M prepared -c "$c" -j 2 -T "$duration" -D org="$org" -D hub="$hub" -D user=bench-sql \
-        -D userid="${users[sql]}" -D connector="$connector" -f bench/connections/create_connection.pgbench "$DATABASE_URL" 2>&1)
+        -D userid="${users[sql]}" -D connector="$connector" -D keyhash="$keyhash" -f bench/connections/create_connection.pgbench "$DATABASE_URL" 2>&1)
     tps=$(awk '/^tps = / {print $3; exit}' <<<"$out")
     latency=$(awk '/^latency average/ {print $4, $5}' <<<"$out")
     failed=$(awk '/number of failed transactions:/ {print $5}' <<<"$out")
