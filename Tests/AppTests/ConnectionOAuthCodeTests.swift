@@ -65,6 +65,40 @@ struct ConnectionOAuthCodeTests {
         }
     }
 
+    @Test func withoutAClientTheCodeIsNotExchanged() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.createEndUser(tenant, externalID: "oak")
+            var scheme = Self.scheme
+            if case .object(var object) = scheme {
+                object["grant"] = ["grantType": "authorization_code"]
+                scheme = .object(object)
+            }
+            let body: JSONValue = [
+                "connectorId": .string(tenant.connectorID),
+                "connection": Bodies.connection(name: "oauth", action: [Bodies.entry(
+                    scheme, ["name": "code", "type": "oauth2-code", "data": ["code": "CODE-123", "state": "st"]])]),
+            ]
+            let before = try await app.rowCounts(tenant.organisationID)
+            let exchanger = FakeExchanger(answer: .failure(APIError(.internalError, "must not be called")))
+            var request = Request(
+                method: .POST, target: "/hubs/\(tenant.hubID)/users/oak/connections",
+                headers: ["Content-Type": "application/json"], body: body.serialized())
+            request.parameters = ["hub_id": tenant.hubID, "user_id": "oak"]
+            do {
+                _ = try await CreateConnectionRoute.handle(
+                    request, principal: .organisation(organisationID: tenant.organisationID, apiKeyID: "k"),
+                    creation: ConnectionCreation(context: app.context, exchanger: exchanger))
+                Issue.record("expected a validation error")
+            } catch let error as APIError {
+                #expect(error.code == .validationFailed)
+                #expect(error.fields.map(\.field) == ["connection.credentials.action[0].authSchemeConfig.grant.clientId"])
+            }
+            #expect(exchanger.received == nil)
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+        }
+    }
+
     @Test func aFailedExchangeWritesNothing() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

@@ -80,7 +80,8 @@ enum DomainAdapter {
                 return .oauthCode(name: validated.name, exchange: OAuthCodeExchangeRequest(
                     organisationID: organisationID, tokenURL: scheme.oauth2?.tokenUrl ?? "", code: code.exposedValue,
                     state: state, clientID: client?.clientId, clientSecret: client?.clientSecret?.exposedValue,
-                    clientCredentialID: client?.credentialId?.string, requestedScopes: scheme.oauth2?.defaultScopes ?? []))
+                    clientCredentialID: client?.credentialId?.string, requestedScopes: scheme.oauth2?.defaultScopes ?? [],
+                    additionalTokenParams: scheme.oauth2?.additionalTokenParams))
             }
         }
     }

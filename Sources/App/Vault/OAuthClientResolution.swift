@@ -3,8 +3,22 @@ import Postgres
 
 /// Fills an exchange's client id and secret from the oauth2-client credential its grant names (`credentialId`).
 /// The secret is opened from the vault only here, just before the exchange, and never leaves the request.
+/// Either way the exchange needs both: without them it is 400 at the grant's `clientId`.
 enum OAuthClientResolution {
     static func resolve(
+        _ request: OAuthCodeExchangeRequest, fieldPath: String, vault: CredentialVault, database: DatabasePool
+    ) async throws -> OAuthCodeExchangeRequest {
+        let resolved = try await fromCredential(request, fieldPath: fieldPath, vault: vault, database: database)
+        guard let clientID = resolved.clientID, !clientID.isEmpty, let secret = resolved.clientSecret, !secret.isEmpty else {
+            throw APIError.validation([APIError.Field(
+                field: fieldPath + ".authSchemeConfig.grant.clientId",
+                message: "an oauth2-code credential needs the grant's clientId and clientSecret, "
+                    + "or a credentialId naming an oauth2-client credential")])
+        }
+        return resolved
+    }
+
+    private static func fromCredential(
         _ request: OAuthCodeExchangeRequest, fieldPath: String, vault: CredentialVault, database: DatabasePool
     ) async throws -> OAuthCodeExchangeRequest {
         guard let credentialID = request.clientCredentialID else { return request }

@@ -14,10 +14,12 @@ public struct OAuthCodeExchangeRequest: Sendable, CustomStringConvertible, Custo
     public var clientCredentialID: String?
     /// The scheme's `defaultScopes`, for token responses that do not name their scopes.
     public var requestedScopes: [String]
+    /// The scheme's `additionalTokenParams` (form-encoded, e.g. `redirect_uri=…`), appended to the token request.
+    public var additionalTokenParams: String?
 
     public init(
         organisationID: String, tokenURL: String, code: String, state: String, clientID: String?, clientSecret: String?,
-        clientCredentialID: String? = nil, requestedScopes: [String] = []
+        clientCredentialID: String? = nil, requestedScopes: [String] = [], additionalTokenParams: String? = nil
     ) {
         self.organisationID = organisationID
         self.tokenURL = tokenURL
@@ -27,6 +29,7 @@ public struct OAuthCodeExchangeRequest: Sendable, CustomStringConvertible, Custo
         self.clientSecret = clientSecret
         self.clientCredentialID = clientCredentialID
         self.requestedScopes = requestedScopes
+        self.additionalTokenParams = additionalTokenParams
     }
 
     public var description: String { "****" }
