@@ -1,8 +1,8 @@
 import HTTP1
 import HTTPServer
 
-/// End users of a hub. Creating and listing users is for API keys; one user's routes are open to that user's
-/// own token too.
+/// End users of a hub. Only GET of one user is open to that user's own token (openapi.yaml); creating, listing
+/// and deleting users is for API keys.
 enum EndUserRoutes {
     static let collection = "/hubs/:hub_id/users"
     static let item = "/hubs/:hub_id/users/:user_id"
@@ -18,7 +18,7 @@ enum EndUserRoutes {
         router.on(.GET, item, context: context, access: .organisationOrEndUser) { request, principal in
             try await GetEndUserRoute.handle(request, principal: principal, context: context)
         }
-        router.on(.DELETE, item, context: context, access: .organisationOrEndUser) { request, principal in
+        router.on(.DELETE, item, context: context, access: .organisation) { request, principal in
             try await DeleteEndUserRoute.handle(request, principal: principal, context: context)
         }
     }
