@@ -53,6 +53,15 @@ for k in sys.argv[1].split("."): v = v[int(k)] if k.isdigit() else v[k]
 print(v if not isinstance(v, (dict, list)) else json.dumps(v))' "$1" <<<"$body"; }
 header() { sed -n "s/^$1: //Ip" <<<"$headers" | head -1; }
 no_secret() { ! grep -q "$1" <<<"$body$headers" || fail "$2: a secret came back"; }
+# conforms SCHEMA: the last body is valid against openapi/openapi.yaml's components.schemas.SCHEMA.
+conforms() {
+    local problems
+    problems=$(PYTHONPATH=tests/contract python3 -c 'import json, sys, spec_schemas
+spec = spec_schemas.load_spec()
+print("; ".join(spec_schemas.errors(spec, sys.argv[1], json.loads(sys.stdin.read()))))' "$1" <<<"$body") \
+        || fail "could not check the body against $1"
+    [ -z "$problems" ] || fail "the answer does not match the $1 schema: $problems"
+}
 
 step "operator: organisations create"
 created="$("$binary" organisations create --name "Walkthrough")"
@@ -71,6 +80,7 @@ entry='{"authSchemeConfig":{"id":"key-header","description":"API key","schemeTyp
 step "end user with a primary connection"
 call POST "/hubs/$hub/users" "{\"externalId\":\"user-42\",\"displayName\":\"Ada\",\"primaryConnection\":{\"name\":\"primary\",\"credentials\":{\"action\":[$entry],\"trigger\":[]}}}"
 expect 201 "create end user"
+conforms EndUser
 user=$(field id)
 [ "$(field primaryConnection.credentials.action.0.credential.data.value)" = "" ] || fail "the primary secret is shown"
 no_secret SECRET_PRIMARY_1 "create end user"
@@ -79,6 +89,7 @@ request="{\"connectorId\":\"$connector\",\"connection\":{\"name\":\"acme-product
 step "CreateEndUserConnection with an Idempotency-Key"
 call POST "/hubs/$hub/users/user-42/connections" "$request" -H "Idempotency-Key: walk-1"
 expect 201 "create connection"
+conforms Connection
 first_body=$body
 connection=$(field id)
 [ "$(header Location)" = "/hubs/$hub/users/$user/connections/$connection?identifier_type=internal" ] || fail "Location: $(header Location)"
@@ -95,12 +106,14 @@ expect 201 "replay"
 step "refusals"
 call POST "/hubs/$hub/users/user-42/connections" "${request/acme-production/other}" -H "Idempotency-Key: walk-1"
 expect 409 "same key, other body"; [ "$(field code)" = 409002 ] || fail "code $(field code)"
+conforms Error
 call POST "/hubs/$hub/users/user-42/connections" "$request"
 expect 409 "duplicate name"; [ "$(field code)" = 409001 ] || fail "code $(field code)"
 call POST "/hubs/$hub/users/nobody/connections" "$request"
 expect 404 "unknown user"; [ "$(field code)" = 404002 ] || fail "code $(field code)"
 call POST "/hubs/$hub/users/user-42/connections" '{"connectorId":"'"$connector"'","connection":{"name":"x","credentials":{"action":[{"authSchemeConfig":{"id":"k","description":"","schemeType":"api-key","name":"K","in":"header"},"credential":{"name":"k","type":"string","data":{}}}]}}}'
 expect 400 "missing secret"; [ "$(field fields.0.field)" = "connection.credentials.action[0].credential.data.value" ] || fail "field path: $body"
+conforms Error
 call POST "/hubs/$hub/users/user-42/connections?identifier_type=email" "$request"
 expect 400 "identifier_type"; [ "$(field code)" = 400003 ] || fail "code $(field code)"
 
@@ -110,10 +123,13 @@ expect 200 "get connection"
 [ "$body" = "$first_body" ] || fail "GET differs from the create answer"
 call GET "/hubs/$hub/users/user-42/connections?hub_connector_id=$connector"
 expect 200 "list connections"; [ "$(field totalCount)" = 2 ] || fail "totalCount $(field totalCount)"
+conforms EndUserConnectionsPage
 call GET "/hubs/$hub/users?search=ADA"
 expect 200 "list users"; [ "$(field totalCount)" = 1 ] || fail "search: $body"
+conforms EndUserPage
 call GET "/hubs/$hub/users/user-42"
 expect 200 "get user"; [ "$(field primaryConnection.name)" = primary ] || fail "primaryConnection: $body"
+conforms EndUser
 
 step "credentials rotate under a new key, and the vault still opens"
 rotated="$(CREDENTIAL_KEYS="$("$binary" credentials generate-key --version walk2),$CREDENTIAL_KEYS" "$binary" credentials rotate --batch-size 1)"
