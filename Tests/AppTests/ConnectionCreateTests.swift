@@ -116,11 +116,7 @@ struct ConnectionCreateTests {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
             _ = try await app.createEndUser(tenant, externalID: "fay")
-            let scheme: JSONValue = [
-                "id": "oauth", "description": "oauth", "schemeType": "oauth2",
-                "authorizeUrl": "https://auth.example.com/authorize", "tokenUrl": "https://auth.example.com/token",
-                "scopes": [], "defaultScopes": [], "grant": ["grantType": "authorization_code"],
-            ]
+            let scheme = ConnectionOAuthCodeTests.scheme
             let credential: JSONValue = ["name": "code", "type": "oauth2-code", "data": ["code": "abc", "state": "xyz"]]
             let before = try await app.rowCounts(tenant.organisationID)
             let response = await app.createConnection(tenant, user: "fay", body: [

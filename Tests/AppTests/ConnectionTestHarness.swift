@@ -45,21 +45,60 @@ struct ConnectionsApp: Sendable {
     }
 }
 
-/// Runs `body` with a fresh context (pool of 4, a new key ring unless given) over `DATABASE_URL`.
-func withConnectionsApp<T>(
-    credentialKeys: String = KeyRing.generateKeySpecification(version: "v1"),
-    _ body: (ConnectionsApp) async throws -> T
-) async throws -> T {
-    let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-    var configuration = AppConfiguration(databaseURL: url, credentialKeys: credentialKeys)
-    configuration.database.poolSize = 4
-    let logs = CapturedLogs()
-    let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })
-    let context = try Application.makeContext(configuration: configuration, logger: logger)
+/// Runs `body` against the process's shared app (one server, one pool of 8, one key ring), started on first use;
+/// tests isolate themselves by making their own organisations. With `credentialKeys`, against a private app
+/// with that key ring instead, shut down when `body` returns.
+func withConnectionsApp<T>(credentialKeys: String? = nil, _ body: (ConnectionsApp) async throws -> T) async throws -> T {
+    guard let credentialKeys else { return try await body(try await SharedConnectionsApp.shared.app()) }
+    let (context, logs) = try await ConnectionsApp.makeContext(credentialKeys: credentialKeys)
     defer { context.database.shutdown() }
-    try await MigrateOnce.shared.run(context.database)
     return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
         try await body(ConnectionsApp(context: context, port: port, logs: logs))
+    }
+}
+
+extension ConnectionsApp {
+    /// The production context over `DATABASE_URL`, migrated, logging into a capture.
+    static func makeContext(credentialKeys: String) async throws -> (AppContext, CapturedLogs) {
+        let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        var configuration = AppConfiguration(databaseURL: url, credentialKeys: credentialKeys)
+        configuration.database.poolSize = 8
+        configuration.database.acquireTimeout = .seconds(30)
+        let logs = CapturedLogs()
+        let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })
+        let context = try Application.makeContext(configuration: configuration, logger: logger)
+        try await MigrateOnce.shared.run(context.database)
+        return (context, logs)
+    }
+}
+
+/// The shared app: started once, served until the process ends.
+private actor SharedConnectionsApp {
+    static let shared = SharedConnectionsApp()
+    private var starting: Task<ConnectionsApp, any Error>?
+
+    func app() async throws -> ConnectionsApp {
+        if let starting { return try await starting.value }
+        let task = Task { try await Self.start() }
+        starting = task
+        return try await task.value
+    }
+
+    private static func start() async throws -> ConnectionsApp {
+        let (context, logs) = try await ConnectionsApp.makeContext(
+            credentialKeys: KeyRing.generateKeySpecification(version: "shared1"))
+        var configuration = ServerConfiguration()
+        configuration.host = "127.0.0.1"
+        configuration.port = 0
+        let server = Server(configuration: configuration, responder: Application.makeResponder(context: context))
+        let (ports, sink) = AsyncStream<Int>.makeStream()
+        Task {
+            defer { sink.finish() }
+            try await server.run(onListening: { sink.yield($0) })
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw FixtureError("the shared server did not start") }
+        return ConnectionsApp(context: context, port: port, logs: logs)
     }
 }
 
@@ -82,7 +121,7 @@ extension JSONValue {
     var count: Int { if case .array(let items) = self { items.count } else { 0 } }
 }
 
-/// Applies the migrations once per test process.
+/// Applies the migrations once per test process (concurrent first callers are safe: the Migrator locks).
 final class MigrateOnce: Sendable {
     static let shared = MigrateOnce()
     private let done = Mutex(false)
