@@ -59,8 +59,8 @@ struct CreationTargets: Sendable {
                    (SELECT coalesce(json_agg(json_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
                                                                  'data', cr.public_data, 'errors', cr.errors)), '[]'::json)
                     FROM credentials cr
-                    WHERE cr.organisation_id = \(query.organisationID)
-                      AND cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).jsonText)::jsonb))
+                    WHERE cr.id = ANY (ARRAY(SELECT json_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).jsonText)::json)))
+                      AND cr.organisation_id = \(query.organisationID)
                    ) AS referenced,
                    i.request_hash, i.status, i.headers, i.body,
                    CASE WHEN i.status = 0 THEN i.created_at < now() - interval '2 minutes'
