@@ -20,17 +20,37 @@ if [ -z "${DATABASE_URL:-}" ]; then
     export DATABASE_URL
 fi
 
+logs="$(mktemp -d /tmp/embedded-api-test-logs-XXXXXX)"
+passed=0
+failed=0
+# count SUITE PASSED FAILED: adds one suite's figures to the totals printed last.
+count() { passed=$((passed + $2)); failed=$((failed + $3)); printf '%s: %s passed, %s failed\n' "$1" "$2" "$3"; }
+
 say "swift test $*"
 swift build --build-tests "$@" >&2
-swift test --skip-build "$@" 2>&1
+set +e
+swift test --skip-build "$@" 2>&1 | tee "$logs/swift.log"
+swift_status=${PIPESTATUS[0]}
+set -e
+swift_total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} in .*/\1/p' "$logs/swift.log" | tail -1)
+swift_failed=$(grep -c '^✘ Test .*) failed after' "$logs/swift.log" || true)
+count "swift test" "$(( ${swift_total:-0} - swift_failed ))" "$(( swift_status == 0 ? 0 : (swift_failed > 0 ? swift_failed : 1) ))"
 
 say "contract tests (openapi/openapi.yaml)"
 python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
     || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
-python3 -m unittest discover -s tests/contract 2>&1
+set +e
+python3 -m unittest discover -s tests/contract 2>&1 | tee "$logs/contract.log"
+contract_status=${PIPESTATUS[0]}
+set -e
+contract_total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/contract.log" | tail -1)
+count "contract" "$(( contract_status == 0 ? ${contract_total:-0} : 0 ))" "$(( contract_status == 0 ? 0 : 1 ))"
 
 for check in tests/e2e/*.sh; do
     [ -e "$check" ] || continue
     say "end-to-end: $check"
-    bash "$check"
+    if bash "$check"; then count "$check" 1 0; else count "$check" 0 1; fi
 done
+
+echo "total: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -93,7 +93,7 @@ public final class RawHTTPClient {
     }
 
     /// Whatever arrives until the server closes the connection.
-    public func readUntilClose(timeout: Duration = .seconds(5)) async throws -> [UInt8] {
+    public func readUntilClose(timeout: Duration = .seconds(15)) async throws -> [UInt8] {
         while try await fill(timeout: timeout) {}
         defer { pending = [] }
         return pending
@@ -105,7 +105,7 @@ public final class RawHTTPClient {
     }
 
     /// Reads exactly one response (an interim 1xx counts as one). `isHEAD`: the response has no body.
-    public func readResponse(isHEAD: Bool = false, timeout: Duration = .seconds(5)) async throws -> RawResponse {
+    public func readResponse(isHEAD: Bool = false, timeout: Duration = .seconds(15)) async throws -> RawResponse {
         var headEnd = RawResponseParser.headEnd(pending)
         while headEnd == nil {
             guard try await fill(timeout: timeout) else { throw TimedOut() }

@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try loadConfiguration(environment)
-        bootstrapLogging(level: configuration.logLevel)
+        bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
         try await Application.serve(configuration: configuration, logger: Logger(label: "embedded-api"))
     }
 }
@@ -108,7 +108,7 @@ struct Credentials: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try loadConfiguration(ProcessInfo.processInfo.environment)
-            bootstrapLogging(level: configuration.logLevel)
+            bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
             let context = try Application.makeContext(configuration: configuration, logger: Logger(label: "embedded-api"))
             defer { context.database.shutdown() }
             let total = try await CredentialCommands.rotate(context: context, batchSize: batchSize) { done, remaining in
@@ -141,10 +141,17 @@ func printJSON(_ value: JSONValue) {
     print(String(decoding: value.prettySerialized(), as: UTF8.self))
 }
 
-func bootstrapLogging(level: Logger.Level) {
+func bootstrapLogging(level: Logger.Level, format: LogFormat) {
     LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
+        switch format {
+        case .json:
+            var handler = JSONLogHandler(label: label)
+            handler.logLevel = level
+            return handler
+        case .text:
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
     }
 }

@@ -97,14 +97,14 @@ struct PoolTests {
             $0.poolSize = 1
             $0.acquireTimeout = .milliseconds(300)
         }) { pool in
-            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(6)") }
+            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(12)") }
             try await Task.sleep(for: .milliseconds(100))
             let clock = ContinuousClock()
             let started = clock.now
             let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
             #expect(error?.kind == .connectionUnavailable)
-            // Well under the 6 s the holder sleeps: the timeout fired, nothing waited for the connection.
-            #expect(clock.now - started < .seconds(4))
+            // Well under the 12 s the holder sleeps: the timeout fired, nothing waited for the connection.
+            #expect(clock.now - started < .seconds(8))
             try await sleeper
         }
     }
@@ -121,7 +121,7 @@ struct PoolTests {
 
     @Test func cancelledWaitingCallerLeavesTheQueue() async throws {
         try await withTestPool({ $0.poolSize = 1 }) { pool in
-            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(6)") }
+            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(12)") }
             try await Task.sleep(for: .milliseconds(100))
             let clock = ContinuousClock()
             let started = clock.now

@@ -16,6 +16,7 @@ public import Postgres
 /// | DATABASE_STATEMENT_TIMEOUT_MS | 1-3600000 | 15000 |
 /// | CREDENTIAL_KEYS | `v2:<base64>,v1:<base64>` | required |
 /// | LOG_LEVEL | trace…critical | info |
+/// | LOG_FORMAT | text or json | text |
 /// | EVENT_LOOP_THREADS | 0-256 (0 = one per core) | 0 |
 /// | MAX_CONNECTIONS | 1-1000000 | 10000 |
 /// | HEADER_READ_TIMEOUT_MS, BODY_READ_TIMEOUT_MS, IDLE_TIMEOUT_MS, SHUTDOWN_GRACE_MS | ms | 10000, 30000, 60000, 10000 |
@@ -29,6 +30,8 @@ public struct AppConfiguration: Sendable {
     public var database: DatabaseConfiguration
     public var credentialKeys: String
     public var logLevel: Logger.Level = .info
+    /// `json`: one JSON object per line, for log collectors; `text`: swift-log's readable lines.
+    public var logFormat: LogFormat = .text
     public var jwtClockSkewSeconds: Int = 60
     public var outboundAllowPrivateNetworks = false
     public var outboundTimeout: Duration = .seconds(10)
@@ -65,6 +68,7 @@ public struct AppConfiguration: Sendable {
         config.database.acquireTimeout = reader.milliseconds("DATABASE_ACQUIRE_TIMEOUT_MS") ?? config.database.acquireTimeout
         config.database.statementTimeout = reader.milliseconds("DATABASE_STATEMENT_TIMEOUT_MS") ?? config.database.statementTimeout
         config.logLevel = reader.logLevel("LOG_LEVEL") ?? .info
+        config.logFormat = reader.choice("LOG_FORMAT", LogFormat.self) ?? .text
         config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds
         config.outboundAllowPrivateNetworks = reader.boolean("OUTBOUND_ALLOW_PRIVATE_NETWORKS") ?? false
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
@@ -73,6 +77,8 @@ public struct AppConfiguration: Sendable {
         return config
     }
 }
+
+public enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
 /// Start-up refused: each problem names its variable. Values are never echoed (they may be secrets).
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {

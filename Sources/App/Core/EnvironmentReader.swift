@@ -44,6 +44,15 @@ struct EnvironmentReader {
         }
     }
 
+    mutating func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) -> T? where T.RawValue == String {
+        guard let text = string(name)?.lowercased() else { return nil }
+        guard let value = T(rawValue: text) else {
+            problems.append("\(name) must be one of " + T.allCases.map(\.rawValue).joined(separator: ", "))
+            return nil
+        }
+        return value
+    }
+
     mutating func logLevel(_ name: String) -> Logger.Level? {
         guard let text = string(name)?.lowercased() else { return nil }
         guard let level = Logger.Level(rawValue: text) else {

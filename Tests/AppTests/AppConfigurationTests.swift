@@ -1,0 +1,53 @@
+import App
+import HTTP1
+import HTTPServer
+import Postgres
+import Testing
+
+@Suite struct AppConfigurationTests {
+    let minimal = ["DATABASE_URL": "postgresql:///db", "CREDENTIAL_KEYS": "v1:AAAA"]
+
+    @Test func defaultsApplyWhenOnlyRequiredVariablesAreSet() throws {
+        let configuration = try AppConfiguration.fromEnvironment(minimal)
+        #expect(configuration.server.host == "127.0.0.1")
+        #expect(configuration.server.port == 8080)
+        #expect(configuration.database.poolSize == 8)
+        #expect(configuration.logFormat == .text)
+        #expect(configuration.migrateOnStart)
+        #expect(!configuration.outboundAllowPrivateNetworks)
+    }
+
+    @Test func everyProblemIsReportedNamingItsVariable() {
+        let environment = ["PORT": "70000", "LOG_LEVEL": "loud", "MIGRATE_ON_START": "maybe", "IDLE_TIMEOUT_MS": "-1"]
+        #expect {
+            try AppConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            let problems = (error as? ConfigurationError)?.problems ?? []
+            return ["DATABASE_URL", "CREDENTIAL_KEYS", "PORT", "LOG_LEVEL", "MIGRATE_ON_START", "IDLE_TIMEOUT_MS"]
+                .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
+        }
+    }
+
+    @Test func badValuesAreNeverEchoed() {
+        var environment = minimal
+        environment["MAX_BODY_BYTES"] = "s3cr3t-looking-value"
+        #expect {
+            try AppConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            !"\(error)".contains("s3cr3t-looking-value")
+        }
+    }
+
+    @Test func overridesAreRead() throws {
+        var environment = minimal
+        environment["PORT"] = "0"
+        environment["MAX_BODY_BYTES"] = "2048"
+        environment["LOG_FORMAT"] = "json"
+        environment["OUTBOUND_ALLOW_PRIVATE_NETWORKS"] = "true"
+        let configuration = try AppConfiguration.fromEnvironment(environment)
+        #expect(configuration.server.port == 0)
+        #expect(configuration.server.limits.maxBodyBytes == 2048)
+        #expect(configuration.logFormat == .json)
+        #expect(configuration.outboundAllowPrivateNetworks)
+    }
+}
