@@ -96,9 +96,23 @@ struct ConnectionReadTests {
             #expect(await app.request(.GET, base + "/ola", auth: token)["externalId"] == "ola")
             let ownID = try #require(own["id"]?.stringValue)
             #expect(await app.request(.GET, base + "/\(ownID)/connections?identifier_type=internal", auth: token).status == 200)
-            let before = try await app.rowCounts(tenant.organisationID)
+            var before = try await app.rowCounts(tenant.organisationID)
             let theirs = await app.request(.POST, base + "/pat/connections", auth: token, json: Bodies.create(connectorID: tenant.connectorID))
             #expect(theirs.status == 403)
+            // A token cannot borrow another user's credential by id, but may reuse its own.
+            let theirCredential = try #require(other["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"]?["id"])
+            let ownCredential = try #require(own["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"]?["id"])
+            func reference(_ id: JSONValue, _ name: String) -> JSONValue {
+                ["connectorId": .string(tenant.connectorID),
+                 "connection": Bodies.connection(name: name, action: [Bodies.entry(Bodies.apiKeyScheme(), ["id": id])])]
+            }
+            let borrowed = await app.request(.POST, base + "/ola/connections", auth: token, json: reference(theirCredential, "borrow"))
+            #expect(borrowed.errorCode == "404004")
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+            let reused = await app.request(.POST, base + "/ola/connections", auth: token, json: reference(ownCredential, "reuse"))
+            #expect(reused.status == 201)
+            before.connections += 1
+            before.bindings += 1
             let otherID = try #require(other["id"]?.stringValue)
             #expect(await app.request(.GET, base + "/\(otherID)/connections?identifier_type=internal", auth: token).status == 403)
             #expect(await app.request(.GET, base + "/\(testID())?identifier_type=internal", auth: token).status == 403)

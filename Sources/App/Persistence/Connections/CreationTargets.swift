@@ -37,6 +37,9 @@ struct CreationTargets: Sendable {
         var connectorID: String?
         var connectionName: String
         var referencedCredentialIDs: [String]
+        /// For end-user tokens: a referenced credential must already be bound to one of this end user's
+        /// connections, so a token cannot borrow another user's credential by its id.
+        var referencesOnlyOwnCredentials: Bool
         var idempotency: IdempotencyKey?
     }
 
@@ -61,6 +64,9 @@ struct CreationTargets: Sendable {
                     FROM credentials cr
                     WHERE cr.id = ANY (ARRAY(SELECT json_array_elements_text(\(JSONValue.strings(query.referencedCredentialIDs).jsonText)::json)))
                       AND cr.organisation_id = \(query.organisationID)
+                      AND (NOT \(query.referencesOnlyOwnCredentials)::boolean OR EXISTS (
+                           SELECT 1 FROM connection_credentials b JOIN connections c ON c.id = b.connection_id
+                           WHERE b.credential_id = cr.id AND c.end_user_id = u.id))
                    ) AS referenced,
                    i.request_hash, i.status, i.headers, i.body,
                    CASE WHEN i.status = 0 THEN i.created_at < now() - interval '2 minutes'

@@ -36,7 +36,7 @@ struct ConnectionCreation: Sendable {
         _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
         respond: Respond
     ) async throws -> Response {
-        let targets = try await readTargets(draft, target: target, idempotency: idempotency)
+        let targets = try await readTargets(draft, target: target, principal: principal, idempotency: idempotency)
         guard let idempotency else {
             return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
         }
@@ -74,12 +74,13 @@ struct ConnectionCreation: Sendable {
     /// The one read before the write (claiming the key, if any). An expired row under the key is deleted and
     /// the read repeated once.
     private func readTargets(
-        _ draft: ConnectionDraft, target: Target, idempotency: IdempotencyKey?
+        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
     ) async throws -> CreationTargets {
         let query = CreationTargets.Query(
             organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
             connectorID: target.connectorID, connectionName: draft.name,
-            referencedCredentialIDs: draft.referencedCredentialIDs, idempotency: idempotency)
+            referencedCredentialIDs: draft.referencedCredentialIDs,
+            referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
         let targets = try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
         guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
         try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
