@@ -112,18 +112,25 @@ struct ConnectionCreateTests {
         }
     }
 
-    @Test func oauth2CodeIsNotImplementedYetAndWritesNothing() async throws {
+    @Test func oauth2CodeAtARefusedTokenEndpointWritesNothing() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
             _ = try await app.createEndUser(tenant, externalID: "fay")
-            let scheme = ConnectionOAuthCodeTests.scheme
+            // The real exchanger: a loopback token endpoint is refused by the outbound guard before any request.
+            var scheme = ConnectionOAuthCodeTests.scheme
+            if case .object(var object) = scheme {
+                object["tokenUrl"] = "http://127.0.0.1:9/token"
+                scheme = .object(object)
+            }
             let credential: JSONValue = ["name": "code", "type": "oauth2-code", "data": ["code": "abc", "state": "xyz"]]
             let before = try await app.rowCounts(tenant.organisationID)
             let response = await app.createConnection(tenant, user: "fay", body: [
                 "connectorId": .string(tenant.connectorID),
                 "connection": Bodies.connection(name: "oauth", action: [Bodies.entry(scheme, credential)]),
             ])
-            #expect(response.status == 501, "\(response.text)")
+            #expect(response.status == 400, "\(response.text)")
+            #expect(response.errorCode == "400006")
+            #expect(!response.text.contains("CODE-123") && !response.text.contains("CLIENT-SECRET-1"))
             #expect(try await app.rowCounts(tenant.organisationID) == before)
         }
     }

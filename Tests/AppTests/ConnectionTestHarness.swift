@@ -46,11 +46,15 @@ struct ConnectionsApp: Sendable {
 }
 
 /// Runs `body` against the process's shared app (one server, one pool of 8, one key ring), started on first use;
-/// tests isolate themselves by making their own organisations. With `credentialKeys`, against a private app
-/// with that key ring instead, shut down when `body` returns.
-func withConnectionsApp<T>(credentialKeys: String? = nil, _ body: (ConnectionsApp) async throws -> T) async throws -> T {
-    guard let credentialKeys else { return try await body(try await SharedConnectionsApp.shared.app()) }
-    let (context, logs) = try await ConnectionsApp.makeContext(credentialKeys: credentialKeys)
+/// tests isolate themselves by making their own organisations. With `credentialKeys` or `configure`, against a
+/// private app built that way instead, shut down when `body` returns.
+func withConnectionsApp<T>(
+    credentialKeys: String? = nil, configure: ((inout AppConfiguration) -> Void)? = nil,
+    _ body: (ConnectionsApp) async throws -> T
+) async throws -> T {
+    guard credentialKeys != nil || configure != nil else { return try await body(try await SharedConnectionsApp.shared.app()) }
+    let (context, logs) = try await ConnectionsApp.makeContext(
+        credentialKeys: credentialKeys ?? KeyRing.generateKeySpecification(version: "private1"), configure: configure)
     defer { context.database.shutdown() }
     return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
         try await body(ConnectionsApp(context: context, port: port, logs: logs))
@@ -59,11 +63,14 @@ func withConnectionsApp<T>(credentialKeys: String? = nil, _ body: (ConnectionsAp
 
 extension ConnectionsApp {
     /// The production context over `DATABASE_URL`, migrated, logging into a capture.
-    static func makeContext(credentialKeys: String) async throws -> (AppContext, CapturedLogs) {
+    static func makeContext(
+        credentialKeys: String, configure: ((inout AppConfiguration) -> Void)? = nil
+    ) async throws -> (AppContext, CapturedLogs) {
         let url = ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
         var configuration = AppConfiguration(databaseURL: url, credentialKeys: credentialKeys)
         configuration.database.poolSize = 8
         configuration.database.acquireTimeout = .seconds(30)
+        configure?(&configuration)
         let logs = CapturedLogs()
         let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })
         let context = try Application.makeContext(configuration: configuration, logger: logger)

@@ -44,15 +44,7 @@ public protocol OAuthCodeExchanging: Sendable {
     func exchange(_ request: OAuthCodeExchangeRequest) async throws -> JSONObject
 }
 
-/// Answers 501 until an outbound exchanger is configured.
-public struct UnavailableOAuthCodeExchange: OAuthCodeExchanging {
-    public init() {}
-    public func exchange(_ request: OAuthCodeExchangeRequest) async throws -> JSONObject {
-        throw APIError(.notImplemented, "oauth2-code credentials cannot be exchanged by this server yet")
-    }
-}
-
 extension AppContext {
-    /// The exchanger the connection routes use. The outbound HTTP client replaces this default.
-    var oauthCodeExchanger: any OAuthCodeExchanging { UnavailableOAuthCodeExchange() }
+    /// The exchanger the connection routes use: the outbound HTTP client, with its SSRF guard and time limit.
+    var oauthCodeExchanger: any OAuthCodeExchanging { OAuthCodeExchanger(configuration: configuration) }
 }
