@@ -77,6 +77,39 @@ struct VaultRotationTests {
     }
 }
 
+@Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
+struct VaultRotationResumeTests {
+    @Test func anInterruptedRotationKeepsWhatItDidAndTheNextRunFinishes() async throws {
+        let old = KeyRing.generateKeySpecification(version: "o\(testID().prefix(8))")
+        let new = KeyRing.generateKeySpecification(version: "n\(testID().prefix(8))")
+        let tenant = try await withConnectionsApp(credentialKeys: old) { app in
+            let tenant = try await app.makeTenant()
+            for index in 0..<4 { _ = try await app.createEndUser(tenant, externalID: "i\(index)", secret: "INT-\(index)") }
+            return tenant
+        }
+        try await withConnectionsApp(credentialKeys: new + "," + old) { app in
+            let rotation = CredentialRotation(
+                vault: CredentialVault(keyRing: app.context.keyRing), database: app.context.database, batchSize: 1)
+            // Stopped (as by Ctrl-C between batches) right after the first committed batch.
+            let first = try await Task {
+                try await rotation.run { _, _ in withUnsafeCurrentTask { $0?.cancel() } }
+            }.value
+            // One batch of one credential: rotated, or (another test's, under a key this ring lacks) failed.
+            #expect(first.rotated + first.failedIDs.count == 1)
+            let versions = { () async throws -> [String] in
+                try await app.context.database.withConnection { connection in
+                    try connection.query("""
+                        SELECT key_version FROM credentials WHERE organisation_id = \(tenant.organisationID)
+                        """).rows.map { try $0.string("key_version") }
+                }
+            }
+            #expect(try await versions().filter { $0 == app.context.keyRing.currentVersion }.count <= 1)
+            _ = try await rotation.run { _, _ in }
+            #expect(try await versions().allSatisfy { $0 == app.context.keyRing.currentVersion })
+        }
+    }
+}
+
 final class ProgressLog: Sendable {
     private let storage = Mutex<[(Int, Int)]>([])
     func record(_ done: Int, _ remaining: Int) { storage.withLock { $0.append((done, remaining)) } }
