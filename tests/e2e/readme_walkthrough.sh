@@ -32,7 +32,8 @@ export CREDENTIAL_KEYS="$("$binary" credentials generate-key --version walk1)"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 base="http://127.0.0.1:$port"
-PORT=$port LOG_LEVEL=warning "$binary" serve 2>"$work/server.log" &
+# Every level is logged, so the final check covers every line the server can write.
+PORT=$port LOG_LEVEL=trace "$binary" serve 2>"$work/server.log" &
 server=$!
 for _ in $(seq 1 200); do curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break; sleep 0.05; done
 curl -fsS -o /dev/null "$base/healthz" || fail "the server did not start"
@@ -146,5 +147,6 @@ call DELETE "/hubs/$hub/users/user-42"
 expect 204 "delete user"
 left=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM credentials WHERE organisation_id = '$organisation'")
 [ "$left" = 0 ] || fail "$left credentials left behind"
+[ -s "$work/server.log" ] || fail "the server wrote no log to check"
 ! grep -q "SECRET_" "$work/server.log" || fail "a secret reached the server log"
 echo "walkthrough: ok" >&2
