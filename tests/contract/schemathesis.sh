@@ -75,7 +75,9 @@ PY
 
 note "schemathesis $(schemathesis --version | awk '{print $NF}') against port $SERVER_PORT; report in $report"
 status=0
-schemathesis --config-file "$config" run openapi/openapi.yaml \
+spec="$PWD/openapi/openapi.yaml"
+# From the work directory: Schemathesis keeps a crash cache (.schemathesis/) in the working directory.
+(cd "$ROBUST_WORK" && schemathesis --config-file "$config" run "$spec" \
     --url "http://127.0.0.1:$SERVER_PORT" \
     -H "Authorization: Bearer $api_key" \
     --checks "${ST_CHECKS:-not_a_server_error,response_schema_conformance}" \
@@ -89,7 +91,7 @@ schemathesis --config-file "$config" run openapi/openapi.yaml \
     --no-color \
     --exclude-by '/x-not-implemented == true' \
     --report junit,ndjson --report-dir "$report" \
-    "$@" || status=$?
+    "$@") || status=$?
 
 if grep -q "panicked\|Fatal error" "$ROBUST_WORK/server.log"; then
     note "the server crashed during the run:"
