@@ -3,6 +3,7 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 # rss_kib PID: resident set size of a process in KiB.
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+rss_mib() { awk '/^VmRSS:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 # wait_http URL [seconds]: wait until URL answers 200.
 wait_http() {
@@ -13,17 +14,82 @@ wait_http() {
     done
 }
 
-# wrk_summary LABEL WRK_ARGS...: runs wrk with latency output and prints one line: label rps p50 p99.
-wrk_summary() {
+# to_ms 1.23ms|450.00us|1.02s|3.00m: a wrk latency in milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); print v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); print v + 0 }
+        else if (v ~ /m$/) { sub(/m$/, "", v); print v * 60000 }
+        else if (v ~ /s$/) { sub(/s$/, "", v); print v * 1000 }
+        else print "nan" }'
+}
+
+# wrk_measure LABEL WRK_ARGS...: runs wrk and sets RPS, P50, P99 (milliseconds) and ERRORS; prints one line.
+wrk_measure() {
     local label=$1; shift
     local out
     out=$(wrk --latency "$@" 2>&1)
-    local rps p50 p99 errors
-    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    errors=$(awk '/Non-2xx or 3xx responses:/ {print $5} /Socket errors:/ {print}' <<<"$out" | paste -sd' ')
-    printf '%-40s %12s req/s  p50 %9s  p99 %9s  %s\n' "$label" "$rps" "$p50" "$p99" "${errors:-}"
+    RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")
+    P50=$(to_ms "$(awk '$1 == "50%" {print $2}' <<<"$out")")
+    P99=$(to_ms "$(awk '$1 == "99%" {print $2}' <<<"$out")")
+    ERRORS=$(awk '/Non-2xx or 3xx responses:/ {printf "non-2xx %s ", $5} /Socket errors:/ {printf "%s ", $0}' <<<"$out")
+    printf '%-34s %9s req/s  p50 %8.2f ms  p99 %8.2f ms  %s\n' "$label" "${RPS:-?}" "${P50:-nan}" "${P99:-nan}" "$ERRORS"
+    [ -n "$RPS" ] || { echo "$out" >&2; return 1; }
+}
+
+# pgbench_measure LABEL PGBENCH_ARGS...: runs pgbench with a per-transaction log and sets RPS, P50, P99 (ms),
+# ERRORS; prints one line in wrk_measure's format.
+pgbench_measure() {
+    local label=$1; shift
+    local logs out
+    logs=$(mktemp -d "$BENCH_WORK/pgbench-XXXXXX")
+    out=$(cd "$logs" && pgbench -n -M prepared -l --log-prefix=tx "$@" 2>&1) || { echo "$out" >&2; return 1; }
+    RPS=$(awk '/^tps = / {printf "%.0f", $3; exit}' <<<"$out")
+    read -r P50 P99 < <(cat "$logs"/tx.* | awk '{print $3 / 1000}' | sort -n |
+        awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan nan"; exit }
+              i50 = int(NR * 0.50); if (i50 < 1) i50 = 1; i99 = int(NR * 0.99); if (i99 < 1) i99 = 1
+              print v[i50], v[i99] }')
+    ERRORS=$(awk '/number of failed transactions:/ && $5 != 0 {printf "failed %s", $5}' <<<"$out")
+    rm -rf "$logs"
+    printf '%-34s %9s tx/s   p50 %8.2f ms  p99 %8.2f ms  %s\n' "$label" "${RPS:-?}" "$P50" "$P99" "$ERRORS"
+}
+
+# verdict NAME VALUE OP LIMIT: prints "NAME VALUE (target OP LIMIT) ok|MISSED".
+verdict() {
+    awk -v name="$1" -v value="$2" -v op="$3" -v limit="$4" 'BEGIN {
+        ok = (op == ">=") ? value >= limit : value <= limit
+        printf "    %-44s %8.2f  (target %s %s)  %s\n", name, value, op, limit, ok ? "ok" : "MISSED" }'
+}
+
+# ratio A B: A / B with two decimals.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
+# start_server: starts the release server in the background (SERVER_PID) and sets READY_MS, the milliseconds
+# from exec to the first 200 from /readyz. Not in a subshell: SERVER_PID must reach the caller.
+start_server() {
+    local start
+    # Something already answering would make the readiness figure a lie.
+    if curl -s -o /dev/null "http://127.0.0.1:$BENCH_PORT/healthz"; then
+        echo "port $BENCH_PORT is already in use" >&2; return 1
+    fi
+    start=$(date +%s%N)
+    PORT=$BENCH_PORT EVENT_LOOP_THREADS=$BENCH_LOOPS DATABASE_POOL_SIZE=$BENCH_POOL LOG_LEVEL=warning \
+        MAX_CONNECTIONS=20000 "$BENCH_BINARY" serve >>"$BENCH_WORK/server.log" 2>&1 &
+    SERVER_PID=$!
+    READY_MS=$(python3 bench/tools/wait_ready.py "$BENCH_PORT" "$start") ||
+        { echo "the server did not become ready; its log:" >&2; tail -20 "$BENCH_WORK/server.log" >&2; return 1; }
+}
+
+stop_server() {
+    [ -n "${SERVER_PID:-}" ] || return 0
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+}
+
+# ensure_server: a running server, started if need be.
+ensure_server() {
+    if [ -z "${SERVER_PID:-}" ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then start_server; fi
 }
 
 # start_nginx DIR WORKERS PORT: nginx answering a fixed JSON body like /healthz's, in the background.
