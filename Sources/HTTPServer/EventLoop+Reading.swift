@@ -146,7 +146,7 @@ extension EventLoop {
         request.id = connection.requestID
         connection.body = []
         let (handle, responder, id) = (handle, context.responder, connection.id)
-        Task {
+        Task(executorPreference: handle) {
             let slot = RouteSlot()
             let response = await RouteRecorder.$slot.withValue(slot) { await responder.respond(to: request) }
             handle.submit(.response(connection: id, response, route: slot.template.withLock { $0 }))
