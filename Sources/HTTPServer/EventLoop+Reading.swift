@@ -82,7 +82,7 @@ extension EventLoop {
             }
             connection.readIndex += consumed
             connection.requestStarted = now
-            connection.requestID = RequestID.honouring(head.headers["x-request-id"])
+            connection.requestID = RequestID.honouring(head.headers["x-request-id"], using: &randomBytes)
             connection.head = head
             let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
             connection.framing = framing

@@ -26,6 +26,7 @@ final class EventLoop {
     var shutdownDeadline: ContinuousClock.Instant?
     var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     var dateCache = DateCache()
+    var randomBytes = RandomBytes()
     var rejectedOpen = 0
 
     init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
