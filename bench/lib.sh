@@ -117,4 +117,4 @@ CONF
     nginx -c "$dir/nginx.conf" -p "$dir" -g 'daemon on;'
 }
 
-stop_nginx() { [ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid")" 2>/dev/null || true; }
+stop_nginx() { [ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid" 2>/dev/null)" 2>/dev/null || true; }
