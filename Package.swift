@@ -37,12 +37,13 @@ let package = Package(
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL"], swiftSettings: swiftSettings),
 
         // Composition and the HTTP edge of the domain: the only module that reads the environment.
         .target(
             name: "App",
             dependencies: [
-                "HTTPServer", "Postgres", "Domain", "JSON", "Cryptography",
+                "HTTPServer", "HTTPClient", "Postgres", "Domain", "JSON", "Cryptography",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

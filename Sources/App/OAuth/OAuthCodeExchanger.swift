@@ -1,0 +1,55 @@
+public import Domain
+public import HTTPClient
+public import JSON
+
+/// Exchanges an OAuth 2.0 authorization code for tokens at a connector's token endpoint (RFC 6749 §4.1.3) and
+/// returns the oauth2-token credential data: `{accessToken, refreshToken, scopes, tokenType, expiresAt}`
+/// (`expiresAt`, RFC 3339 UTC, only when `expires_in` was given; a response without `refresh_token` is refused,
+/// since the contract requires one in an oauth2-token).
+/// The call goes through `HTTPClient`, so the token URL passes the SSRF guard. Nothing here logs.
+public struct OAuthCodeExchanger: Sendable {
+    private let client: HTTPClient
+    private let now: @Sendable () -> Timestamp
+
+    /// `now` is the clock `expiresAt` counts from (injectable for tests).
+    public init(client: HTTPClient, now: @escaping @Sendable () -> Timestamp = { Timestamp.now() }) {
+        self.client = client
+        self.now = now
+    }
+
+    /// The exchanger the server uses: `OUTBOUND_ALLOW_PRIVATE_NETWORKS` and `OUTBOUND_TIMEOUT_MS` applied.
+    public init(configuration: AppConfiguration) {
+        let clientConfiguration = HTTPClientConfiguration(
+            allowPrivateNetworks: configuration.outboundAllowPrivateNetworks, timeout: configuration.outboundTimeout)
+        self.init(client: HTTPClient(configuration: clientConfiguration))
+    }
+
+    /// `clientID`/`clientSecret` come from the scheme's grant, or from the oauth2-client credential its
+    /// `credentialId` names (the caller resolves it). `requestedScopes` stand in when the response has no `scope`.
+    public func exchange(
+        tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
+        requestedScopes: [String]
+    ) async throws(OAuthExchangeError) -> JSONObject {
+        try await exchange(
+            tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
+            requestedScopes: requestedScopes, additionalTokenParameters: nil)
+    }
+
+    /// The same, sending the scheme's `additionalTokenParams` (a form-encoded string such as `audience=api`) too.
+    public func exchange(
+        tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
+        requestedScopes: [String], additionalTokenParameters: String?
+    ) async throws(OAuthExchangeError) -> JSONObject {
+        let request = OAuthTokenRequest(
+            tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
+            additionalParameters: additionalTokenParameters)
+        let response: OutboundResponse
+        do {
+            response = try await client.send(request.outbound)
+        } catch {
+            throw OAuthExchangeError(error)
+        }
+        let reader = OAuthTokenResponse(secrets: [code, clientSecret], requestedScopes: requestedScopes, now: now())
+        return try reader.credentialData(from: response)
+    }
+}

@@ -1,0 +1,100 @@
+import HTTP1
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 client for calls to third-party endpoints that users name (OAuth token URLs), built so that it
+/// cannot be turned against us: every resolved address passes the SSRF guard before any connection, the checked
+/// address is the one connected to, redirects are never followed, and time and size are bounded.
+/// One request per connection (`Connection: close`).
+public struct HTTPClient: Sendable {
+    public let configuration: HTTPClientConfiguration
+    private let tls: TLSContextCache
+    private let threads: ThreadBudget
+
+    public init(configuration: HTTPClientConfiguration = .init()) {
+        self.configuration = configuration
+        tls = TLSContextCache(additionalTrustedCAFile: configuration.additionalTrustedCAFile)
+        threads = ThreadBudget(limit: configuration.maxConcurrentRequests)
+        _ = ignoreSIGPIPE
+    }
+
+    /// Sends `request` and returns the final response, whatever its status.
+    public func send(_ request: OutboundRequest) async throws(HTTPClientError) -> OutboundResponse {
+        let url = try OutboundURL(parsing: request.url)
+        let bytes = try request.serialized(for: url, userAgent: configuration.userAgent)
+        if Task.isCancelled { throw .cancelled }
+        let configuration = configuration
+        let tls = tls
+        let method = request.method
+        let watchdog = configuration.timeout + .milliseconds(250)
+        return try await BlockingThread.run(timeLimit: watchdog, budget: threads) { cancellation in
+            Result { () throws(HTTPClientError) in
+                let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
+                return try Self.exchange(
+                    bytes, method: method, url: url, configuration: configuration, tls: tls, deadline: deadline)
+            }
+        }.get()
+    }
+
+    /// The blocking part: resolve, check, connect, send, read.
+    private static func exchange(
+        _ bytes: [UInt8], method: HTTPMethod, url: OutboundURL, configuration: HTTPClientConfiguration,
+        tls: TLSContextCache, deadline: Deadline
+    ) throws(HTTPClientError) -> OutboundResponse {
+        let addresses = try Resolver.resolve(host: url.host, port: url.port)
+        if let refusal = configuration.addressPolicy.refusal(forAny: addresses.map(\.ip)) { throw .refused(refusal) }
+        _ = try deadline.nextWaitMilliseconds()  // resolution cannot be interrupted; give up now if it overran
+        let transport = try Transport.open(
+            url, addresses: addresses, tls: tls.context, connectTimeout: configuration.connectTimeout, deadline: deadline)
+        try transport.write(bytes, deadline: deadline)
+        var parser = ResponseParser(limits: configuration.responseLimits, requestMethod: method)
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var received = 0
+        while true {
+            let count = try transport.read(into: &buffer, deadline: deadline)
+            guard count > 0 else {  // the peer closed: complete only if the body was close-delimited
+                return OutboundResponse(try parsing { () throws(ResponseParseError) in try parser.finish() })
+            }
+            received += count
+            guard received <= configuration.maxResponseBytes else { throw .responseTooLarge }
+            let progress = try parsing { () throws(ResponseParseError) in try parser.consume(Array(buffer[0..<count])) }
+            if case .complete(let response) = progress { return OutboundResponse(response) }
+        }
+    }
+
+    private static func parsing<T>(_ step: () throws(ResponseParseError) -> T) throws(HTTPClientError) -> T {
+        do {
+            return try step()
+        } catch .bodyTooLarge {
+            throw .responseTooLarge
+        } catch {
+            throw .malformedResponse(error)
+        }
+    }
+}
+
+extension OutboundResponse {
+    init(_ response: ParsedResponse) {
+        self.init(status: response.head.status, headers: response.head.headers, body: response.body)
+    }
+}
+
+/// Writing to a socket the peer has closed must fail with EPIPE, not kill the process (OpenSSL writes with write(2)).
+private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+/// The SSL_CTX, made on the first https request (loading the CA store costs milliseconds) and then shared.
+final class TLSContextCache: Sendable {
+    private let additionalTrustedCAFile: String?
+    private let cached = Mutex<TLSContext?>(nil)
+
+    init(additionalTrustedCAFile: String?) { self.additionalTrustedCAFile = additionalTrustedCAFile }
+
+    func context() throws(HTTPClientError) -> TLSContext {
+        try cached.withLock { (cached: inout TLSContext?) throws(HTTPClientError) -> TLSContext in
+            if let cached { return cached }
+            let context = try TLSContext(additionalTrustedCAFile: additionalTrustedCAFile)
+            cached = context
+            return context
+        }
+    }
+}

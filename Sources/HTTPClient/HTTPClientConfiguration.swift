@@ -1,0 +1,26 @@
+public import HTTP1
+
+/// Bounds and policy for outbound requests.
+public struct HTTPClientConfiguration: Sendable {
+    /// The SSRF guard; private networks are refused unless allowed.
+    public var addressPolicy = OutboundAddressPolicy()
+    /// Per address tried; also bounded by `timeout`.
+    public var connectTimeout: Duration = .seconds(5)
+    /// The whole request: resolution, connection, TLS handshake, sending and reading the response.
+    public var timeout: Duration = .seconds(10)
+    /// Most bytes read from the connection (head and body together).
+    public var maxResponseBytes = 1024 * 1024
+    /// Status line, header section and body bounds for the response parser.
+    public var responseLimits = ParserLimits()
+    /// A PEM file of CA certificates trusted besides the system store (for tests or private CAs).
+    public var additionalTrustedCAFile: String?
+    public var userAgent = "embedded-api"
+    /// Requests running at once (each on its own thread); more fail at once with `.tooManyRequestsInFlight`.
+    public var maxConcurrentRequests = 64
+
+    public init(allowPrivateNetworks: Bool = false, timeout: Duration = .seconds(10)) {
+        addressPolicy = OutboundAddressPolicy(allowPrivateNetworks: allowPrivateNetworks)
+        self.timeout = timeout
+        connectTimeout = min(connectTimeout, timeout)
+    }
+}

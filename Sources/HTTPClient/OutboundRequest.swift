@@ -1,0 +1,54 @@
+public import HTTP1
+
+/// One outbound request. The client adds Host, Connection: close, Content-Length and User-Agent itself.
+public struct OutboundRequest: Sendable {
+    public var method: HTTPMethod
+    public var url: String
+    public var headers: HeaderFields
+    public var body: [UInt8]
+
+    public init(method: HTTPMethod, url: String, headers: HeaderFields = [:], body: [UInt8] = []) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// The final response, as received: a 3xx is returned as it is, never followed.
+public struct OutboundResponse: Sendable, Equatable {
+    public var status: HTTPStatus
+    public var headers: HeaderFields
+    public var body: [UInt8]
+
+    public init(status: HTTPStatus, headers: HeaderFields, body: [UInt8]) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+}
+
+extension OutboundRequest {
+    static let clientOwnedHeaders = ["host", "connection", "content-length", "transfer-encoding", "te", "upgrade"]
+
+    /// The request's bytes on the wire (RFC 9112 §3), refusing header names and values that could split it.
+    func serialized(for url: OutboundURL, userAgent: String) throws(HTTPClientError) -> [UInt8] {
+        var head = "\(method.rawValue) \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nConnection: close\r\n"
+        if !headers.contains("User-Agent") { head += "User-Agent: \(userAgent)\r\n" }
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte) else { throw .invalidRequest("invalid header name") }
+            guard !Self.clientOwnedHeaders.contains(name.lowercased()) else {
+                throw .invalidRequest("the \(name) header is set by the client")
+            }
+            guard value.utf8.allSatisfy(ASCII.isFieldValueByte) else {
+                throw .invalidRequest("invalid value for header \(name)")
+            }
+            head += "\(name): \(value)\r\n"
+        }
+        if !body.isEmpty || [.POST, .PUT, .PATCH].contains(method) { head += "Content-Length: \(body.count)\r\n" }
+        guard method.rawValue.utf8.allSatisfy(ASCII.isTokenByte), !method.rawValue.isEmpty else {
+            throw .invalidRequest("invalid method")
+        }
+        return Array((head + "\r\n").utf8) + body
+    }
+}

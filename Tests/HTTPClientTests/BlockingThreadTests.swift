@@ -1,0 +1,47 @@
+import Glibc
+@testable import HTTPClient
+import Testing
+
+@Suite struct BlockingThreadTests {
+    @Test func returnsTheWorkResult() async throws {
+        let result = await BlockingThread.run(timeLimit: .seconds(5)) { _ in .success(42) }
+        #expect(try result.get() == 42)
+    }
+
+    @Test func watchdogAnswersWhenTheWorkCannotWatchTheDeadline() async {
+        let started = ContinuousClock.now
+        let result = await BlockingThread.run(timeLimit: .milliseconds(200)) { _ in
+            sleep(4)  // like getaddrinfo stuck on an unresponsive DNS server
+            return .success(1)
+        }
+        #expect(throws: HTTPClientError.timedOut) { try result.get() }
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+
+    @Test func cancellationBeforeTheWorkStartsStillAnswersOnce() async {
+        let task = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await BlockingThread.run(timeLimit: .seconds(5)) { cancellation in
+                usleep(50_000)
+                return cancellation.isCancelled ? .failure(.cancelled) : .success(1)
+            }
+        }
+        await #expect(throws: HTTPClientError.cancelled) { try await task.value.get() }
+    }
+
+    @Test func refusesWorkBeyondTheThreadBudgetUntilAThreadEnds() async throws {
+        let budget = ThreadBudget(limit: 1)
+        let first = Task {
+            await BlockingThread.run(timeLimit: .milliseconds(100), budget: budget) { _ in
+                usleep(400_000)  // outlives its watchdog: the slot stays taken until the thread ends
+                return .success(1)
+            }
+        }
+        await #expect(throws: HTTPClientError.timedOut) { try await first.value.get() }
+        let second = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(2) }
+        #expect(throws: HTTPClientError.tooManyRequestsInFlight) { try second.get() }
+        try await Task.sleep(for: .milliseconds(600))
+        let third = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(3) }
+        #expect(try third.get() == 3)
+    }
+}
