@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib-setup.sh
 
 ensure_swift
-if [ -z "${DATABASE_URL:-}" ]; then ensure_packages postgresql; else ensure_packages; fi
+if [ -z "${DATABASE_URL:-}" ]; then ensure_packages postgresql curl jq; else ensure_packages curl jq; fi
 
 say "building (release)"
 swift build -c release --product embedded-api >&2

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib-setup.sh
 
 ensure_swift
-ensure_packages postgresql python3 curl
+ensure_packages postgresql python3 curl jq
 
 throwaway=""
 if [ -z "${DATABASE_URL:-}" ]; then

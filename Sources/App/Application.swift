@@ -28,6 +28,12 @@ public enum Application {
             metrics: context.metrics)
     }
 
+    /// Every route the server answers, as `METHOD /template/:param`, sorted: what the spec-coverage checks compare
+    /// with openapi/openapi.yaml.
+    public static func routeTable(context: AppContext) -> [String] {
+        AppRoutes.makeRouter(context: context).table.map { "\($0.method.rawValue) \($0.template)" }.sorted()
+    }
+
     /// Applies migrations (unless disabled), then serves until SIGTERM/SIGINT and drains gracefully.
     public static func serve(
         configuration: AppConfiguration, logger: Logger, onListening: @Sendable (Int) -> Void = { _ in }

@@ -1,0 +1,58 @@
+import HTTPServer
+import Postgres
+
+/// How a path names an end user: by the server's id or by the organisation's `externalId`
+/// (`identifier_type=internal|external`, default external).
+enum EndUserLookup: Sendable, Equatable {
+    case `internal`(String)
+    case external(String)
+
+    static func from(_ request: Request, parameter: String = "user_id") throws(APIError) -> EndUserLookup {
+        let value = request.parameters[parameter] ?? ""
+        switch request.queryValue("identifier_type") {
+        case nil, "external": return .external(value)
+        case "internal": return .internal(value)
+        default:
+            throw APIError(
+                .invalidIdentifierType, "identifier_type must be internal or external",
+                fields: [APIError.Field(field: "identifier_type", message: "must be internal or external")])
+        }
+    }
+
+    /// The condition on an `end_users` row aliased `alias`, e.g. `u.external_id = $1`.
+    func condition(alias: String) -> SQL {
+        switch self {
+        case .internal(let id): SQL(unsafe: "\(alias).id = ").appending("\(id)")
+        case .external(let id): SQL(unsafe: "\(alias).external_id = ").appending("\(id)")
+        }
+    }
+
+    /// An end-user token may name only itself; with an external id that is known before any query.
+    func check(_ principal: Principal) throws(APIError) {
+        if case .external(let id) = self { try EndUserScope.check(principal, owns: id) }
+    }
+}
+
+/// The `/hubs/{hub_id}/users/{user_id}` part of a path, checked against the token before any query.
+struct EndUserPath: Sendable {
+    var hubID: String
+    var lookup: EndUserLookup
+    var principal: Principal
+
+    init(_ request: Request, principal: Principal) throws(APIError) {
+        lookup = try EndUserLookup.from(request)
+        try lookup.check(principal)
+        hubID = request.parameters["hub_id"] ?? ""
+        self.principal = principal
+    }
+
+    /// The end user, or 404 (hub, then user) / 403 (another user's token).
+    func resolve(on connection: PGConnection) throws -> EndUserResolution {
+        try EndUserResolution.read(
+            organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection)
+    }
+
+    func require(on connection: PGConnection) throws -> EndUserRecord {
+        try resolve(on: connection).require(principal)
+    }
+}

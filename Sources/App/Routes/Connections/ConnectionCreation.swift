@@ -1,0 +1,124 @@
+import Cryptography
+import Domain
+import HTTP1
+import HTTPServer
+import JSON
+import Postgres
+
+/// Creates a connection (CreateEndUserConnection) or an end user with its primary connection (CreateEndUser).
+/// Two round trips on the happy path: one read (`CreationTargets`), one atomic write (`ConnectionInsert`).
+/// The oauth2-code exchange and the sealing happen between them, when no transaction is open.
+struct ConnectionCreation: Sendable {
+    let context: AppContext
+    let vault: CredentialVault
+    let exchanger: any OAuthCodeExchanging
+
+    init(context: AppContext, exchanger: (any OAuthCodeExchanging)? = nil) {
+        self.context = context
+        vault = CredentialVault(keyRing: context.keyRing)
+        self.exchanger = exchanger ?? context.oauthCodeExchanger
+    }
+
+    struct Target: Sendable {
+        var organisationID: String
+        var hubID: String
+        var endUser: EndUserLookup
+        /// nil: the hub's primary connector.
+        var connectorID: String?
+        /// Set for CreateEndUser: the user is made in the same statement (its `endUser` lookup is by this
+        /// external id, to find duplicates).
+        var newEndUser: (externalID: String, displayName: String)?
+    }
+
+    typealias Respond = @Sendable (StoredConnection, EndUserRecord) -> Response
+
+    func create(
+        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
+        respond: Respond
+    ) async throws -> Response {
+        let targets = try await readTargets(draft, target: target, principal: principal, idempotency: idempotency)
+        guard let idempotency else {
+            return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
+        }
+        guard targets.claimed else {
+            // The key has a row: an answer to replay, or a twin still running (perhaps claimed just now).
+            guard let stored = targets.storedAnswer else { throw IdempotencyKey.inProgress }
+            return try idempotency.replay(stored)
+        }
+        do {
+            return try await write(
+                draft, targets: targets, target: target, principal: principal, record: idempotency, respond: respond)
+        } catch {
+            try? await IdempotencyStore.release(idempotency, organisationID: target.organisationID, context.database)
+            throw error
+        }
+    }
+
+    /// Runs a body decoder; when it refuses the body of a request with an `Idempotency-Key` already in use, the
+    /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented.
+    func decodeBody<T>(
+        idempotency: IdempotencyKey?, organisationID: String, _ decode: () throws -> T
+    ) async throws -> T {
+        do {
+            return try decode()
+        } catch let error as APIError {
+            guard let idempotency,
+                  let live = try await IdempotencyStore.live(idempotency, organisationID: organisationID, context.database)
+            else { throw error }
+            if !Digest.constantTimeEqual(live.requestHash, idempotency.requestHash) { throw IdempotencyKey.reused }
+            if live.isInProgress { throw IdempotencyKey.inProgress }
+            throw error
+        }
+    }
+
+    /// The one read before the write (claiming the key, if any). An expired row under the key is deleted and
+    /// the read repeated once.
+    private func readTargets(
+        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
+    ) async throws -> CreationTargets {
+        let query = CreationTargets.Query(
+            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
+            connectorID: target.connectorID, connectionName: draft.name,
+            referencedCredentialIDs: draft.referencedCredentialIDs,
+            referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
+        let targets = try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+        guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
+        try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
+        return try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+    }
+
+    /// Checks, exchanges, seals, then writes everything in one statement.
+    private func write(
+        _ draft: ConnectionDraft, targets: CreationTargets, target: Target, principal: Principal,
+        record idempotency: IdempotencyKey?, respond: Respond
+    ) async throws -> Response {
+        let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
+        let made = try await makeBindings(draft, checked: checked, organisationID: target.organisationID)
+        let now = Timestamp.now()
+        let newEndUser = target.newEndUser.map { new in
+            NewEndUser(
+                id: ULID.generate().string, organisationID: target.organisationID, hubID: target.hubID,
+                externalID: new.externalID, displayName: new.displayName)
+        }
+        guard let owner = newEndUser.map({ EndUserRecord($0, createdAt: now) }) ?? checked.endUser else {
+            throw APIError.notFound(.endUserNotFound, "end user")
+        }
+        let stored = StoredConnection(
+            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
+            updatedAt: now, bindings: made.bindings)
+        let connection = NewConnection(
+            organisationID: target.organisationID, endUserID: owner.id, connectorID: checked.connectorID,
+            connection: stored, newCredentials: made.newCredentials)
+        let response = respond(stored, owner)
+        let record = idempotency?.record(for: response)
+        do {
+            try await context.database.withConnection {
+                try ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
+            }
+        } catch let error as DatabaseError {
+            // A constraint another request satisfied first (same name, same externalId, a row deleted meanwhile).
+            throw ConstraintErrors.apiError(for: error) ?? error
+        }
+        return response
+    }
+}

@@ -1,0 +1,68 @@
+import HTTP1
+import HTTPServer
+import JSON
+import Postgres
+
+/// `GET /hubs/{hub_id}/users/{user_id}/connections`: ListEndUserConnections, optionally filtered by
+/// `hub_connector_id` (a comma-separated list of connector ids).
+enum ListConnectionsRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let path = try EndUserPath(request, principal: principal)
+        let page = try PageRequest.from(request)
+        let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
+            .flatMap { $0.value.split(separator: ",") }
+            .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+        let result = try await context.database.withConnection { connection in
+            let resolution = try path.resolve(on: connection)
+            let endUser = try resolution.require(principal)
+            return try KeysetPage.fetch(
+                columns: "t.id, t.name, t.created_at, t.updated_at",
+                filter: """
+                    FROM connections t WHERE t.end_user_id = \(endUser.id)
+                    AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
+                        SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
+                    """,
+                page: page, on: connection)
+        }
+        let fetched = try result.rows.map { row in
+            (id: try row.string("id"), json: ConnectionJSON.summary(
+                id: try row.string("id"), name: try row.string("name"),
+                createdAt: try row.instant("created_at"), updatedAt: try row.instant("updated_at")))
+        }
+        let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.id)
+        return .json(.ok, paged.json(key: "connections") { $0.json })
+    }
+}
+
+/// `GET /hubs/{hub_id}/users/{user_id}/connections/{connection_id}`.
+enum GetConnectionRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let path = try EndUserPath(request, principal: principal)
+        let connectionID = request.parameters["connection_id"] ?? ""
+        let connection = try await context.database.withConnection { database in
+            let endUser = try path.require(on: database)
+            return try StoredConnection.load(id: connectionID, endUserID: endUser.id, on: database)
+        }
+        guard let connection else { throw APIError.notFound(.connectionNotFound, "connection") }
+        return .json(.ok, ConnectionJSON.connection(connection, organisationID: principal.organisationID))
+    }
+}
+
+/// `DELETE /hubs/{hub_id}/users/{user_id}/connections/{connection_id}`: the connection, its bindings, and
+/// its credentials that no other connection binds, in one transaction.
+enum DeleteConnectionRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let path = try EndUserPath(request, principal: principal)
+        let connectionID = request.parameters["connection_id"] ?? ""
+        try await context.database.withTransaction { database in
+            let endUser = try path.require(on: database)
+            let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
+            let credentialIDs = try CredentialCleanup.boundCredentialIDs(where: condition, on: database)
+            let deleted = try database.query(
+                "DELETE FROM connections WHERE id = \(connectionID) AND end_user_id = \(endUser.id)").affectedRows
+            guard deleted == 1 else { throw APIError.notFound(.connectionNotFound, "connection") }
+            try CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+        }
+        return Response(status: .noContent)
+    }
+}

@@ -1,0 +1,61 @@
+/// The rules a create checks against the database's answer, in the order a client can act on them:
+/// hub, end user (and the token's right to it), connector, referenced credentials, their types, the name.
+enum CreationChecks {
+    struct Result: Sendable {
+        /// nil for CreateEndUser: the user is new.
+        var endUser: EndUserRecord?
+        var connectorID: String
+        var referenced: [String: StoredCredentialSummary]
+    }
+
+    static func run(
+        _ draft: ConnectionDraft, targets: CreationTargets, target: ConnectionCreation.Target, principal: Principal
+    ) throws(APIError) -> Result {
+        guard targets.hubID != nil else { throw APIError.notFound(.hubNotFound, "hub") }
+        let endUser = try checkEndUser(targets, target: target, principal: principal)
+        guard let connectorID = targets.connectorID else { throw APIError.notFound(.connectorNotFound, "connector") }
+        try checkReferences(draft, found: targets.referencedCredentials)
+        if targets.nameTaken && target.newEndUser == nil { throw .duplicateConnectionName }
+        return Result(endUser: endUser, connectorID: connectorID, referenced: targets.referencedCredentials)
+    }
+
+    /// For a new user, a found row is a duplicate (and there is no user yet: nil); otherwise the user must
+    /// exist and be the token's own.
+    private static func checkEndUser(
+        _ targets: CreationTargets, target: ConnectionCreation.Target, principal: Principal
+    ) throws(APIError) -> EndUserRecord? {
+        if target.newEndUser != nil {
+            guard targets.endUser == nil else { throw .duplicateExternalID }
+            return nil
+        }
+        let resolution = EndUserResolution(
+            hubFound: true, primaryConnectorID: targets.primaryConnectorID, endUser: targets.endUser,
+            lookup: target.endUser)
+        return try resolution.require(principal)
+    }
+
+    /// Every referenced credential must be the organisation's (404004 naming each missing one) and of a type
+    /// its scheme accepts (400002).
+    private static func checkReferences(
+        _ draft: ConnectionDraft, found: [String: StoredCredentialSummary]
+    ) throws(APIError) {
+        var missing: [APIError.Field] = []
+        var mismatched: [APIError.Field] = []
+        for binding in draft.bindings {
+            guard case .existing(let id) = binding.credential else { continue }
+            let field = binding.fieldPath + ".credential.id"
+            guard let credential = found[id] else {
+                missing.append(APIError.Field(field: field, message: "no credential with this id in the organisation"))
+                continue
+            }
+            if !binding.acceptedCredentialTypes.contains(credential.type) {
+                let allowed = binding.acceptedCredentialTypes.joined(separator: ", ")
+                mismatched.append(APIError.Field(
+                    field: binding.fieldPath + ".credential",
+                    message: "credential type \(credential.type) cannot be used with \(binding.schemeLabel) (allowed: \(allowed))"))
+            }
+        }
+        if !missing.isEmpty { throw APIError(.credentialNotFound, "credential not found", fields: missing) }
+        if !mismatched.isEmpty { throw APIError.validation(mismatched) }
+    }
+}

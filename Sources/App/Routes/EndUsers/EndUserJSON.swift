@@ -1,0 +1,27 @@
+import Domain
+import JSON
+
+/// The `EndUser` and `EndUserSummary` bodies.
+enum EndUserJSON {
+    static func summary(_ user: EndUserRecord) -> JSONObject {
+        JSONObject([
+            ("id", .string(user.id)),
+            ("externalId", .string(user.externalID)),
+            ("displayName", .string(user.displayName)),
+            ("hubId", .string(user.hubID)),
+            ("createdAt", .string(user.createdAt.rfc3339)),
+            ("updatedAt", .string(user.updatedAt.rfc3339)),
+        ])
+    }
+
+    /// With `primaryConnection` (after `hubId`) when the user has one for the hub's primary connector.
+    static func endUser(_ user: EndUserRecord, primaryConnection: StoredConnection?, organisationID: String) -> JSONValue {
+        var members = summary(user).members.map { ($0.key, $0.value) }
+        if let primaryConnection {
+            members.insert(
+                ("primaryConnection", ConnectionJSON.connection(primaryConnection, organisationID: organisationID)),
+                at: 4)
+        }
+        return .object(JSONObject(members))
+    }
+}

@@ -1,0 +1,61 @@
+import HTTP1
+import HTTPServer
+import JSON
+import Postgres
+
+/// `GET /hubs/{hub_id}/users`: ListEndUsers; `search` matches id, externalId and displayName, ignoring case.
+enum ListEndUsersRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let page = try PageRequest.from(request)
+        let search = request.queryValue("search") ?? ""
+        let hubID = request.parameters["hub_id"] ?? ""
+        let result = try await context.database.withConnection { connection in
+            let resolution = try EndUserResolution.read(
+                organisationID: principal.organisationID, hubID: hubID, endUser: nil, on: connection)
+            guard resolution.hubFound else { throw APIError.notFound(.hubNotFound, "hub") }
+            return try KeysetPage.fetch(
+                columns: "t.id, t.external_id, t.display_name, t.hub_id, t.created_at, t.updated_at",
+                filter: """
+                    FROM end_users t WHERE t.hub_id = \(hubID)
+                    AND (\(search) = '' OR strpos(lower(t.id), lower(\(search))) > 0
+                         OR strpos(lower(t.external_id), lower(\(search))) > 0
+                         OR strpos(lower(t.display_name), lower(\(search))) > 0)
+                    """,
+                page: page, on: connection)
+        }
+        let users = try result.rows.map { try EndUserRecord(row: $0) }
+        let paged = Page(fetched: users, totalCount: result.totalCount, request: page, id: \.id)
+        return .json(.ok, paged.json(key: "users") { .object(EndUserJSON.summary($0)) })
+    }
+}
+
+/// `GET /hubs/{hub_id}/users/{user_id}`: the user with its primary connection.
+enum GetEndUserRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let path = try EndUserPath(request, principal: principal)
+        let (user, primary) = try await context.database.withConnection { connection in
+            let resolution = try path.resolve(on: connection)
+            let user = try resolution.require(principal)
+            let primary = try resolution.primaryConnectorID.flatMap {
+                try StoredConnection.loadPrimary(endUserID: user.id, connectorID: $0, on: connection)
+            }
+            return (user, primary)
+        }
+        return .json(.ok, EndUserJSON.endUser(user, primaryConnection: primary, organisationID: principal.organisationID))
+    }
+}
+
+/// `DELETE /hubs/{hub_id}/users/{user_id}`: the user, its connections, and their credentials that nothing else
+/// binds, in one transaction.
+enum DeleteEndUserRoute {
+    static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
+        let path = try EndUserPath(request, principal: principal)
+        try await context.database.withTransaction { database in
+            let user = try path.require(on: database)
+            let credentialIDs = try CredentialCleanup.boundCredentialIDs(where: "c.end_user_id = \(user.id)", on: database)
+            _ = try database.query("DELETE FROM end_users WHERE id = \(user.id)")
+            try CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+        }
+        return Response(status: .noContent)
+    }
+}

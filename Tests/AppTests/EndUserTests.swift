@@ -1,0 +1,98 @@
+@testable import App
+import HTTP1
+import JSON
+import TestSupport
+import Testing
+
+@Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
+struct EndUserTests {
+    @Test func createReturnsUserWithPrimaryConnection() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let response = await app.request(
+                .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth,
+                json: Bodies.endUser(externalID: "quinn", secret: "USER-SECRET"))
+            #expect(response.status == 201, "\(response.text)")
+            let id = try #require(response["id"]?.stringValue)
+            #expect(response["externalId"] == "quinn")
+            #expect(response["displayName"] == "Ada Lovelace")
+            #expect(response["hubId"]?.stringValue == tenant.hubID)
+            #expect(response.headers["Location"] == "/hubs/\(tenant.hubID)/users/\(id)?identifier_type=internal")
+            let primary = try #require(response["primaryConnection"])
+            #expect(primary["name"] == "primary")
+            #expect(primary["credentials"]?["action"]?[0]?["credential"]?["data"] == ["value": ""])
+            #expect(!response.text.contains("USER-SECRET"))
+
+            let fetched = await app.request(.GET, "/hubs/\(tenant.hubID)/users/quinn", auth: tenant.auth)
+            #expect(fetched.status == 200)
+            #expect(fetched["primaryConnection"]?["id"] == primary["id"])
+            #expect(fetched["createdAt"] == response["createdAt"])
+            let byID = await app.request(.GET, "/hubs/\(tenant.hubID)/users/\(id)?identifier_type=internal", auth: tenant.auth)
+            #expect(byID["externalId"] == "quinn")
+            let bad = await app.request(.GET, "/hubs/\(tenant.hubID)/users/quinn?identifier_type=uuid", auth: tenant.auth)
+            #expect(bad.errorCode == "400003")
+            #expect(await app.request(.GET, "/hubs/\(tenant.hubID)/users/nobody", auth: tenant.auth).errorCode == "404002")
+            #expect(await app.request(.GET, "/hubs/\(testID())/users/quinn", auth: tenant.auth).errorCode == "404001")
+        }
+    }
+
+    @Test func duplicateExternalIDIsConflictAndWritesNothing() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.createEndUser(tenant, externalID: "rae")
+            let before = try await app.rowCounts(tenant.organisationID)
+            let again = await app.request(
+                .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth, json: Bodies.endUser(externalID: "rae", secret: "x"))
+            #expect(again.status == 409)
+            #expect(again.errorCode == "409003")
+            let unknownHub = await app.request(
+                .POST, "/hubs/\(testID())/users", auth: tenant.auth, json: Bodies.endUser(externalID: "sam", secret: "x"))
+            #expect(unknownHub.errorCode == "404001")
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+        }
+    }
+
+    @Test func listPagesAndSearchesIgnoringCase() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            for name in ["tom", "Tina", "uma", "val"] { _ = try await app.createEndUser(tenant, externalID: name) }
+            let base = "/hubs/\(tenant.hubID)/users"
+            let all = await app.request(.GET, base + "?first=3", auth: tenant.auth)
+            #expect(all["totalCount"] == 4)
+            #expect(all["users"]?.count == 3)
+            #expect(all["users"]?[0]?["primaryConnection"] == nil)
+            let next = try #require(all["next"]?.stringValue)
+            let rest = await app.request(.GET, base + "?first=3&after=\(next)", auth: tenant.auth)
+            #expect(rest["users"]?.count == 1)
+            // ULIDs never contain I, L, O or U, so these terms cannot match an id by chance.
+            let search = await app.request(.GET, base + "?search=TIN", auth: tenant.auth)
+            #expect(search["totalCount"] == 1)
+            #expect(search["users"]?[0]?["externalId"] == "Tina")
+            let byName = await app.request(.GET, base + "?search=lOVE", auth: tenant.auth)
+            #expect(byName["totalCount"] == 4)
+            #expect(await app.request(.GET, base + "?first=0", auth: tenant.auth).errorCode == "400004")
+        }
+    }
+
+    @Test func deleteRemovesConnectionsAndUnsharedCredentials() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let keeper = try await app.createEndUser(tenant, externalID: "wes")
+            let shared = try #require(keeper["primaryConnection"]?["credentials"]?["action"]?[0]?["credential"]?["id"])
+            _ = try await app.createEndUser(tenant, externalID: "xia")
+            let extra = await app.createConnection(tenant, user: "xia", body: [
+                "connectorId": .string(tenant.connectorID),
+                "connection": Bodies.connection(name: "uses-shared", action: [Bodies.entry(Bodies.apiKeyScheme(), ["id": shared])]),
+            ])
+            #expect(extra.status == 201)
+            let before = try await app.rowCounts(tenant.organisationID)
+            #expect(await app.request(.DELETE, "/hubs/\(tenant.hubID)/users/xia", auth: tenant.auth).status == 204)
+            let after = try await app.rowCounts(tenant.organisationID)
+            #expect(after.endUsers == before.endUsers - 1)
+            #expect(after.connections == before.connections - 2)
+            #expect(after.credentials == before.credentials - 1)  // xia's own; wes's shared one stays
+            #expect(await app.request(.GET, "/hubs/\(tenant.hubID)/users/xia", auth: tenant.auth).errorCode == "404002")
+            #expect(await app.request(.GET, "/hubs/\(tenant.hubID)/users/wes", auth: tenant.auth).status == 200)
+        }
+    }
+}
