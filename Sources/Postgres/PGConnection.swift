@@ -12,7 +12,7 @@ public final class PGConnection {
     let handle: OpaquePointer
     var statementCache: PreparedStatementCache
 
-    /// Opens a connection and prepares the session (UTC, ISO dates, hex bytea, statement timeout, custom plans).
+    /// Opens a connection and prepares the session (UTC, ISO dates, hex bytea, statement timeout).
     public init(configuration: DatabaseConfiguration) throws(DatabaseError) {
         // Keywords before `dbname` are defaults: the expanded connection string may override them.
         let pairs: [(String, String)] = [
@@ -32,12 +32,9 @@ public final class PGConnection {
         self.handle = handle
         statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
-        // Custom plans: the statements are prepared once per connection, and PostgreSQL's generic plans for
-        // them (planned without the values, e.g. of NULL idempotency keys) cost the server up to twice the CPU
-        // per execution of planning with the values (bench/README.md).
         try execute(
             unsafeSQL: "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; "
-                + "SET statement_timeout = \(timeout); SET plan_cache_mode = force_custom_plan")
+                + "SET statement_timeout = \(timeout)")
     }
 
     deinit { PQfinish(handle) }
