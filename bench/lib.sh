@@ -53,7 +53,7 @@ cpu_note() {
     awk -v who="$1" -v s="$2" -v p="$pg_ticks" -v n="$4" -v hz="$(getconf CLK_TCK)" 'BEGIN {
         if (n == 0) exit
         printf "    cpu/request: %s %.0f us", who, s * 1e6 / hz / n
-        if (p > 0) printf ", postgres %.0f us", p * 1e6 / hz / n
+        if (p * 1e6 / hz / n >= 1) printf ", postgres %.0f us", p * 1e6 / hz / n
         printf "\n" }'
 }
 

@@ -10,6 +10,7 @@ the plans match the server's. Values that must vary per transaction become pgben
   - ULIDs the server made during the request (new rows) -> unique per client and transaction,
   - the connection name `bench-capture` -> unique per client and transaction.
 Anything else (organisation, hub, connector, key hash, sealed secret blob, timestamps) is kept as sent.
+Session setup (`SET …`, sent once by each newly opened pool connection) is left out.
 """
 import re
 import subprocess
@@ -63,7 +64,9 @@ def quote(text: str) -> str:
 
 def main() -> int:
     path, offset, user = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-    statements = read_entries(path, offset)
+    # A pool connection opened during the request sends its session setup (SET …) first: that is per
+    # connection, not per request, so it stays out of the per-transaction script.
+    statements = [(sql, params) for sql, params in read_entries(path, offset) if not sql.upper().startswith("SET ")]
     varying = {
         f"user-{user:05d}": "'user-' || lpad(:u::text, 5, '0')",
         f"01JBENCH{user:018d}": "'01JBENCH' || lpad(:u::text, 18, '0')",
