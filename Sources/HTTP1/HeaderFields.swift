@@ -40,7 +40,7 @@ public struct HeaderFields: Sendable, Equatable, Sequence, ExpressibleByDictiona
     public mutating func remove(name: String) { fields.removeAll { Self.sameName($0.name, name) } }
 
     @inline(__always)
-    static func sameName(_ a: String, _ b: String) -> Bool {
+    package static func sameName(_ a: String, _ b: String) -> Bool {
         a.equalsIgnoringASCIICase(b)  // field names are tokens (ASCII): no need to allocate lowercased copies
     }
 }

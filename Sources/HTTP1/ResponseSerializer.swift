@@ -8,26 +8,40 @@ public enum ResponseSerializer {
     public static func head(status: HTTPStatus, headers: HeaderFields) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(128 + headers.count * 48)
+        appendStatusLine(status, to: &bytes)
+        for field in headers { appendField(name: field.name, value: field.value, to: &bytes) }
+        appendEnd(to: &bytes)
+        return bytes
+    }
+
+    /// Appends the status line. With `appendField` and `appendEnd` the server builds a head in one buffer,
+    /// adding its own fields without copying the handler's.
+    package static func appendStatusLine(_ status: HTTPStatus, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: "HTTP/1.1 ".utf8)
         let code = min(max(status.code, 100), 999)
         bytes.append(UInt8(ascii: "0") + UInt8(code / 100))
         bytes.append(UInt8(ascii: "0") + UInt8(code / 10 % 10))
         bytes.append(UInt8(ascii: "0") + UInt8(code % 10))
         bytes.append(ASCII.space)
-        bytes.append(contentsOf: status.reasonPhrase.utf8.filter(ASCII.isFieldValueByte))
-        bytes.append(contentsOf: [ASCII.cr, ASCII.lf])
-        for field in headers where isSafe(field) {
-            bytes.append(contentsOf: field.name.utf8)
-            bytes.append(contentsOf: [ASCII.colon, ASCII.space])
-            bytes.append(contentsOf: field.value.utf8)
-            bytes.append(contentsOf: [ASCII.cr, ASCII.lf])
-        }
-        bytes.append(contentsOf: [ASCII.cr, ASCII.lf])
-        return bytes
+        for byte in status.reasonPhrase.utf8 where ASCII.isFieldValueByte(byte) { bytes.append(byte) }
+        bytes.append(ASCII.cr)
+        bytes.append(ASCII.lf)
     }
 
-    private static func isSafe(_ field: HeaderFields.Element) -> Bool {
-        !field.name.isEmpty && field.name.utf8.allSatisfy(ASCII.isTokenByte)
-            && field.value.utf8.allSatisfy(ASCII.isFieldValueByte)
+    /// Appends `name: value` unless the name is not a token or the value holds a control character.
+    package static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
+        guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte), value.utf8.allSatisfy(ASCII.isFieldValueByte)
+        else { return }
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(ASCII.colon)
+        bytes.append(ASCII.space)
+        bytes.append(contentsOf: value.utf8)
+        bytes.append(ASCII.cr)
+        bytes.append(ASCII.lf)
+    }
+
+    package static func appendEnd(to bytes: inout [UInt8]) {
+        bytes.append(ASCII.cr)
+        bytes.append(ASCII.lf)
     }
 }

@@ -82,7 +82,7 @@ extension EventLoop {
             }
             connection.readIndex += consumed
             connection.requestStarted = now
-            connection.requestID = RequestID.honouring(head.headers["x-request-id"])
+            connection.requestID = RequestID.honouring(head.headers["x-request-id"], using: &randomBytes)
             connection.head = head
             let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
             connection.framing = framing
@@ -146,7 +146,7 @@ extension EventLoop {
         request.id = connection.requestID
         connection.body = []
         let (handle, responder, id) = (handle, context.responder, connection.id)
-        Task {
+        Task(executorPreference: handle) {
             let slot = RouteSlot()
             let response = await RouteRecorder.$slot.withValue(slot) { await responder.respond(to: request) }
             handle.submit(.response(connection: id, response, route: slot.template.withLock { $0 }))

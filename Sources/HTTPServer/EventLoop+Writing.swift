@@ -19,7 +19,7 @@ extension EventLoop {
         let message = connection.errorMessage ?? Self.message(for: status)
         // A head of this request may not exist (bad or slow head): then the failure gets its own id.
         if connection.head == nil {
-            connection.requestID = RequestID.generate()
+            connection.requestID = RequestID.generate(using: &randomBytes)
             connection.requestStarted = now
         }
         logRequest(connection, status: status, route: nil)
@@ -36,22 +36,37 @@ extension EventLoop {
         }
     }
 
+    /// Serialises the head in one pass: the handler's fields minus those the server owns, then the server's.
     private func queue(_ response: Response, on connection: ClientConnection, isHEAD: Bool, closeAfter: Bool, http10: Bool) {
-        var headers = response.headers
-        for name in ["content-length", "transfer-encoding", "connection"] { headers.remove(name: name) }
         let code = response.status.code
         let bodyless = code < 200 || code == 204 || code == 304
-        if !bodyless { headers.add(name: "Content-Length", value: String(response.body.count)) }
-        if !headers.contains("date") { headers.add(name: "Date", value: dateCache.current()) }
-        headers.replaceOrAdd(name: "X-Request-Id", value: connection.requestID)
+        var head: [UInt8] = []
+        head.reserveCapacity(192 + response.headers.count * 48)
+        ResponseSerializer.appendStatusLine(response.status, to: &head)
+        var hasDate = false
+        for field in response.headers {
+            if Self.serverOwned(field.name) { continue }
+            if !hasDate && HeaderFields.sameName(field.name, "date") { hasDate = true }
+            ResponseSerializer.appendField(name: field.name, value: field.value, to: &head)
+        }
+        if !bodyless { ResponseSerializer.appendField(name: "Content-Length", value: String(response.body.count), to: &head) }
+        if !hasDate { ResponseSerializer.appendField(name: "Date", value: dateCache.current(), to: &head) }
+        ResponseSerializer.appendField(name: "X-Request-Id", value: connection.requestID, to: &head)
         connection.lingerAfterClose = closeAfter
         if closeAfter {
-            headers.add(name: "Connection", value: "close")
+            ResponseSerializer.appendField(name: "Connection", value: "close", to: &head)
         } else if http10 {
-            headers.add(name: "Connection", value: "keep-alive")
+            ResponseSerializer.appendField(name: "Connection", value: "keep-alive", to: &head)
         }
-        connection.pendingWrites.append(ResponseSerializer.head(status: response.status, headers: headers))
+        ResponseSerializer.appendEnd(to: &head)
+        connection.pendingWrites.append(head)
         if !isHEAD && !bodyless && !response.body.isEmpty { connection.pendingWrites.append(response.body) }
+    }
+
+    /// Framing and the request id are the server's to say; a handler's values for them are dropped.
+    private static func serverOwned(_ name: String) -> Bool {
+        HeaderFields.sameName(name, "content-length") || HeaderFields.sameName(name, "transfer-encoding")
+            || HeaderFields.sameName(name, "connection") || HeaderFields.sameName(name, "x-request-id")
     }
 
     /// Writes queued output, head and body in one sendmsg where possible; waits for EPOLLOUT on EAGAIN.

@@ -26,6 +26,7 @@ final class EventLoop {
     var shutdownDeadline: ContinuousClock.Instant?
     var scratch = [UInt8](repeating: 0, count: 64 * 1024)
     var dateCache = DateCache()
+    var randomBytes = RandomBytes()
     var rejectedOpen = 0
 
     init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
@@ -59,9 +60,12 @@ final class EventLoop {
 
     /// Runs until shutdown has drained every connection (or the grace period ran out).
     func run() {
+        handle.bindToCurrentThread()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var moreMessages = false
         while true {
-            let count = epoll_wait(epollFD, &events, Int32(events.count), waitTimeoutMilliseconds())
+            let timeout = moreMessages ? 0 : waitTimeoutMilliseconds()
+            let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
             now = .now
             if count < 0 && errno != EINTR {
                 context.logger.error("epoll_wait failed", metadata: ["errno": "\(errno)"])
@@ -70,6 +74,7 @@ final class EventLoop {
             for index in 0..<max(0, Int(count)) {
                 dispatchEvent(id: events[index].data.u64, flags: events[index].events)
             }
+            moreMessages = runQueuedMessages()
             if let check = nextTimerCheck, now >= check { runTimers() }
             if let deadline = shutdownDeadline, connections.isEmpty || now >= deadline { break }
         }
@@ -100,8 +105,21 @@ final class EventLoop {
         }
     }
 
+    /// Runs what the loop's own tasks queued (request handlers and their responses) before the loop sleeps
+    /// again; true when a bounded number of rounds left work, so that sockets are not starved.
+    private func runQueuedMessages() -> Bool {
+        for _ in 0..<16 {
+            let messages = handle.take()
+            if messages.isEmpty { return false }
+            messages.forEach(receive)
+        }
+        return true
+    }
+
     private func receive(_ message: LoopMessage) {
         switch message {
+        case .job(let job):
+            job.runSynchronously(on: handle.asUnownedTaskExecutor())
         case .shutdown:
             beginShutdown()
         case .response(let id, let response, let route):

@@ -2,15 +2,18 @@ import CLinuxEvents
 import Glibc
 import Synchronization
 
-/// Messages other threads send to an event loop.
+/// Messages other threads (and the loop's own tasks) send to an event loop.
 enum LoopMessage: Sendable {
     case response(connection: UInt64, Response, route: String?)
+    /// A step of a request's task: request tasks prefer their loop as executor, so a handler that does not
+    /// wait on another thread runs start to finish on the loop, without a thread hop or a wakeup.
+    case job(UnownedJob)
     case shutdown
 }
 
-/// The thread-safe face of an event loop: a locked inbox plus an eventfd that wakes the loop.
-/// Everything else about a loop is confined to its own thread.
-final class EventLoopHandle: Sendable {
+/// The thread-safe face of an event loop: a locked inbox plus an eventfd that wakes the loop, and the
+/// `TaskExecutor` its request tasks run on. Everything else about a loop is confined to its own thread.
+final class EventLoopHandle: TaskExecutor {
     private struct Inbox: ~Copyable {
         var messages: [LoopMessage] = []
         var closed = false
@@ -18,30 +21,48 @@ final class EventLoopHandle: Sendable {
 
     let wakeFD: Int32
     private let inbox = Mutex(Inbox())
+    /// The loop's thread once it runs (0 before): its own submissions need no eventfd write, because the
+    /// loop takes its inbox before every epoll_wait.
+    private let loopThread = Atomic<UInt>(0)
 
     init() throws(SocketError) {
         wakeFD = try syscall("eventfd") { eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC)) }
     }
 
-    /// Queues a message and wakes the loop. Dropped silently once the loop has finished.
+    /// Called once on the loop's thread before it starts serving.
+    func bindToCurrentThread() { loopThread.store(UInt(pthread_self()), ordering: .releasing) }
+
+    private var isOnLoopThread: Bool { loopThread.load(ordering: .acquiring) == UInt(pthread_self()) }
+
+    /// Queues a message and wakes the loop when it may be asleep. After the loop finished, jobs move to the
+    /// global executor (so their tasks still complete) and other messages are dropped.
     func submit(_ message: LoopMessage) {
-        inbox.withLock { inbox in
-            guard !inbox.closed else { return }
+        let local = isOnLoopThread
+        let accepted = inbox.withLock { inbox in
+            guard !inbox.closed else { return false }
             let wasEmpty = inbox.messages.isEmpty
             inbox.messages.append(message)
-            // One wakeup per batch: the loop resets the eventfd before it drains the inbox.
-            if wasEmpty {
+            // One wakeup per batch: the loop takes the whole inbox before it next sleeps.
+            if wasEmpty && !local {
                 var one: UInt64 = 1
                 _ = write(wakeFD, &one, 8)
             }
+            return true
         }
+        if !accepted, case .job(let job) = message { Self.runElsewhere(job) }
     }
 
     /// Called by the loop thread when the eventfd is readable.
     func drain() -> [LoopMessage] {
         var counter: UInt64 = 0
         _ = read(wakeFD, &counter, 8)
-        return inbox.withLock { inbox in
+        return take()
+    }
+
+    /// Takes every queued message without touching the eventfd (a stale wakeup only costs an empty drain).
+    func take() -> [LoopMessage] {
+        inbox.withLock { inbox in
+            guard !inbox.messages.isEmpty else { return [] }
             let messages = inbox.messages
             inbox.messages.removeAll(keepingCapacity: true)
             return messages
@@ -50,10 +71,26 @@ final class EventLoopHandle: Sendable {
 
     /// Closes the eventfd under the lock so a late `submit` can never write to a reused descriptor.
     func close() {
-        inbox.withLock { inbox in
+        let pending = inbox.withLock { inbox in
             inbox.closed = true
+            let pending = inbox.messages
             inbox.messages = []
             _ = Glibc.close(wakeFD)
+            return pending
         }
+        for case .job(let job) in pending { Self.runElsewhere(job) }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        submit(.job(UnownedJob(job)))
+    }
+
+    func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
+    }
+
+    /// Runs a job of a task whose loop has stopped (a handler outliving the shutdown grace period).
+    private static func runElsewhere(_ job: UnownedJob) {
+        globalConcurrentExecutor.enqueue(job)
     }
 }

@@ -1,9 +1,9 @@
 /// Request ids: an incoming `X-Request-Id` is kept when it is 1–200 characters of `[A-Za-z0-9._-]`
 /// (safe to log and echo), otherwise the server makes a random 128-bit hex one.
 enum RequestID {
-    static func honouring(_ incoming: String?) -> String {
+    static func honouring(_ incoming: String?, using source: inout RandomBytes) -> String {
         if let incoming, isAcceptable(incoming) { return incoming }
-        return generate()
+        return generate(using: &source)
     }
 
     static func isAcceptable(_ id: String) -> Bool {
@@ -18,17 +18,17 @@ enum RequestID {
         }
     }
 
-    static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+    /// 128 random bits as 32 hex digits, drawn from `source` (an event loop keeps one, so a request costs no
+    /// getrandom call of its own).
+    static func generate(using source: inout RandomBytes) -> String {
         let digits = Array("0123456789abcdef".utf8)
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for half in 0..<2 {
-            var value = generator.next() as UInt64
+        return String(unsafeUninitializedCapacity: 32) { text in
             for index in 0..<16 {
-                bytes[half * 16 + index] = digits[Int(value & 0xF)]
-                value >>= 4
+                let byte = source.next()
+                text[index * 2] = digits[Int(byte >> 4)]
+                text[index * 2 + 1] = digits[Int(byte & 0xF)]
             }
+            return 32
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

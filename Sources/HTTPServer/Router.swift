@@ -19,6 +19,9 @@ public struct Router: Sendable {
     }
 
     private var routes: [Route] = []
+    /// Positions in `routes` of the templates without parameters, by template: such paths (`/healthz`) are
+    /// found by one lookup instead of a split and a scan.
+    private var literalRoutes: [String: [Int]] = [:]
 
     public init() {}
 
@@ -27,12 +30,23 @@ public struct Router: Sendable {
         routes.append(Route(method: method, template: template, segments: segments, handler: handler))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
         routes.sort { Self.specificity($0.segments) > Self.specificity($1.segments) }
+        literalRoutes = [:]
+        for (position, route) in routes.enumerated() where !route.segments.contains(where: { $0.first == ":" }) {
+            literalRoutes[route.template, default: []].append(position)
+        }
     }
 
     /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.
     public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.template) } }
 
     public func match(method: HTTPMethod, path: String) -> Match {
+        // An all-literal template outranks every template with parameters, so its match is the scan's answer.
+        for position in literalRoutes[path] ?? [] {
+            let route = routes[position]
+            if route.method == method || (method == .HEAD && route.method == .GET) {
+                return .found(route.handler, parameters: [:], template: route.template)
+            }
+        }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
         for route in routes {

@@ -10,6 +10,8 @@ final class JobQueue: @unchecked Sendable {
     private var jobs = JobFIFO()
     private var stopped = false
     private var watcherWakesAt: ContinuousClock.Instant?
+    /// Workers asleep in `next()`: a job that one of them will take at once needs no deadline watch.
+    private var idleWorkers = 0
     private let watcherWake = NSCondition()
     private let lastID = Atomic<UInt64>(0)
 
@@ -23,11 +25,15 @@ final class JobQueue: @unchecked Sendable {
             job.fail(DatabaseError(kind: .connectionUnavailable))
             return
         }
+        // Waking the watcher for every job cost a context switch per query; only a job that has to queue
+        // behind busy workers can outlive its deadline while waiting.
+        let waitsForWorker = idleWorkers <= jobs.count
         jobs.push(job)
-        let wakeWatcher = watcherWakesAt.map { job.deadline < $0 } ?? true
+        let wakeWatcher = waitsForWorker && (watcherWakesAt.map { job.deadline < $0 } ?? true)
         if wakeWatcher { watcherWakesAt = job.deadline }
-        workAvailable.signal()
         workAvailable.unlock()
+        // Signalled after unlocking, so the woken worker does not immediately block on the lock we hold.
+        workAvailable.signal()
         if wakeWatcher {
             watcherWake.lock()
             watcherWake.signal()
@@ -42,7 +48,9 @@ final class JobQueue: @unchecked Sendable {
         while true {
             if stopped { return nil }
             if let job = jobs.pop() { return job }
+            idleWorkers += 1
             workAvailable.wait()
+            idleWorkers -= 1
         }
     }
 

@@ -14,6 +14,7 @@ struct JobFIFO {
     private var head = 0
 
     var isEmpty: Bool { head == storage.count }
+    var count: Int { storage.count - head }
 
     mutating func push(_ job: PoolJob) { storage.append(job) }
 
