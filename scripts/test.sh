@@ -46,7 +46,7 @@ set -e
 contract_total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/contract.log" | tail -1)
 count "contract" "$(( contract_status == 0 ? ${contract_total:-0} : 0 ))" "$(( contract_status == 0 ? 0 : 1 ))"
 
-for check in tests/e2e/*.sh; do
+for check in tests/e2e/*.sh tests/conformance/run.sh; do
     [ -e "$check" ] || continue
     say "end-to-end: $check"
     if bash "$check"; then count "$check" 1 0; else count "$check" 0 1; fi
