@@ -48,8 +48,15 @@ struct VaultRotationTests {
             let progress = ProgressLog()
             let rotation = CredentialRotation(
                 vault: CredentialVault(keyRing: app.context.keyRing), database: app.context.database, batchSize: 2)
-            let outcome = try await rotation.run { done, remaining in progress.record(done, remaining) }
-            #expect(outcome.rotated >= 5)
+            // Other suites write credentials concurrently and SKIP LOCKED passes over rows they hold, so one run
+            // may leave some behind: resuming must finish the job (that is the resumability being tested).
+            var outcome = try await rotation.run { done, remaining in progress.record(done, remaining) }
+            var rotated = outcome.rotated
+            for _ in 0..<5 where try await Self.pending(app, tenant.organisationID) > 0 {
+                outcome = try await rotation.run { _, _ in }
+                rotated += outcome.rotated
+            }
+            #expect(rotated >= 5)
             #expect(progress.entries.count >= 3)
             let rows = try await app.context.database.withConnection { connection in
                 try connection.query("""
@@ -70,9 +77,19 @@ struct VaultRotationTests {
                 try await VaultProbe.expectSealed(
                     app, credentialID: id, organisationID: tenant.organisationID, secrets: ["value": .string("ROT-\(index)")])
             }
-            // Running again finds nothing of this tenant left to do.
-            #expect(try await rotation.run { _, _ in }.rotated == 0)
+            // Nothing of this tenant is left under the old key.
+            #expect(try await Self.pending(app, tenant.organisationID) == 0)
             #expect(await app.request(.GET, "/hubs/\(tenant.hubID)/users/r0", auth: tenant.auth).status == 200)
+        }
+    }
+
+    static func pending(_ app: ConnectionsApp, _ organisationID: String) async throws -> Int {
+        let current = app.context.keyRing.currentVersion
+        return try await app.context.database.withConnection { connection in
+            try connection.query("""
+                SELECT count(*)::int AS n FROM credentials
+                WHERE organisation_id = \(organisationID) AND key_version <> \(current)
+                """).rows[0].int("n")
         }
     }
 }
