@@ -16,11 +16,9 @@ public struct RouterResponder: Responder {
         case .notFound:
             return .error(.notFound, message: "no route for \(request.method) \(Self.printable(request.path))")
         case .methodNotAllowed(let allowed):
-            var methods = allowed
-            if methods.contains(.GET) && !methods.contains(.HEAD) { methods.append(.HEAD) }
             var response = Response.error(
                 .methodNotAllowed, message: "method \(request.method) not allowed for \(Self.printable(request.path))")
-            response.headers.replaceOrAdd(name: "Allow", value: methods.map(\.rawValue).joined(separator: ", "))
+            response.headers.replaceOrAdd(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             return response
         case .found(let handler, let parameters, let template):
             RouteRecorder.record(template)

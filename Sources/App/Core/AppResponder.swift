@@ -24,9 +24,7 @@ struct AppResponder: Responder {
                 response = errors.response(for: error, request: request)
             }
         case .methodNotAllowed(let allowed):
-            // GET routes answer HEAD too (the router maps it), so Allow names it.
-            let methods = allowed.contains(.GET) && !allowed.contains(.HEAD) ? allowed + [.HEAD] : allowed
-            let allow = methods.map(\.rawValue).joined(separator: ", ")
+            let allow = allowed.map(\.rawValue).joined(separator: ", ")
             response = .apiError(APIError(
                 .methodNotAllowed, "\(request.method) is not allowed here; allowed: \(allow)", headers: ["Allow": allow]))
         case .notFound:
