@@ -41,6 +41,22 @@ import Testing
         }
     }
 
+    @Test func refusesNULCharactersWithTheirFieldPathsAndWritesNothing() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let body: JSONValue = [
+                "name": "a\u{0}bcd", "baseUrl": "https://shop.example.com/api",
+                "authSchemeConfigs": [["id": "k\u{0}", "description": "", "schemeType": "none"]],
+            ]
+            let refused = try await app.expect(400, .POST, "/o/\(org.id)/protocols/http/connectors", org, body)
+            #expect(refused.errorCode == "400002")
+            #expect(refused["fields"]?[0]?["field"] == "name")
+            #expect(refused["fields"]?[1]?["field"] == "authSchemeConfigs[0].id")
+            let list = try await app.expect(200, .GET, "/o/\(org.id)/connectors", org)
+            #expect(list["totalCount"] == 0)
+        }
+    }
+
     @Test func upsertAndDeleteAuthSchemeConfigs() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()

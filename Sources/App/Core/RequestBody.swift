@@ -19,7 +19,31 @@ extension Request {
         guard case .object(let object) = value else {
             throw APIError(.malformedJSON, "the request body must be a JSON object")
         }
+        // PostgreSQL cannot store U+0000 in text or json: refuse it here, once for every route, rather than let
+        // text columns truncate the value or json columns fail with a 500.
+        var fields: [APIError.Field] = []
+        Self.findNUL(in: value, at: "", into: &fields)
+        guard fields.isEmpty else { throw APIError.validation(fields) }
         return object
+    }
+
+    private static func findNUL(in value: JSONValue, at path: String, into fields: inout [APIError.Field]) {
+        func note(_ field: String) {
+            fields.append(APIError.Field(field: field, message: "must not contain the NUL character (U+0000)"))
+        }
+        switch value {
+        case .string(let text) where text.utf8.contains(0):
+            note(path)
+        case .array(let elements):
+            for (index, element) in elements.enumerated() { findNUL(in: element, at: "\(path)[\(index)]", into: &fields) }
+        case .object(let object):
+            for (key, member) in object {
+                let memberPath = path.isEmpty ? key : "\(path).\(key)"
+                if key.utf8.contains(0) { note(memberPath) } else { findNUL(in: member, at: memberPath, into: &fields) }
+            }
+        default:
+            break
+        }
     }
 
     static func isJSON(_ contentType: String) -> Bool {
