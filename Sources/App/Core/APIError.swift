@@ -1,4 +1,5 @@
 public import HTTP1
+import Domain
 import JSON
 
 /// The one error type that knows HTTP. Everything a handler throws is mapped to one of these by `ErrorMapping`;
@@ -46,6 +47,15 @@ extension APIError {
 
     public static func validation(_ fields: [Field]) -> APIError {
         APIError(.validationFailed, "the request body is invalid", fields: fields)
+    }
+
+    /// Runs a Domain decoder, turning its issues into one 400 that names every field.
+    public static func decoding<Value>(_ decode: () throws(ValidationFailure) -> Value) throws(APIError) -> Value {
+        do {
+            return try decode()
+        } catch {
+            throw validation(error.issues.map { Field(field: $0.field, message: $0.message) })
+        }
     }
 
     public static func invalidParameter(_ name: String, _ message: String) -> APIError {

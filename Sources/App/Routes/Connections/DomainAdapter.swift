@@ -7,7 +7,7 @@ enum DomainAdapter {
     static func createConnectionBody(
         _ body: JSONObject, context: AppContext, organisationID: String
     ) throws(APIError) -> (connectorID: String, draft: ConnectionDraft) {
-        let request = try decoded { () throws(ValidationFailure) in
+        let request = try APIError.decoding { () throws(ValidationFailure) in
             try CreateEndUserConnectionRequest.decode(.object(body), keyMaterial: context.keyMaterial)
         }
         return (request.connectorId.string, draft(request.connection, organisationID: organisationID))
@@ -16,7 +16,7 @@ enum DomainAdapter {
     static func endUserCreateBody(
         _ body: JSONObject, context: AppContext, organisationID: String
     ) throws(APIError) -> (externalID: String, displayName: String, draft: ConnectionDraft) {
-        let request = try decoded { () throws(ValidationFailure) in
+        let request = try APIError.decoding { () throws(ValidationFailure) in
             try EndUserCreate.decode(.object(body), keyMaterial: context.keyMaterial)
         }
         return (
@@ -27,19 +27,11 @@ enum DomainAdapter {
 
     /// The oauth2-token data an exchange returned, validated like a client-sent oauth2-token.
     static func exchangedToken(name: String, data: JSONObject, context: AppContext) throws(APIError) -> NewCredentialDraft {
-        let validated = try decoded { () throws(ValidationFailure) in
+        let validated = try APIError.decoding { () throws(ValidationFailure) in
             try ValidatedCredential.validate(
                 name: name, type: .oauth2Token, data: .object(data), keyMaterial: context.keyMaterial)
         }
         return NewCredentialDraft(validated)
-    }
-
-    private static func decoded<T>(_ decode: () throws(ValidationFailure) -> T) throws(APIError) -> T {
-        do {
-            return try decode()
-        } catch {
-            throw APIError.validation(error.issues.map { APIError.Field(field: $0.field, message: $0.message) })
-        }
     }
 
     private static func draft(_ connection: ConnectionCreate, organisationID: String) -> ConnectionDraft {

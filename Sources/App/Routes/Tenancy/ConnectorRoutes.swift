@@ -12,7 +12,7 @@ enum ConnectorRoutes {
         router.on(.POST, "/o/:organisation_id/protocols/http/connectors", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
             let body = JSONValue.object(try request.jsonObjectBody())
-            let create = try TenantGuard.decode { () throws(ValidationFailure) in try ConnectorCreate.decode(body) }
+            let create = try APIError.decoding { () throws(ValidationFailure) in try ConnectorCreate.decode(body) }
             let connector = try await store.insert(organisationID: organisationID, draft: ConnectorDraft(create))
             return .json(.created, connector.json, headers: ["Location": "/o/\(organisationID)/connectors/\(connector.id)"])
         }
@@ -42,7 +42,7 @@ enum ConnectorRoutes {
             let (organisationID, id) = try ids(request, principal)
             let configID = request.parameters["auth_scheme_config_id"] ?? ""
             let body = JSONValue.object(try request.jsonObjectBody())
-            let config = try TenantGuard.decode { () throws(ValidationFailure) in try AuthSchemeConfig.decode(body) }
+            let config = try APIError.decoding { () throws(ValidationFailure) in try AuthSchemeConfig.decode(body) }
             guard config.id == configID else {
                 throw APIError.validation([.init(field: "id", message: "must equal the auth_scheme_config_id in the path")])
             }

@@ -17,7 +17,7 @@ enum HubRoutes {
         /// Order: body rules (400), then `organisationId` (404007), then the connector (404003).
         router.on(.POST, "/hubs", context: context) { request, principal in
             let body = JSONValue.object(try request.jsonObjectBody())
-            let create = try TenantGuard.decode { () throws(ValidationFailure) in try HubCreate.decode(body) }
+            let create = try APIError.decoding { () throws(ValidationFailure) in try HubCreate.decode(body) }
             if let organisationID = create.organisationId, organisationID.string != principal.organisationID {
                 throw APIError.notFound(.organisationNotFound, "organisation")
             }
@@ -37,7 +37,7 @@ enum HubRoutes {
         router.on(.PATCH, "/hubs/:hub_id", context: context) { request, principal in
             let id = try hubID(request)
             let body = JSONValue.object(try request.jsonObjectBody())
-            let update = try TenantGuard.decode { () throws(ValidationFailure) in try HubUpdate.decode(body) }
+            let update = try APIError.decoding { () throws(ValidationFailure) in try HubUpdate.decode(body) }
             guard let hub = try await store.update(
                 id: id, organisationID: principal.organisationID, name: update.name, isDefault: update.isDefault)
             else { throw notFound }

@@ -17,13 +17,4 @@ enum TenantGuard {
         guard let text = request.parameters[parameter], let id = ULID(text) else { throw APIError.notFound(code, what) }
         return id.string
     }
-
-    /// Runs a Domain decoder, turning its issues into one 400 that names every field.
-    static func decode<Value>(_ decode: () throws(ValidationFailure) -> Value) throws(APIError) -> Value {
-        do {
-            return try decode()
-        } catch {
-            throw APIError.validation(error.issues.map { APIError.Field(field: $0.field, message: $0.message) })
-        }
-    }
 }
