@@ -94,24 +94,14 @@ struct HubStore: Sendable {
     /// connections used that no other connection binds. False when the hub is not in the organisation.
     func delete(id: String, organisationID: String) async throws -> Bool {
         try await database.withTransaction { connection in
-            let credentialIDs = try connection.query("""
-                SELECT DISTINCT cc.credential_id FROM connection_credentials cc
-                JOIN connections c ON c.id = cc.connection_id
-                JOIN end_users u ON u.id = c.end_user_id
-                WHERE u.hub_id = \(id) AND u.organisation_id = \(organisationID)
-                """).rows.map { try $0.string("credential_id") }
+            let credentialIDs = try CredentialCleanup.boundCredentialIDs(
+                where: "c.organisation_id = \(organisationID) AND c.end_user_id IN (SELECT id FROM end_users WHERE hub_id = \(id))",
+                on: connection)
             let deleted = try connection.query("""
                 DELETE FROM hubs WHERE id = \(id) AND organisation_id = \(organisationID)
                 """).affectedRows
             guard deleted == 1 else { return false }
-            if !credentialIDs.isEmpty {
-                // Ids come from the database and are ULIDs, so the array literal needs no escaping.
-                let array = "{" + credentialIDs.joined(separator: ",") + "}"
-                _ = try connection.query("""
-                    DELETE FROM credentials WHERE organisation_id = \(organisationID) AND id = ANY(\(array)::text[])
-                    AND NOT EXISTS (SELECT 1 FROM connection_credentials WHERE credential_id = credentials.id)
-                    """)
-            }
+            try CredentialCleanup.deleteUnbound(credentialIDs, on: connection)
             return true
         }
     }
