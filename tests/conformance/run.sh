@@ -5,7 +5,7 @@
 # Env: CONFORMANCE_PORT (default 18555), SKIP_BUILD=1 to use the existing .build/debug/embedded-api.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/faults/lib-server.sh
+source tests/lib-server.sh
 
 port="${CONFORMANCE_PORT:-18555}"
 header_ms=1000

@@ -11,7 +11,7 @@
 #      SKIP_BUILD=1, CONTRACT_PORT (default 18556).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/faults/lib-server.sh
+source tests/lib-server.sh
 
 if ! command -v schemathesis >/dev/null 2>&1; then
     note "installing schemathesis"

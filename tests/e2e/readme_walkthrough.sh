@@ -9,34 +9,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-work="$(mktemp -d /tmp/embedded-api-walkthrough-XXXXXX)"
-chmod 755 "$work"
-server=""
-cleanup() {
-    [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
-    [ -d "$work/postgres" ] && scripts/dev-db.sh stop "$work/postgres" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
+unset DATABASE_URL CREDENTIAL_KEYS
+source tests/lib-server.sh
+work=$ROBUST_WORK
+binary=$BINARY
 
 fail() { echo "walkthrough: FAILED: $*" >&2; exit 1; }
 step() { printf '\033[1m--> %s\033[0m\n' "$*" >&2; }
 
-swift build --product embedded-api >&2
-binary="$(swift build --show-bin-path)/embedded-api"
-scripts/dev-db.sh start "$work/postgres" >&2
-DATABASE_URL="$(scripts/dev-db.sh url "$work/postgres")"
-export DATABASE_URL
-export CREDENTIAL_KEYS="$("$binary" credentials generate-key --version walk1)"
-"$binary" migrate >&2
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
+server_build
+server_database
 # Every level is logged, so the final check covers every line the server can write.
-PORT=$port LOG_LEVEL=trace "$binary" serve 2>"$work/server.log" &
-server=$!
-for _ in $(seq 1 200); do curl -fsS -o /dev/null "$base/healthz" 2>/dev/null && break; sleep 0.05; done
-curl -fsS -o /dev/null "$base/healthz" || fail "the server did not start"
+LOG_LEVEL=trace server_start 18610
+base="http://127.0.0.1:$SERVER_PORT"
 
 # call METHOD PATH [BODY] [extra curl args...]: sets $status, $body and $headers.
 call() {

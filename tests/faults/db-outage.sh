@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 unset DATABASE_URL
-source tests/faults/lib-server.sh
+source tests/lib-server.sh
 
 outage="${OUTAGE_SECONDS:-8}"
 acquire_ms=500

@@ -8,7 +8,7 @@
 #   tests/faults/kill-under-create.sh   Env: KILLS (default 3), SKIP_BUILD=1, FAULT_PORT (default 18559)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/faults/lib-server.sh
+source tests/lib-server.sh
 
 kills="${KILLS:-3}"
 server_build

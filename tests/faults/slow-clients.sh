@@ -6,7 +6,7 @@
 #   tests/faults/slow-clients.sh     Env: SLOW_CLIENTS (default 1000), SKIP_BUILD=1, FAULT_PORT (default 18558)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/faults/lib-server.sh
+source tests/lib-server.sh
 
 ulimit -n 8192 2>/dev/null || true  # 1,000 slow clients need as many descriptors on both sides
 server_build
