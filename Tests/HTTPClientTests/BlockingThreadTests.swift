@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 @testable import HTTPClient
 import Testing
@@ -31,17 +32,23 @@ import Testing
 
     @Test func refusesWorkBeyondTheThreadBudgetUntilAThreadEnds() async throws {
         let budget = ThreadBudget(limit: 1)
+        // The first thread blocks until released, so it surely outlives its watchdog however loaded the machine.
+        let gate = DispatchSemaphore(value: 0)
         let first = Task {
             await BlockingThread.run(timeLimit: .milliseconds(100), budget: budget) { _ in
-                usleep(400_000)  // outlives its watchdog: the slot stays taken until the thread ends
+                gate.wait()  // outlives its watchdog: the slot stays taken until the thread ends
                 return .success(1)
             }
         }
         await #expect(throws: HTTPClientError.timedOut) { try await first.value.get() }
         let second = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(2) }
         #expect(throws: HTTPClientError.tooManyRequestsInFlight) { try second.get() }
-        try await Task.sleep(for: .milliseconds(600))
-        let third = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(3) }
+        gate.signal()
+        var third = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(3) }
+        for _ in 0..<200 where (try? third.get()) == nil {  // until the released thread has given its slot back
+            try await Task.sleep(for: .milliseconds(20))
+            third = await BlockingThread.run(timeLimit: .seconds(5), budget: budget) { _ in .success(3) }
+        }
         #expect(try third.get() == 3)
     }
 }
