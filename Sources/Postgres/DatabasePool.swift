@@ -7,10 +7,13 @@ public final class DatabasePool: Sendable {
     private let configuration: DatabaseConfiguration
     private let slots: ConnectionSlots
     private let reactor: IOReactor
+    private let socketWaiter: (any SocketWaiting)?
 
-    /// Starts the reactor thread; connections open lazily on first use.
-    public init(configuration: DatabaseConfiguration) {
+    /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event
+    /// loops) serves the statements of tasks running on its threads; everything else uses the reactor.
+    public init(configuration: DatabaseConfiguration, socketWaiter: (any SocketWaiting)? = nil) {
         self.configuration = configuration
+        self.socketWaiter = socketWaiter
         let slots = ConnectionSlots(capacity: configuration.poolSize)
         self.slots = slots
         reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
@@ -85,7 +88,7 @@ public final class DatabasePool: Sendable {
             // Closed by the server while idle: this caller keeps the slot and opens a fresh connection.
         }
         do {
-            return try await PGConnection.open(configuration: configuration, reactor: reactor)
+            return try await PGConnection.open(configuration: configuration, reactor: reactor, socketWaiter: socketWaiter)
         } catch {
             // Unreachable database: fail now rather than keep the caller waiting.
             slots.release(nil)

@@ -35,7 +35,14 @@ extension PGConnection {
     }
 
     private func wait(for interest: IOReactor.Interest, until deadline: ContinuousClock.Instant) async throws(DatabaseError) {
-        guard await reactor.wait(for: interest, on: PQsocket(handle), until: deadline) else {
+        let socket = PQsocket(handle)
+        let ready: Bool
+        if let byWaiter = await socketWaiter?.wait(readable: interest == .readable, on: socket, until: deadline) {
+            ready = byWaiter
+        } else {
+            ready = await reactor.wait(for: interest, on: socket, until: deadline)
+        }
+        guard ready else {
             // Frozen server, dead network, or the pool shutting down: the statement's fate is unknown.
             isBroken = true
             throw DatabaseError(kind: .timeout, serverMessage: "no answer from the database in time")

@@ -12,6 +12,7 @@ import Darwin
 public final class PGConnection {
     let handle: OpaquePointer
     let reactor: IOReactor
+    let socketWaiter: (any SocketWaiting)?
     var statementCache: PreparedStatementCache
     /// How long a statement may go unanswered before the connection is given up: the server's
     /// `statement_timeout` plus a margin, so a frozen or unreachable server cannot hold a caller forever.
@@ -19,20 +20,26 @@ public final class PGConnection {
     /// Set when a wait outlived its deadline: the protocol state is unknown, so the pool drops the connection.
     var isBroken = false
 
-    private init(handle: OpaquePointer, reactor: IOReactor, configuration: DatabaseConfiguration) {
+    private init(
+        handle: OpaquePointer, reactor: IOReactor, socketWaiter: (any SocketWaiting)?, configuration: DatabaseConfiguration
+    ) {
         self.handle = handle
         self.reactor = reactor
+        self.socketWaiter = socketWaiter
         statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
         clientDeadline = configuration.statementTimeout + configuration.clientDeadlineMargin
     }
 
     /// Opens a connection without blocking the calling thread and prepares the session (UTC, ISO dates,
     /// hex bytea, statement timeout).
-    static func open(configuration: DatabaseConfiguration, reactor: IOReactor) async throws(DatabaseError) -> PGConnection {
+    static func open(
+        configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: (any SocketWaiting)?
+    ) async throws(DatabaseError) -> PGConnection {
         let handle = try await ConnectionStart.connect(configuration: configuration, reactor: reactor)
         // libpq prints notices (and errors that arrive while idle) to stderr by default; they may quote values.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        let connection = PGConnection(handle: handle, reactor: reactor, configuration: configuration)
+        let connection = PGConnection(
+            handle: handle, reactor: reactor, socketWaiter: socketWaiter, configuration: configuration)
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
         try await connection.execute(
             unsafeSQL: "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; "
