@@ -35,7 +35,7 @@ let package = Package(
             dependencies: ["HTTP1", "CZlib", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Postgres", dependencies: ["CLibPQ"], swiftSettings: swiftSettings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CLinuxEvents"], swiftSettings: swiftSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL"], swiftSettings: swiftSettings),
 

@@ -14,7 +14,7 @@ public enum Application {
         } catch {
             throw ConfigurationError(problems: ["CREDENTIAL_KEYS is invalid: \(error)"])
         }
-        let database = DatabasePool(configuration: configuration.database)
+        let database = DatabasePool(configuration: configuration.database, socketWaiter: EventLoopSocketWaiter())
         return AppContext(
             configuration: configuration, database: database, keyRing: keyRing,
             authenticator: DatabaseAuthenticator(database: database, clockSkewSeconds: configuration.jwtClockSkewSeconds),

@@ -28,6 +28,9 @@ final class EventLoop {
     var dateCache = DateCache()
     var randomBytes = RandomBytes()
     var rejectedOpen = 0
+    /// Database sockets that tasks on this loop wait on, with their deadlines (`EventLoopSocketWatch`).
+    var socketWatchers: [Int32: (SocketWatcher, ContinuousClock.Instant)] = [:]
+    var shutdownComplete = false
 
     init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
          onSignal: @escaping @Sendable () -> Void) throws(SocketError) {
@@ -61,6 +64,8 @@ final class EventLoop {
     /// Runs until shutdown has drained every connection (or the grace period ran out).
     func run() {
         handle.bindToCurrentThread()
+        pthread_setspecific(currentLoopKey, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(currentLoopKey, nil) }
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var moreMessages = false
         while true {
@@ -79,6 +84,8 @@ final class EventLoop {
             if let deadline = shutdownDeadline, connections.isEmpty || now >= deadline { break }
         }
         for connection in Array(connections.values) { finalClose(connection) }
+        shutdownComplete = true
+        expireSocketWatchers(all: true)
         _ = Glibc.close(epollFD)
         handle.close()
     }
@@ -99,6 +106,8 @@ final class EventLoop {
         case Self.signalID:
             if let signalFD { _ = read(signalFD, &scratch, scratch.count) }
             onSignal()
+        case Self.socketWatchBase...:
+            socketReady(id: id)
         default:
             guard let connection = connections[id] else { return }
             connectionEvent(connection, flags: flags)
@@ -147,6 +156,7 @@ final class EventLoop {
             try? register(listenerFD, id: Self.listenerID, events: EPOLLIN.rawValue | EPOLLEXCLUSIVE.rawValue)
         }
         nextTimerCheck = nil
+        expireSocketWatchers()
         for connection in Array(connections.values) {
             if let linger = connection.lingerDeadline {
                 if now >= linger { finalClose(connection) } else { noteDeadline(linger) }

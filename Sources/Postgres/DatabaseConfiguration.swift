@@ -1,7 +1,7 @@
 public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// A libpq connection string or URI (`postgres://…` or `host=… dbname=…`).
     public var connectionString: String
-    /// Connections (and threads) in the pool. Default 8.
+    /// Connections in the pool. Default 8.
     public var poolSize: Int = 8
     /// Seconds libpq may take to connect. Default 5 (libpq treats values below 2 as 2).
     public var connectTimeoutSeconds: Int = 5
@@ -10,6 +10,9 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDe
     public var acquireTimeout: Duration = .seconds(5)
     /// Per-statement timeout sent as `statement_timeout`. Default 15 s.
     public var statementTimeout: Duration = .seconds(15)
+    /// How much longer than `statementTimeout` a statement may go unanswered before the client gives the
+    /// connection up (a frozen server or a silent network never sends the timeout error). Default 2 s.
+    public var clientDeadlineMargin: Duration = .seconds(2)
     /// `application_name` shown in `pg_stat_activity`, unless the connection string sets one. Default "embedded-api".
     public var applicationName: String = "embedded-api"
     /// Distinct statement texts each connection prepares once and re-executes (PQprepare/PQexecPrepared);

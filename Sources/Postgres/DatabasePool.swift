@@ -1,58 +1,54 @@
-import Foundation
-
-/// A fixed pool of connections, each owned by a dedicated thread so blocking libpq calls never run on Swift's
-/// cooperative pool. Broken connections are re-opened on next use; while the database is unreachable calls
-/// fail fast with `DatabaseError(kind: .connectionUnavailable)`.
+/// A bounded pool of libpq connections shared by every task. A caller runs its statements on a connection of
+/// its own, in its own task: statements are sent without blocking and the task suspends until the pool's
+/// reactor thread sees the answer, so no thread is parked per connection and a request task running on an
+/// HTTP event loop never leaves it. Broken connections are dropped and re-opened on next use; while the
+/// database is unreachable calls fail fast with `DatabaseError(kind: .connectionUnavailable)`.
 public final class DatabasePool: Sendable {
-    private let queue = JobQueue()
     private let configuration: DatabaseConfiguration
+    private let slots: ConnectionSlots
+    private let reactor: IOReactor
+    private let socketWaiter: (any SocketWaiting)?
 
-    /// Starts `poolSize` worker threads and one deadline watcher; connections open lazily on first use.
-    public init(configuration: DatabaseConfiguration) {
+    /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event
+    /// loops) serves the statements of tasks running on its threads; everything else uses the reactor.
+    public init(configuration: DatabaseConfiguration, socketWaiter: (any SocketWaiting)? = nil) {
         self.configuration = configuration
-        let worker = PoolWorker(queue: queue, configuration: configuration)
-        for index in 0..<max(configuration.poolSize, 1) {
-            start(name: "db-pool-\(index)") { worker.run() }
-        }
-        let queue = self.queue
-        start(name: "db-pool-deadlines") { queue.watchDeadlines() }
+        self.socketWaiter = socketWaiter
+        let slots = ConnectionSlots(capacity: configuration.poolSize)
+        self.slots = slots
+        reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
     }
 
-    private func start(name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.stackSize = 512 * 1024
-        thread.start()
-    }
+    deinit { shutdown() }
 
-    /// Runs `body` on a pool thread with a connection of its own. Cancelling the calling task while it
-    /// still waits for a connection throws `CancellationError`; once `body` has started it runs to the end.
-    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
-        try await submit(acquireTimeout: configuration.acquireTimeout, body)
+    /// Runs `body` with a connection of its own. Cancelling the calling task while it still waits for a
+    /// connection throws `CancellationError`; once `body` has started it runs to the end.
+    public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
+        try await withConnection(acquireTimeout: configuration.acquireTimeout, body)
     }
 
     /// Like `withConnection`, inside BEGIN … COMMIT; any thrown error rolls back and is rethrown.
-    public func withTransaction<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+    public func withTransaction<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
         try await withConnection { connection in
-            try connection.execute(unsafeSQL: "BEGIN")
+            try await connection.execute(unsafeSQL: "BEGIN")
             let value: T
             do {
-                value = try body(connection)
+                value = try await body(connection)
             } catch {
                 // Best effort: on a broken connection the server has already rolled back.
-                try? connection.execute(unsafeSQL: "ROLLBACK")
+                try? await connection.execute(unsafeSQL: "ROLLBACK")
                 throw error
             }
-            try connection.execute(unsafeSQL: "COMMIT")
+            try await connection.execute(unsafeSQL: "COMMIT")
             return value
         }
     }
 
-    /// `SELECT 1` with a short timeout; false when the database is unreachable.
+    /// `SELECT 1` with short timeouts; false when the database is unreachable or does not answer.
     public func isReachable() async -> Bool {
         let timeout = min(configuration.acquireTimeout, .seconds(2))
-        let answer = try? await submit(acquireTimeout: timeout) { connection in
-            try connection.query("SELECT 1 AS one").rows.first?.int("one")
+        let answer = try? await withConnection(acquireTimeout: timeout) { connection in
+            try await connection.query("SELECT 1 AS one", within: timeout).rows.first?.int("one")
         }
         return answer == 1
     }
@@ -66,25 +62,45 @@ public final class DatabasePool: Sendable {
         shutdown()
     }
 
-    /// Closes every connection and stops the threads; later calls fail with `.connectionUnavailable`.
-    /// Returns at once: a worker finishes its current job before it closes its connection.
-    public func shutdown() { queue.stop() }
+    /// Closes the idle connections and stops the reactor; statements in flight fail, later calls fail with
+    /// `.connectionUnavailable`, and connections in use close when their callers give them back.
+    public func shutdown() {
+        slots.stop()
+        reactor.stop()
+    }
 
-    private func submit<T: Sendable>(
-        acquireTimeout: Duration, _ body: @escaping @Sendable (PGConnection) throws -> T
-    ) async throws -> T {
-        let id = queue.makeJobID()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                guard !Task.isCancelled else { return continuation.resume(throwing: CancellationError()) }
-                queue.enqueue(
-                    PoolJob(
-                        id: id, deadline: .now + acquireTimeout,
-                        run: { connection in continuation.resume(with: Result { try body(connection) }) },
-                        fail: { error in continuation.resume(throwing: error) }))
-            }
-        } onCancel: { [queue] in
-            queue.cancel(id: id)
+    private func withConnection<T>(acquireTimeout: Duration, _ body: (PGConnection) async throws -> T) async throws -> T {
+        let connection = try await checkOut(deadline: .now + acquireTimeout)
+        let value: T
+        do {
+            value = try await body(connection)
+        } catch {
+            await checkIn(connection)
+            throw error
         }
+        await checkIn(connection)
+        return value
+    }
+
+    private func checkOut(deadline: ContinuousClock.Instant) async throws -> PGConnection {
+        if case .connection(let box) = try await slots.acquire(deadline: deadline) {
+            guard box.connection.looksDeadWhileIdle() else { return box.connection }
+            // Closed by the server while idle: this caller keeps the slot and opens a fresh connection.
+        }
+        do {
+            return try await PGConnection.open(configuration: configuration, reactor: reactor, socketWaiter: socketWaiter)
+        } catch {
+            // Unreachable database: fail now rather than keep the caller waiting.
+            slots.release(nil)
+            throw error
+        }
+    }
+
+    private func checkIn(_ connection: PGConnection) async {
+        // A body that left a transaction open must not leak it into the next caller's work.
+        if connection.isHealthy && connection.isInTransaction {
+            do { try await connection.execute(unsafeSQL: "ROLLBACK") } catch { connection.isBroken = true }
+        }
+        slots.release(connection.isHealthy ? ConnectionBox(connection) : nil)
     }
 }

@@ -6,50 +6,56 @@ import Glibc
 import Darwin
 #endif
 
-/// One libpq connection. Not Sendable: it lives on exactly one pool thread (libpq forbids two threads
-/// using one `PGconn` at once). `PQfinish` runs in `deinit`.
+/// One libpq connection in non-blocking mode. Not Sendable: one task uses it at a time (libpq forbids two
+/// threads using one `PGconn` at once). The task sends, suspends until the pool's `IOReactor` sees the
+/// socket ready, and reads the answer itself, so no thread is parked per connection. `PQfinish` runs in `deinit`.
 public final class PGConnection {
     let handle: OpaquePointer
+    let reactor: IOReactor
+    let socketWaiter: (any SocketWaiting)?
     var statementCache: PreparedStatementCache
+    /// How long a statement may go unanswered before the connection is given up: the server's
+    /// `statement_timeout` plus a margin, so a frozen or unreachable server cannot hold a caller forever.
+    let clientDeadline: Duration
+    /// Set when a wait outlived its deadline: the protocol state is unknown, so the pool drops the connection.
+    var isBroken = false
 
-    /// Opens a connection and prepares the session (UTC, ISO dates, hex bytea, statement timeout).
-    public init(configuration: DatabaseConfiguration) throws(DatabaseError) {
-        // Keywords before `dbname` are defaults: the expanded connection string may override them.
-        let pairs: [(String, String)] = [
-            ("connect_timeout", String(max(configuration.connectTimeoutSeconds, 1))),
-            ("application_name", configuration.applicationName),
-            ("client_encoding", "UTF8"),
-            ("dbname", configuration.connectionString),
-        ]
-        guard let handle = Self.connect(pairs) else { throw DatabaseError(kind: .connectionUnavailable) }
-        guard PQstatus(handle) == CONNECTION_OK else {
-            let message = String(cString: PQerrorMessage(handle))
-            PQfinish(handle)
-            throw DatabaseError(kind: .connectionUnavailable, serverMessage: message)
-        }
+    private init(
+        handle: OpaquePointer, reactor: IOReactor, socketWaiter: (any SocketWaiting)?, configuration: DatabaseConfiguration
+    ) {
+        self.handle = handle
+        self.reactor = reactor
+        self.socketWaiter = socketWaiter
+        statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
+        clientDeadline = configuration.statementTimeout + configuration.clientDeadlineMargin
+    }
+
+    /// Opens a connection without blocking the calling thread and prepares the session (UTC, ISO dates,
+    /// hex bytea, statement timeout).
+    static func open(
+        configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: (any SocketWaiting)?
+    ) async throws(DatabaseError) -> PGConnection {
+        let handle = try await ConnectionStart.connect(configuration: configuration, reactor: reactor)
         // libpq prints notices (and errors that arrive while idle) to stderr by default; they may quote values.
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
-        self.handle = handle
-        statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
+        let connection = PGConnection(
+            handle: handle, reactor: reactor, socketWaiter: socketWaiter, configuration: configuration)
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
-        try execute(
+        try await connection.execute(
             unsafeSQL: "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; "
                 + "SET statement_timeout = \(timeout)")
+        return connection
     }
 
-    deinit { PQfinish(handle) }
-
-    private static func connect(_ pairs: [(String, String)]) -> OpaquePointer? {
-        let keywords = pairs.map { strdup($0.0) }
-        let values = pairs.map { strdup($0.1) }
-        defer { (keywords + values).forEach { free($0) } }
-        let keywordPointers = keywords.map { UnsafePointer($0) } + [nil]
-        let valuePointers = values.map { UnsafePointer($0) } + [nil]
-        return PQconnectdbParams(keywordPointers, valuePointers, 1)
+    deinit {
+        let socket = PQsocket(handle)
+        if socket >= 0 { reactor.forget(socket) }
+        PQfinish(handle)
     }
 
-    /// False once libpq has seen the connection fail; the pool then replaces it.
-    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+    /// False once libpq has seen the connection fail, or a statement outlived its deadline; the pool then
+    /// replaces it.
+    public var isHealthy: Bool { !isBroken && PQstatus(handle) == CONNECTION_OK }
 
     /// True inside BEGIN … (including a failed transaction).
     public var isInTransaction: Bool {
@@ -58,38 +64,45 @@ public final class PGConnection {
     }
 
     /// Runs one statement with its parameters bound (never interpolated into the text).
-    public func query(_ sql: SQL) throws(DatabaseError) -> QueryResult {
+    public func query(_ sql: SQL) async throws(DatabaseError) -> QueryResult {
+        try await query(sql, within: clientDeadline)
+    }
+
+    /// `query` with a deadline of its own (readiness checks want an answer sooner than a statement may take).
+    func query(_ sql: SQL, within deadline: Duration) async throws(DatabaseError) -> QueryResult {
         do {
-            return try run(sql)
+            return try await run(sql, until: .now + deadline)
         } catch let error where error.sqlState == "0A000" || error.sqlState == "26000" {
             // The prepared form went stale ("cached plan must not change result type" after DDL, or a
             // DISCARD dropped it): prepare afresh. Outside a transaction the failed attempt changed nothing,
             // so it is safe to run once more.
             statementCache.forget(sql.text)
             guard !isInTransaction else { throw error }
-            return try run(sql)
+            return try await run(sql, until: .now + deadline)
         }
     }
 
-    private func run(_ sql: SQL) throws(DatabaseError) -> QueryResult {
-        let result = try ParameterBuffers.withBuffers(sql.binds) { (buffers) throws(DatabaseError) -> OpaquePointer? in
-            if let name = try preparedName(for: sql) {
-                return PQexecPrepared(
+    private func run(_ sql: SQL, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> QueryResult {
+        let name = try await preparedName(for: sql, until: deadline)
+        let sent = try ParameterBuffers.withBuffers(sql.binds) { (buffers) throws(DatabaseError) -> Int32 in
+            // libpq copies the values into its output buffer here, so the buffers may go right after.
+            if let name {
+                return PQsendQueryPrepared(
                     handle, name, buffers.count, buffers.values, buffers.lengths, buffers.formats, 0)
             }
-            return PQexecParams(
+            return PQsendQueryParams(
                 handle, sql.text, buffers.count, nil, buffers.values, buffers.lengths, buffers.formats, 0)
         }
-        return try ResultReader.read(result, connection: handle)
+        return try await exchange(sent: sent, until: deadline)
     }
 
-    /// Several statements in one simple-protocol call (migrations only).
-    public func execute(unsafeSQL: String) throws(DatabaseError) {
-        _ = try ResultReader.read(PQexec(handle, unsafeSQL), connection: handle)
+    /// Several statements in one simple-protocol call (session setup, transactions, migrations).
+    public func execute(unsafeSQL: String) async throws(DatabaseError) {
+        _ = try await exchange(sent: PQsendQuery(handle, unsafeSQL), until: .now + clientDeadline)
     }
 
     /// Whether the server has closed or broken the idle connection (e.g. `pg_terminate_backend`, restart):
-    /// a zero-timeout poll of the socket, so a dead connection is replaced before a job uses it.
+    /// a zero-timeout poll of the socket, so a dead connection is replaced before a caller uses it.
     func looksDeadWhileIdle() -> Bool {
         guard isHealthy else { return true }
         let socket = PQsocket(handle)

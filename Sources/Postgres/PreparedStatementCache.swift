@@ -32,12 +32,13 @@ struct PreparedStatementCache {
 
 extension PGConnection {
     /// The prepared statement's name for `sql`, preparing it first if needed; nil to run it unprepared.
-    func preparedName(for sql: SQL) throws(DatabaseError) -> String? {
+    func preparedName(for sql: SQL, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> String? {
         if let name = statementCache.name(for: sql.text) { return name }
         guard !statementCache.isFull, PreparedStatementCache.isCacheable(sql.text) else { return nil }
         let name = statementCache.add(sql.text)
         do {
-            _ = try ResultReader.read(PQprepare(handle, name, sql.text, Int32(sql.binds.count), nil), connection: handle)
+            let sent = PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil)
+            _ = try await exchange(sent: sent, until: deadline)
         } catch {
             statementCache.forget(sql.text)
             throw error

@@ -80,7 +80,7 @@ struct ConnectionIdempotencyTests {
             let body = Bodies.create(connectorID: tenant.connectorID)
             let path = "/hubs/\(tenant.hubID)/users/sol/connections"
             try await app.context.database.withConnection { connection in
-                _ = try connection.query("""
+                _ = try await connection.query("""
                     INSERT INTO idempotency_keys (organisation_id, key, scope, request_hash, status, headers, body)
                     VALUES (\(tenant.organisationID), 'running', \("POST " + path), \(Digest.sha256(body.serialized())),
                             0, '{}', ''::bytea)
@@ -92,7 +92,7 @@ struct ConnectionIdempotencyTests {
             #expect(twin.headers["Retry-After"] == "1")
             // A claim older than two minutes belongs to a request that died: the key is free again.
             try await app.context.database.withConnection { connection in
-                _ = try connection.query("""
+                _ = try await connection.query("""
                     UPDATE idempotency_keys SET created_at = now() - interval '3 minutes'
                     WHERE organisation_id = \(tenant.organisationID)
                     """)

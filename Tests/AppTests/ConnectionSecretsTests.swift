@@ -36,7 +36,7 @@ struct ConnectionSecretsTests {
             }
             // The idempotency table stores the answer: it must not hold secrets either.
             let stored = try await app.context.database.withConnection { connection in
-                try connection.query("SELECT count(*) AS n FROM idempotency_keys WHERE position('PW-9f8e7d' in convert_from(body, 'UTF8')) > 0").rows[0].int("n")
+                try await connection.query("SELECT count(*) AS n FROM idempotency_keys WHERE position('PW-9f8e7d' in convert_from(body, 'UTF8')) > 0").rows[0].int("n")
             }
             #expect(stored == 0)
         }
@@ -50,7 +50,7 @@ struct ConnectionSecretsTests {
             let first = await app.createConnection(tenant, user: "vic", body: Bodies.create(connectorID: tenant.connectorID), headers: key)
             #expect(first.status == 201)
             try await app.context.database.withConnection { connection in
-                _ = try connection.query("""
+                _ = try await connection.query("""
                     UPDATE idempotency_keys SET created_at = now() - interval '25 hours'
                     WHERE organisation_id = \(tenant.organisationID)
                     """)

@@ -70,7 +70,7 @@ extension ConnectionsApp {
 
     func rowCounts(_ organisationID: String) async throws -> RowCounts {
         try await context.database.withConnection { connection in
-            let row = try connection.query("""
+            let row = try await connection.query("""
                 SELECT (SELECT count(*) FROM end_users WHERE organisation_id = \(organisationID)) AS users,
                        (SELECT count(*) FROM connections WHERE organisation_id = \(organisationID)) AS connections,
                        (SELECT count(*) FROM credentials WHERE organisation_id = \(organisationID)) AS credentials,

@@ -97,13 +97,13 @@ import Testing
             let userID = ULID.generate().string
             let orgID = org.id
             _ = try await app.context.database.withConnection { connection in
-                try connection.query("""
+                try await connection.query("""
                     INSERT INTO end_users (id, organisation_id, hub_id, external_id) VALUES (\(userID), \(orgID), \(hub), 'ext-1')
                     """)
             }
             try await app.expect(204, .DELETE, "/hubs/\(hub)", org)
             let remaining = try await app.context.database.withConnection { connection in
-                try connection.query("SELECT count(*) AS n FROM end_users WHERE id = \(userID)").rows[0].int("n")
+                try await connection.query("SELECT count(*) AS n FROM end_users WHERE id = \(userID)").rows[0].int("n")
             }
             #expect(remaining == 0)
         }
@@ -122,22 +122,22 @@ import Testing
             let organisationID = org.id
             try await app.context.database.withTransaction { connection in
                 for id in [onlyDoomed, shared] {
-                    _ = try connection.query("""
+                    _ = try await connection.query("""
                         INSERT INTO credentials (id, organisation_id, name, type, sealed_secrets, key_version)
                         VALUES (\(id), \(organisationID), 'c', 'string', '\\x00'::bytea, 'test1')
                         """)
                 }
                 for (hub, credentials) in [(doomedHub, [onlyDoomed, shared]), (keptHub, [shared])] {
                     let (user, connectionID) = (ULID.generate().string, ULID.generate().string)
-                    _ = try connection.query("""
+                    _ = try await connection.query("""
                         INSERT INTO end_users (id, organisation_id, hub_id, external_id) VALUES (\(user), \(organisationID), \(hub), 'u')
                         """)
-                    _ = try connection.query("""
+                    _ = try await connection.query("""
                         INSERT INTO connections (id, organisation_id, end_user_id, connector_id, name)
                         VALUES (\(connectionID), \(organisationID), \(user), \(connector), 'c')
                         """)
                     for (position, credential) in credentials.enumerated() {
-                        _ = try connection.query("""
+                        _ = try await connection.query("""
                             INSERT INTO connection_credentials (id, connection_id, credential_id, usage, position, auth_scheme_config)
                             VALUES (\(ULID.generate().string), \(connectionID), \(credential), 'action', \(position), '{}'::jsonb)
                             """)
@@ -146,7 +146,7 @@ import Testing
             }
             try await app.expect(204, .DELETE, "/hubs/\(doomedHub)", org)
             let remaining = try await app.context.database.withConnection { connection in
-                try connection.query("SELECT id FROM credentials WHERE organisation_id = \(organisationID)").rows.map { try $0.string("id") }
+                try await connection.query("SELECT id FROM credentials WHERE organisation_id = \(organisationID)").rows.map { try $0.string("id") }
             }
             #expect(remaining == [shared])
         }

@@ -14,7 +14,7 @@ import Testing
             let key = try await app.createSigningKey(org)
             let extra = try await OperatorCommands.makeAPIKey(organisationID: org.id, database: app.context.database)
             let dump = try await app.context.database.withConnection { connection in
-                let tables = try connection.query("""
+                let tables = try await connection.query("""
                     SELECT table_name FROM information_schema.tables
                     WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
                     """).rows.map { try $0.string("table_name") }
@@ -22,7 +22,7 @@ import Testing
                 for table in tables {
                     // Table names come from the catalogue, quoted as identifiers.
                     let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-                    for row in try connection.query(SQL(unsafe: "SELECT t::text AS row FROM \(quoted) t")).rows {
+                    for row in try await connection.query(SQL(unsafe: "SELECT t::text AS row FROM \(quoted) t")).rows {
                         text += try row.string("row") + "\n"
                     }
                 }

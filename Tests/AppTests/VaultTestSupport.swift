@@ -13,7 +13,7 @@ enum VaultProbe {
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
         let row = try await app.context.database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT id, organisation_id, public_data::text AS public_data, sealed_secrets, key_version FROM credentials
                 WHERE id = \(credentialID) AND organisation_id = \(organisationID)
                 """).rows.first

@@ -59,7 +59,7 @@ struct VaultRotationTests {
             #expect(rotated >= 5)
             #expect(progress.entries.count >= 3)
             let rows = try await app.context.database.withConnection { connection in
-                try connection.query("""
+                try await connection.query("""
                     SELECT id, key_version FROM credentials WHERE organisation_id = \(tenant.organisationID) ORDER BY id
                     """).rows
             }
@@ -86,7 +86,7 @@ struct VaultRotationTests {
     static func pending(_ app: ConnectionsApp, _ organisationID: String) async throws -> Int {
         let current = app.context.keyRing.currentVersion
         return try await app.context.database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT count(*)::int AS n FROM credentials
                 WHERE organisation_id = \(organisationID) AND key_version <> \(current)
                 """).rows[0].int("n")
@@ -115,7 +115,7 @@ struct VaultRotationResumeTests {
             #expect(first.rotated + first.failedIDs.count == 1)
             let versions = { () async throws -> [String] in
                 try await app.context.database.withConnection { connection in
-                    try connection.query("""
+                    try await connection.query("""
                         SELECT key_version FROM credentials WHERE organisation_id = \(tenant.organisationID)
                         """).rows.map { try $0.string("key_version") }
                 }

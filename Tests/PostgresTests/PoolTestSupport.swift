@@ -30,13 +30,13 @@ func withTable<T>(
     _ pool: DatabasePool, columns: String, _ body: (String) async throws -> T
 ) async throws -> T {
     let table = uniqueName("t")
-    try await pool.withConnection { try $0.execute(unsafeSQL: "CREATE TABLE \(table) (\(columns))") }
+    try await pool.withConnection { try await $0.execute(unsafeSQL: "CREATE TABLE \(table) (\(columns))") }
     do {
         let value = try await body(table)
-        try await pool.withConnection { try $0.execute(unsafeSQL: "DROP TABLE \(table)") }
+        try await pool.withConnection { try await $0.execute(unsafeSQL: "DROP TABLE \(table)") }
         return value
     } catch {
-        _ = try? await pool.withConnection { try $0.execute(unsafeSQL: "DROP TABLE IF EXISTS \(table)") }
+        _ = try? await pool.withConnection { try await $0.execute(unsafeSQL: "DROP TABLE IF EXISTS \(table)") }
         throw error
     }
 }

@@ -8,15 +8,15 @@ struct PoolTests {
         struct Abort: Error {}
         let count = try await withTestPool { pool in
             try await withTable(pool, columns: "n int") { table in
-                try await pool.withTransaction { try $0.execute(unsafeSQL: "INSERT INTO \(table) VALUES (1)") }
+                try await pool.withTransaction { try await $0.execute(unsafeSQL: "INSERT INTO \(table) VALUES (1)") }
                 await #expect(throws: Abort.self) {
                     try await pool.withTransaction { connection in
-                        try connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (2)")
+                        try await connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (2)")
                         throw Abort()
                     }
                 }
                 return try await pool.withConnection {
-                    try $0.query(SQL(unsafe: "SELECT count(*) AS c, sum(n) AS s FROM \(table)")).rows[0]
+                    try await $0.query(SQL(unsafe: "SELECT count(*) AS c, sum(n) AS s FROM \(table)")).rows[0]
                 }
             }
         }
@@ -26,7 +26,7 @@ struct PoolTests {
 
     @Test func leftoverTransactionIsRolledBackBeforeTheNextJob() async throws {
         let inTransaction = try await withTestPool({ $0.poolSize = 1 }) { pool in
-            try await pool.withConnection { try $0.execute(unsafeSQL: "BEGIN") }
+            try await pool.withConnection { try await $0.execute(unsafeSQL: "BEGIN") }
             return try await pool.withConnection { $0.isInTransaction }
         }
         #expect(!inTransaction)
@@ -38,7 +38,7 @@ struct PoolTests {
                 for index in 0..<200 {
                     group.addTask {
                         try await pool.withConnection { connection in
-                            let row = try connection.query("SELECT pg_backend_pid() AS pid, \(index)::int AS echo").rows[0]
+                            let row = try await connection.query("SELECT pg_backend_pid() AS pid, \(index)::int AS echo").rows[0]
                             #expect(try row.int("echo") == index)
                             return try row.int("pid")
                         }
@@ -54,15 +54,15 @@ struct PoolTests {
         try await withTestPool({ $0.poolSize = 3 }) { pool in
             let before = try await backendPIDs(pool, calls: 12)
             let applicationName = try await pool.withConnection {
-                try $0.query("SELECT current_setting('application_name') AS a").rows[0].string("a")
+                try await $0.query("SELECT current_setting('application_name') AS a").rows[0].string("a")
             }
             try await withTestPool { admin in
                 try await admin.withConnection { connection in
-                    _ = try connection.query(
+                    _ = try await connection.query(
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(applicationName)")
                     // pg_terminate_backend only signals: wait until the backends are gone.
                     for _ in 0..<100 {
-                        let left = try connection.query(
+                        let left = try await connection.query(
                             "SELECT count(*) AS c FROM pg_stat_activity WHERE application_name = \(applicationName)")
                         if try left.rows[0].int("c") == 0 { return }
                         usleep(20_000)
@@ -85,7 +85,7 @@ struct PoolTests {
         defer { pool.shutdown() }
         let clock = ContinuousClock()
         let started = clock.now
-        let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
+        let error = await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT 1") } }
         #expect(error?.kind == .connectionUnavailable)
         #expect(error.map { String(describing: $0).contains("nonexistent") } == false)
         #expect(await pool.isReachable() == false)
@@ -97,11 +97,11 @@ struct PoolTests {
             $0.poolSize = 1
             $0.acquireTimeout = .milliseconds(300)
         }) { pool in
-            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(12)") }
+            async let sleeper: Void = pool.withConnection { _ = try await $0.query("SELECT pg_sleep(12)") }
             try await Task.sleep(for: .milliseconds(100))
             let clock = ContinuousClock()
             let started = clock.now
-            let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
+            let error = await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT 1") } }
             #expect(error?.kind == .connectionUnavailable)
             // Well under the 12 s the holder sleeps: the timeout fired, nothing waited for the connection.
             #expect(clock.now - started < .seconds(8))
@@ -115,13 +115,13 @@ struct PoolTests {
         #expect(await pool.isReachable())
         running.cancel()
         await running.value
-        let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
+        let error = await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT 1") } }
         #expect(error?.kind == .connectionUnavailable)
     }
 
     @Test func cancelledWaitingCallerLeavesTheQueue() async throws {
         try await withTestPool({ $0.poolSize = 1 }) { pool in
-            async let sleeper: Void = pool.withConnection { _ = try $0.query("SELECT pg_sleep(12)") }
+            async let sleeper: Void = pool.withConnection { _ = try await $0.query("SELECT pg_sleep(12)") }
             try await Task.sleep(for: .milliseconds(100))
             let clock = ContinuousClock()
             let started = clock.now
@@ -138,7 +138,7 @@ struct PoolTests {
         let pool = DatabasePool(configuration: DatabaseConfiguration(connectionString: databaseURL ?? ""))
         #expect(await pool.isReachable())
         pool.shutdown()
-        let error = await databaseError { _ = try await pool.withConnection { try $0.query("SELECT 1") } }
+        let error = await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT 1") } }
         #expect(error?.kind == .connectionUnavailable)
     }
 }
@@ -147,7 +147,7 @@ private func backendPIDs(_ pool: DatabasePool, calls: Int) async throws -> Set<I
     try await withThrowingTaskGroup(of: Int.self) { group in
         for _ in 0..<calls {
             group.addTask {
-                try await pool.withConnection { try $0.query("SELECT pg_backend_pid() AS pid, pg_sleep(0.02)").rows[0].int("pid") }
+                try await pool.withConnection { try await $0.query("SELECT pg_backend_pid() AS pid, pg_sleep(0.02)").rows[0].int("pid") }
             }
         }
         return try await group.reduce(into: Set<Int>()) { $0.insert($1) }

@@ -8,11 +8,11 @@ struct QueryTests {
         let hostile = ["'; DROP TABLE users; --", "$1", "\\x00", "O'Reilly \"quoted\"", "é漢字🙂", "a\nb\tc"]
         let stored = try await withTestPool { pool in
             try await pool.withConnection { connection in
-                try connection.execute(unsafeSQL: "CREATE TEMP TABLE notes (id int, body text)")
+                try await connection.execute(unsafeSQL: "CREATE TEMP TABLE notes (id int, body text)")
                 for (index, text) in hostile.enumerated() {
-                    _ = try connection.query("INSERT INTO notes (id, body) VALUES (\(index), \(text))")
+                    _ = try await connection.query("INSERT INTO notes (id, body) VALUES (\(index), \(text))")
                 }
-                return try connection.query("SELECT body FROM notes ORDER BY id").rows.map { try $0.string("body") }
+                return try await connection.query("SELECT body FROM notes ORDER BY id").rows.map { try $0.string("body") }
             }
         }
         #expect(stored == hostile)
@@ -23,7 +23,7 @@ struct QueryTests {
             try await pool.withConnection { connection in
                 let missing: String? = nil
                 let noBytes: [UInt8]? = nil
-                return try connection.query(
+                return try await connection.query(
                     "SELECT \(missing)::text AS s, \(noBytes)::bytea AS b, NULL::bigint AS n, NULL::timestamptz AS t"
                 ).rows[0]
             }
@@ -39,7 +39,7 @@ struct QueryTests {
         let everyByte = (0...255).map(UInt8.init) + [0, 0]
         let (echoed, empty, length) = try await withTestPool { pool in
             try await pool.withConnection { connection in
-                let row = try connection.query(
+                let row = try await connection.query(
                     "SELECT \(everyByte)::bytea AS b, \([UInt8]())::bytea AS e, length(\(everyByte)::bytea) AS n"
                 ).rows[0]
                 return (try row.bytes("b"), try row.bytes("e"), try row.int("n"))
@@ -53,7 +53,7 @@ struct QueryTests {
     @Test func scalarsAndTimestamps() async throws {
         let row = try await withTestPool { pool in
             try await pool.withConnection { connection in
-                try connection.query(
+                try await connection.query(
                     """
                     SELECT \(Int64(-9_000_000_000))::bigint AS big, \(true)::boolean AS yes, \(false)::boolean AS no,
                            '2026-11-29 05:35:06.123456+02'::timestamptz AS fixed,
@@ -79,9 +79,9 @@ struct QueryTests {
                 var statement = SQL(unsafe: "INSERT INTO \(table) (name) VALUES ($1)")
                 statement.binds = [secret.postgresBind]
                 let insert = statement
-                let affected = try await pool.withConnection { try $0.query(insert).affectedRows }
+                let affected = try await pool.withConnection { try await $0.query(insert).affectedRows }
                 #expect(affected == 1)
-                let error = await databaseError { _ = try await pool.withConnection { try $0.query(insert) } }
+                let error = await databaseError { _ = try await pool.withConnection { try await $0.query(insert) } }
                 #expect(error?.sqlState == "23505")
                 #expect(error?.isUniqueViolation == true)
                 #expect(error?.constraint == "pgtest_name_unique")
@@ -98,7 +98,7 @@ struct QueryTests {
 
     @Test func statementTimeoutIsReportedAsTimeout() async throws {
         let error = try await withTestPool({ $0.statementTimeout = .milliseconds(200) }) { pool in
-            await databaseError { _ = try await pool.withConnection { try $0.query("SELECT pg_sleep(2)") } }
+            await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT pg_sleep(2)") } }
         }
         #expect(error?.kind == .timeout)
         #expect(error?.sqlState == "57014")
@@ -106,7 +106,7 @@ struct QueryTests {
 
     @Test func sessionRunsInUTC() async throws {
         let zone = try await withTestPool { pool in
-            try await pool.withConnection { try $0.query("SHOW TIME ZONE").rows[0].string("TimeZone") }
+            try await pool.withConnection { try await $0.query("SHOW TIME ZONE").rows[0].string("TimeZone") }
         }
         #expect(zone == "UTC")
     }
@@ -117,11 +117,11 @@ struct PreparedStatementTests {
     @Test func staleCachedPlanIsPreparedAgainOutsideTransactions() async throws {
         let columns = try await withTestPool({ $0.poolSize = 1 }) { pool in
             try await pool.withConnection { connection in
-                try connection.execute(unsafeSQL: "CREATE TEMP TABLE shapes (a int); INSERT INTO shapes VALUES (1)")
+                try await connection.execute(unsafeSQL: "CREATE TEMP TABLE shapes (a int); INSERT INTO shapes VALUES (1)")
                 let select: SQL = "SELECT * FROM shapes WHERE a = \(1)"
-                _ = try connection.query(select)
-                try connection.execute(unsafeSQL: "ALTER TABLE shapes ADD COLUMN b text DEFAULT 'x'")
-                return try connection.query(select).rows[0].string("b")
+                _ = try await connection.query(select)
+                try await connection.execute(unsafeSQL: "ALTER TABLE shapes ADD COLUMN b text DEFAULT 'x'")
+                return try await connection.query(select).rows[0].string("b")
             }
         }
         #expect(columns == "x")
@@ -129,7 +129,7 @@ struct PreparedStatementTests {
 
     @Test func uncachedStatementsStillBind() async throws {
         let echoed = try await withTestPool({ $0.preparedStatementCacheSize = 0 }) { pool in
-            try await pool.withConnection { try $0.query("SELECT \("it's")::text AS v").rows[0].string("v") }
+            try await pool.withConnection { try await $0.query("SELECT \("it's")::text AS v").rows[0].string("v") }
         }
         #expect(echoed == "it's")
     }

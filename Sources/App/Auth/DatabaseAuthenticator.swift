@@ -28,7 +28,7 @@ struct DatabaseAuthenticator: Authenticating {
         guard APIKeys.isWellFormed(key) else { throw AuthenticationFailure.invalidAPIKey }
         let hash = APIKeys.hash(key)
         let found = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT id, organisation_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL
                 """).rows.first.map { (try $0.string("id"), try $0.string("organisation_id")) }
         }
@@ -40,7 +40,7 @@ struct DatabaseAuthenticator: Authenticating {
         let token = try EndUserToken(parsing: text)
         let keyID = token.signingKeyID
         let key = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT organisation_id, public_key_pem FROM signing_keys WHERE id = \(keyID)
                 """).rows.first.map { (try $0.string("organisation_id"), try $0.string("public_key_pem")) }
         }

@@ -3,10 +3,21 @@ import Synchronization
 /// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
 public final class Metrics: Sendable {
     private struct Key: Hashable { let method: String; let route: String; let status: Int }
+    /// One route's latency histogram: counts per bound (cumulative, as Prometheus wants), then +Inf.
+    private struct Histogram {
+        var buckets = Array(repeating: 0, count: Metrics.bounds.count + 1)
+        var sum = 0.0
+
+        mutating func record(_ seconds: Double) {
+            for index in Metrics.bounds.indices where seconds <= Metrics.bounds[index] { buckets[index] += 1 }
+            buckets[Metrics.bounds.count] += 1
+            sum += seconds
+        }
+    }
+
     private struct State {
         var requests: [Key: Int] = [:]
-        var durationBuckets: [String: [Int]] = [:]  // route → cumulative counts per bound, then +Inf
-        var durationSum: [String: Double] = [:]
+        var durations: [String: Histogram] = [:]
     }
 
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -17,11 +28,8 @@ public final class Metrics: Sendable {
     public func record(method: String, route: String, status: Int, seconds: Double) {
         state.withLock { state in
             state.requests[Key(method: method, route: route, status: status), default: 0] += 1
-            var buckets = state.durationBuckets[route] ?? Array(repeating: 0, count: Self.bounds.count + 1)
-            for (index, bound) in Self.bounds.enumerated() where seconds <= bound { buckets[index] += 1 }
-            buckets[Self.bounds.count] += 1
-            state.durationBuckets[route] = buckets
-            state.durationSum[route, default: 0] += seconds
+            // Mutated in place (no copy of the buckets per request).
+            state.durations[route, default: Histogram()].record(seconds)
         }
     }
 
@@ -34,12 +42,13 @@ public final class Metrics: Sendable {
         }
         out += "# HELP http_request_duration_seconds Time from complete request to response, by route template.\n"
         out += "# TYPE http_request_duration_seconds histogram\n"
-        for (route, buckets) in snapshot.durationBuckets.sorted(by: { $0.key < $1.key }) {
+        for (route, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
+            let buckets = histogram.buckets
             for (index, bound) in Self.bounds.enumerated() {
                 out += "http_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(buckets[index])\n"
             }
             out += "http_request_duration_seconds_bucket{route=\"\(route)\",le=\"+Inf\"} \(buckets[Self.bounds.count])\n"
-            out += "http_request_duration_seconds_sum{route=\"\(route)\"} \(snapshot.durationSum[route] ?? 0)\n"
+            out += "http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)\n"
             out += "http_request_duration_seconds_count{route=\"\(route)\"} \(buckets[Self.bounds.count])\n"
         }
         return out

@@ -35,7 +35,7 @@ public enum OperatorCommands {
     /// Revokes a key; every later request with it is refused. Revoking twice is an error, so typos are noticed.
     public static func revokeAPIKey(id: String, database: DatabasePool) async throws {
         let revoked = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 UPDATE api_keys SET revoked_at = now() WHERE id = \(id) AND revoked_at IS NULL
                 """).affectedRows
         }
@@ -50,8 +50,8 @@ public enum OperatorCommands {
         let key = APIKeys.generate()
         let hash = APIKeys.hash(key.value)
         try await database.withTransaction { connection in
-            _ = try connection.query("INSERT INTO organisations (id, name) VALUES (\(organisationID), \(name))")
-            _ = try connection.query("""
+            _ = try await connection.query("INSERT INTO organisations (id, name) VALUES (\(organisationID), \(name))")
+            _ = try await connection.query("""
                 INSERT INTO api_keys (id, organisation_id, key_hash) VALUES (\(keyID), \(organisationID), \(hash))
                 """)
         }
@@ -64,7 +64,7 @@ public enum OperatorCommands {
         let key = APIKeys.generate()
         let hash = APIKeys.hash(key.value)
         let inserted = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 INSERT INTO api_keys (id, organisation_id, key_hash)
                 SELECT \(keyID), id, \(hash) FROM organisations WHERE id = \(organisationID)
                 """).affectedRows

@@ -47,12 +47,12 @@ struct EndUserPath: Sendable {
     }
 
     /// The end user, or 404 (hub, then user) / 403 (another user's token).
-    func resolve(on connection: PGConnection) throws -> EndUserResolution {
-        try EndUserResolution.read(
+    func resolve(on connection: PGConnection) async throws -> EndUserResolution {
+        try await EndUserResolution.read(
             organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection)
     }
 
-    func require(on connection: PGConnection) throws -> EndUserRecord {
-        try resolve(on: connection).require(principal)
+    func require(on connection: PGConnection) async throws -> EndUserRecord {
+        try await resolve(on: connection).require(principal)
     }
 }

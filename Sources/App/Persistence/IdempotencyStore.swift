@@ -8,7 +8,7 @@ enum IdempotencyStore {
         _ key: IdempotencyKey, organisationID: String, _ database: DatabasePool
     ) async throws -> CreationTargets.StoredAnswer? {
         try await database.withConnection { connection in
-            let rows = try connection.query("""
+            let rows = try await connection.query("""
                 SELECT request_hash, status, headers, body FROM idempotency_keys
                 WHERE organisation_id = \(organisationID) AND scope = \(key.scope) AND key = \(key.key)
                   AND created_at > now() - CASE WHEN status = 0 THEN interval '2 minutes' ELSE interval '24 hours' END
@@ -24,7 +24,7 @@ enum IdempotencyStore {
     /// Deletes the key's row once it has expired, so the key can be claimed again.
     static func forgetExpired(_ key: IdempotencyKey, organisationID: String, _ database: DatabasePool) async throws {
         _ = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 DELETE FROM idempotency_keys
                 WHERE organisation_id = \(organisationID) AND scope = \(key.scope) AND key = \(key.key)
                   AND created_at <= now() - CASE WHEN status = 0 THEN interval '2 minutes' ELSE interval '24 hours' END
@@ -35,7 +35,7 @@ enum IdempotencyStore {
     /// Gives the key back after this request failed: failed requests are not kept, a retry runs anew.
     static func release(_ key: IdempotencyKey, organisationID: String, _ database: DatabasePool) async throws {
         _ = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 DELETE FROM idempotency_keys
                 WHERE organisation_id = \(organisationID) AND scope = \(key.scope) AND key = \(key.key) AND status = 0
                 """)

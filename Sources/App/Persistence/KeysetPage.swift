@@ -5,8 +5,8 @@ import Postgres
 enum KeysetPage {
     static func fetch(
         columns: String, filter: SQL, page: PageRequest, on connection: PGConnection
-    ) throws -> (rows: [Row], totalCount: Int) {
-        let count = try connection.query(SQL(unsafe: "SELECT count(*) AS total ").appending(filter))
+    ) async throws -> (rows: [Row], totalCount: Int) {
+        let count = try await connection.query(SQL(unsafe: "SELECT count(*) AS total ").appending(filter))
         let total = try count.rows.first?.int("total") ?? 0
         let clause: SQL = switch page.direction {
         case .forward(let after):
@@ -14,7 +14,7 @@ enum KeysetPage {
         case .backward(let before):
             "\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)"
         }
-        let rows = try connection.query(SQL(unsafe: "SELECT \(columns) ").appending(filter).appending(clause)).rows
+        let rows = try await connection.query(SQL(unsafe: "SELECT \(columns) ").appending(filter).appending(clause)).rows
         return (rows, total)
     }
 }

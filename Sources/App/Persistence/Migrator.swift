@@ -61,13 +61,13 @@ public struct Migrator: Sendable {
     public func migrate(_ pool: DatabasePool, dryRun: Bool = false) async throws -> [Migration] {
         let migrations = self.migrations
         return try await pool.withTransaction { connection in
-            try connection.execute(unsafeSQL: """
+            try await connection.execute(unsafeSQL: """
                 SELECT pg_advisory_xact_lock(7261626);
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                     applied_at timestamptz NOT NULL DEFAULT now());
                 """)
-            let applied = try connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
+            let applied = try await connection.query("SELECT version, name, checksum FROM schema_migrations ORDER BY version")
             var appliedVersions = Set<Int>()
             for row in applied.rows {
                 let version = try row.int("version")
@@ -82,8 +82,8 @@ public struct Migrator: Sendable {
             let pending = migrations.filter { !appliedVersions.contains($0.version) }
             guard !dryRun else { return pending }
             for migration in pending {
-                try connection.execute(unsafeSQL: migration.sql)
-                _ = try connection.query("""
+                try await connection.execute(unsafeSQL: migration.sql)
+                _ = try await connection.query("""
                     INSERT INTO schema_migrations (version, name, checksum)
                     VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                     """)

@@ -3,24 +3,32 @@ import Postgres
 extension SQL {
     /// This statement, a space, then `other`, renumbering `other`'s `$n` placeholders after this one's, so a query
     /// can be assembled from fixed parts (a filter, then the paging clause for one direction). Statement texts
-    /// here never contain `$` except as placeholders.
+    /// here never contain `$` except as placeholders. Works on UTF-8 bytes: it runs for every request.
     func appending(_ other: SQL) -> SQL {
         var combined = self
-        let offset = binds.count
-        var text = " "
-        var scalars = other.text.unicodeScalars[...]
-        while let scalar = scalars.popFirst() {
-            text.unicodeScalars.append(scalar)
-            guard scalar == "$" else { continue }
-            var digits = ""
-            while let next = scalars.first, next.properties.numericType == .decimal, next.isASCII {
-                digits.unicodeScalars.append(next)
-                scalars.removeFirst()
-            }
-            text += digits.isEmpty ? "" : String(Int(digits)! + offset)
-        }
-        combined.text += text
         combined.binds += other.binds
+        let offset = binds.count
+        guard offset > 0, other.text.utf8.contains(UInt8(ascii: "$")) else {
+            combined.text += " " + other.text
+            return combined
+        }
+        var bytes: [UInt8] = [UInt8(ascii: " ")]
+        bytes.reserveCapacity(other.text.utf8.count + 8)
+        // The placeholder being read: its value so far, nil outside one (or right after a bare `$`).
+        var number: Int?
+        var inPlaceholder = false
+        for byte in other.text.utf8 {
+            if inPlaceholder, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
+                continue
+            }
+            if let current = number { bytes += String(current + offset).utf8 }
+            number = nil
+            inPlaceholder = byte == UInt8(ascii: "$")
+            bytes.append(byte)
+        }
+        if let current = number { bytes += String(current + offset).utf8 }
+        combined.text += String(decoding: bytes, as: UTF8.self)
         return combined
     }
 }

@@ -23,7 +23,7 @@ struct CredentialRotation: Sendable {
         var cursor = ""
         while !Task.isCancelled {
             let batch = try await database.withTransaction { [vault, batchSize, cursor] connection in
-                try Self.rotateBatch(after: cursor, limit: batchSize, vault: vault, on: connection)
+                try await Self.rotateBatch(after: cursor, limit: batchSize, vault: vault, on: connection)
             }
             guard let last = batch.lastID else { break }
             cursor = last
@@ -42,9 +42,9 @@ struct CredentialRotation: Sendable {
     }
 
     /// One batch: lock, open, re-seal, write back in a single UPDATE.
-    static func rotateBatch(after cursor: String, limit: Int, vault: CredentialVault, on connection: PGConnection) throws -> Batch {
+    static func rotateBatch(after cursor: String, limit: Int, vault: CredentialVault, on connection: PGConnection) async throws -> Batch {
         let current = vault.keyRing.currentVersion
-        let rows = try connection.query("""
+        let rows = try await connection.query("""
             SELECT id, organisation_id, sealed_secrets FROM credentials
             WHERE key_version <> \(current) AND id > \(cursor)
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
@@ -62,13 +62,13 @@ struct CredentialRotation: Sendable {
             }
         }
         if !updates.isEmpty {
-            _ = try connection.query("""
+            _ = try await connection.query("""
                 UPDATE credentials cr SET sealed_secrets = decode(u.sealed, 'hex'), key_version = \(current)
                 FROM jsonb_to_recordset(\(JSONValue.array(updates).jsonText)::jsonb) AS u (id text, sealed text)
                 WHERE cr.id = u.id
                 """)
         }
-        let remaining = try connection.query(
+        let remaining = try await connection.query(
             "SELECT count(*) AS remaining FROM credentials WHERE key_version <> \(current)").rows.first?.int("remaining") ?? 0
         return Batch(
             lastID: try rows.last.map { try $0.string("id") }, rotated: updates.count, failedIDs: failed,

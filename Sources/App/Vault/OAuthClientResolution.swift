@@ -24,7 +24,7 @@ enum OAuthClientResolution {
         guard let credentialID = request.clientCredentialID else { return request }
         let organisationID = request.organisationID
         let row = try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT type, public_data::text AS public_data, sealed_secrets FROM credentials
                 WHERE id = \(credentialID) AND organisation_id = \(organisationID)
                 """).rows.first

@@ -9,11 +9,11 @@ import Postgres
 enum ConnectionInsert {
     static func run(
         _ new: NewConnection, endUser: NewEndUser?, idempotency: IdempotencyRecord?, on database: PGConnection
-    ) throws {
+    ) async throws {
         let connection = new.connection
         let createdAt = connection.createdAt.rfc3339
         let headers = JSONValue.object(JSONObject((idempotency?.headers ?? []).map { ($0.name, .string($0.value)) }))
-        _ = try database.query("""
+        _ = try await database.query("""
             WITH new_end_user AS (
                 INSERT INTO end_users (id, organisation_id, hub_id, external_id, display_name, created_at, updated_at)
                 SELECT \(endUser?.id), \(new.organisationID), \(endUser?.hubID), \(endUser?.externalID),

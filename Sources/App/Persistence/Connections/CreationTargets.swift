@@ -43,7 +43,7 @@ struct CreationTargets: Sendable {
         var idempotency: IdempotencyKey?
     }
 
-    static func read(_ query: Query, on connection: PGConnection) throws -> CreationTargets {
+    static func read(_ query: Query, on connection: PGConnection) async throws -> CreationTargets {
         let key = query.idempotency
         let sql = SQL("""
             WITH claim AS (
@@ -79,7 +79,7 @@ struct CreationTargets: Sendable {
                  AND i.scope = \(key?.scope) AND i.key = \(key?.key)
             LEFT JOIN end_users u ON u.hub_id = h.id AND
             """).appending(query.endUser.condition(alias: "u"))
-        guard let row = try connection.query(sql).rows.first else {
+        guard let row = try await connection.query(sql).rows.first else {
             throw DatabaseError(kind: .protocolViolation)
         }
         return try CreationTargets(row: row)

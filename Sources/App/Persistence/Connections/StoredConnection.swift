@@ -30,7 +30,7 @@ struct StoredBinding: Sendable {
 extension StoredConnection {
     /// The connection whose row satisfies `condition` (on `connections c`), with its bindings, in one round
     /// trip; nil when there is none.
-    static func load(where condition: SQL, on connection: PGConnection) throws -> StoredConnection? {
+    static func load(where condition: SQL, on connection: PGConnection) async throws -> StoredConnection? {
         let sql = SQL("""
             SELECT c.id, c.name, c.variables, c.created_at, c.updated_at,
                    b.id AS binding_id, b.usage, b.position, b.auth_scheme_config, b.validation_messages,
@@ -41,7 +41,7 @@ extension StoredConnection {
             LEFT JOIN credentials cr ON cr.id = b.credential_id
             WHERE
             """).appending(condition)
-        let rows = try connection.query(sql).rows
+        let rows = try await connection.query(sql).rows
         guard let first = rows.first else { return nil }
         var bindings: [StoredBinding] = []
         for row in rows where try row.optionalString("binding_id") != nil {
@@ -65,13 +65,13 @@ extension StoredConnection {
     }
 
     /// The end user's connection with this id.
-    static func load(id: String, endUserID: String, on connection: PGConnection) throws -> StoredConnection? {
-        try load(where: "c.id = \(id) AND c.end_user_id = \(endUserID)", on: connection)
+    static func load(id: String, endUserID: String, on connection: PGConnection) async throws -> StoredConnection? {
+        try await load(where: "c.id = \(id) AND c.end_user_id = \(endUserID)", on: connection)
     }
 
     /// The end user's first connection to the hub's primary connector (EndUser.primaryConnection).
-    static func loadPrimary(endUserID: String, connectorID: String, on connection: PGConnection) throws -> StoredConnection? {
-        try load(where: """
+    static func loadPrimary(endUserID: String, connectorID: String, on connection: PGConnection) async throws -> StoredConnection? {
+        try await load(where: """
             c.id = (SELECT id FROM connections WHERE end_user_id = \(endUserID) AND connector_id = \(connectorID)
                     ORDER BY id LIMIT 1)
             """, on: connection)

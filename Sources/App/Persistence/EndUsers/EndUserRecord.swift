@@ -39,14 +39,14 @@ struct EndUserResolution: Sendable {
 
     static func read(
         organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: PGConnection
-    ) throws -> EndUserResolution {
+    ) async throws -> EndUserResolution {
         var sql = SQL("""
             SELECT h.primary_connector_id, u.id, u.external_id, u.display_name, u.hub_id, u.created_at, u.updated_at
             FROM hubs h
             LEFT JOIN end_users u ON u.hub_id = h.id AND
             """).appending(lookup?.condition(alias: "u") ?? "false")
         sql = sql.appending("\nWHERE h.id = \(hubID) AND h.organisation_id = \(organisationID)")
-        guard let row = try connection.query(sql).rows.first else {
+        guard let row = try await connection.query(sql).rows.first else {
             return EndUserResolution(hubFound: false, primaryConnectorID: nil, endUser: nil, lookup: lookup)
         }
         let user = try row.optionalString("id") == nil ? nil : try EndUserRecord(row: row)

@@ -57,7 +57,7 @@ struct ConnectorStore: Sendable {
         let configs = JSONValue.array(draft.authSchemeConfigs).jsonText
         let variables = JSONValue.array(draft.connectionVariables).jsonText
         return try await database.withConnection { connection in
-            try ConnectorRecord(row: try connection.query(.around("", """
+            try ConnectorRecord(row: try await connection.query(.around("", """
                 INSERT INTO connectors (id, organisation_id, name, base_url, auth_scheme_configs, connection_variables)
                 VALUES (\(id), \(organisationID), \(draft.name), \(draft.baseURL), \(configs)::jsonb, \(variables)::jsonb)
                 RETURNING
@@ -67,7 +67,7 @@ struct ConnectorStore: Sendable {
 
     func list(organisationID: String, page: PageRequest) async throws -> Page<ConnectorRecord> {
         try await database.withConnection { connection in
-            try KeysetQuery.page(
+            try await KeysetQuery.page(
                 connection, select: "SELECT" + ConnectorRecord.columns + " FROM connectors", table: "connectors",
                 organisationID: organisationID, page: page, id: \.id, decode: ConnectorRecord.init(row:))
         }
@@ -75,7 +75,7 @@ struct ConnectorStore: Sendable {
 
     func find(id: String, organisationID: String) async throws -> ConnectorRecord? {
         try await database.withConnection { connection in
-            try connection.query(.around("SELECT" + ConnectorRecord.columns, """
+            try await connection.query(.around("SELECT" + ConnectorRecord.columns, """
                  FROM connectors WHERE id = \(id) AND organisation_id = \(organisationID)
                 """)).rows.first.map(ConnectorRecord.init(row:))
         }
@@ -86,14 +86,14 @@ struct ConnectorStore: Sendable {
     func delete(id: String, organisationID: String) async throws -> DeleteOutcome {
         do {
             return try await database.withTransaction { connection in
-                let row = try connection.query("""
+                let row = try await connection.query("""
                     SELECT EXISTS (SELECT 1 FROM hubs WHERE primary_connector_id = c.id)
                         OR EXISTS (SELECT 1 FROM connections WHERE connector_id = c.id) AS in_use
                     FROM connectors c WHERE c.id = \(id) AND c.organisation_id = \(organisationID) FOR UPDATE
                     """).rows.first
                 guard let row else { return .notFound }
                 if try row.bool("in_use") { return .inUse }
-                _ = try connection.query("DELETE FROM connectors WHERE id = \(id) AND organisation_id = \(organisationID)")
+                _ = try await connection.query("DELETE FROM connectors WHERE id = \(id) AND organisation_id = \(organisationID)")
                 return .deleted
             }
         } catch let error as DatabaseError where error.isForeignKeyViolation {
@@ -109,19 +109,19 @@ struct ConnectorStore: Sendable {
         _ change: @escaping @Sendable ([JSONValue]) throws -> [JSONValue]
     ) async throws -> ConnectorRecord? {
         try await database.withTransaction { connection in
-            let row = try connection.query("""
+            let row = try await connection.query("""
                 SELECT auth_scheme_configs FROM connectors
                 WHERE id = \(id) AND organisation_id = \(organisationID) FOR UPDATE
                 """).rows.first
             guard let row else { return nil }
             let configs = JSONValue.array(try change(try row.jsonArray("auth_scheme_configs"))).jsonText
-            if let removedID, try connection.query("""
+            if let removedID, try await connection.query("""
                 SELECT 1 FROM hubs WHERE primary_connector_id = \(id) AND organisation_id = \(organisationID)
                 AND auth_scheme_config->>'id' = \(removedID) LIMIT 1
                 """).rows.count > 0 {
                 throw APIError(.authSchemeConfigInUse, "a hub built on this connector uses this auth scheme config")
             }
-            return try ConnectorRecord(row: try connection.query(.around("", """
+            return try ConnectorRecord(row: try await connection.query(.around("", """
                 UPDATE connectors SET auth_scheme_configs = \(configs)::jsonb, updated_at = now()
                 WHERE id = \(id) AND organisation_id = \(organisationID)
                 RETURNING

@@ -47,46 +47,46 @@ struct HubStore: Sendable {
         let id = ULID.generate().string
         let config = authSchemeConfig.jsonText
         return try await database.withTransaction { connection in
-            let inserted = try connection.query("""
+            let inserted = try await connection.query("""
                 INSERT INTO hubs (id, organisation_id, name, primary_connector_id, auth_scheme_config)
                 SELECT \(id), organisation_id, \(name), id, \(config)::jsonb FROM connectors
                 WHERE id = \(primaryConnectorID) AND organisation_id = \(organisationID)
                 """).affectedRows
             guard inserted == 1 else { return nil }
-            return try Self.find(connection, id: id, organisationID: organisationID)
+            return try await Self.find(connection, id: id, organisationID: organisationID)
         }
     }
 
     func list(organisationID: String, page: PageRequest) async throws -> Page<HubRecord> {
         try await database.withConnection { connection in
-            try KeysetQuery.page(
+            try await KeysetQuery.page(
                 connection, select: HubRecord.select, table: "hubs", organisationID: organisationID, page: page,
                 id: \.id, decode: HubRecord.init(row:))
         }
     }
 
     func find(id: String, organisationID: String) async throws -> HubRecord? {
-        try await database.withConnection { connection in try Self.find(connection, id: id, organisationID: organisationID) }
+        try await database.withConnection { connection in try await Self.find(connection, id: id, organisationID: organisationID) }
     }
 
     /// Applies `name` and `isDefault` (each only when given). Making a hub the default unsets the previous default
     /// in the same transaction; the organisation row lock serialises concurrent changes of the default.
     func update(id: String, organisationID: String, name: String?, isDefault: Bool?) async throws -> HubRecord? {
         try await database.withTransaction { connection in
-            _ = try connection.query("SELECT id FROM organisations WHERE id = \(organisationID) FOR NO KEY UPDATE")
-            guard try Self.find(connection, id: id, organisationID: organisationID) != nil else { return nil }
+            _ = try await connection.query("SELECT id FROM organisations WHERE id = \(organisationID) FOR NO KEY UPDATE")
+            guard try await Self.find(connection, id: id, organisationID: organisationID) != nil else { return nil }
             if isDefault == true {
-                _ = try connection.query("""
+                _ = try await connection.query("""
                     UPDATE hubs SET is_default = false, updated_at = now()
                     WHERE organisation_id = \(organisationID) AND is_default AND id <> \(id)
                     """)
             }
-            _ = try connection.query("""
+            _ = try await connection.query("""
                 UPDATE hubs SET name = coalesce(\(name), name), is_default = coalesce(\(isDefault), is_default),
                     updated_at = now()
                 WHERE id = \(id) AND organisation_id = \(organisationID)
                 """)
-            return try Self.find(connection, id: id, organisationID: organisationID)
+            return try await Self.find(connection, id: id, organisationID: organisationID)
         }
     }
 
@@ -94,20 +94,20 @@ struct HubStore: Sendable {
     /// connections used that no other connection binds. False when the hub is not in the organisation.
     func delete(id: String, organisationID: String) async throws -> Bool {
         try await database.withTransaction { connection in
-            let credentialIDs = try CredentialCleanup.boundCredentialIDs(
+            let credentialIDs = try await CredentialCleanup.boundCredentialIDs(
                 where: "c.organisation_id = \(organisationID) AND c.end_user_id IN (SELECT id FROM end_users WHERE hub_id = \(id))",
                 on: connection)
-            let deleted = try connection.query("""
+            let deleted = try await connection.query("""
                 DELETE FROM hubs WHERE id = \(id) AND organisation_id = \(organisationID)
                 """).affectedRows
             guard deleted == 1 else { return false }
-            try CredentialCleanup.deleteUnbound(credentialIDs, on: connection)
+            try await CredentialCleanup.deleteUnbound(credentialIDs, on: connection)
             return true
         }
     }
 
-    private static func find(_ connection: PGConnection, id: String, organisationID: String) throws -> HubRecord? {
-        try connection.query(.around(HubRecord.select, """
+    private static func find(_ connection: PGConnection, id: String, organisationID: String) async throws -> HubRecord? {
+        try await connection.query(.around(HubRecord.select, """
              WHERE hubs.id = \(id) AND hubs.organisation_id = \(organisationID)
             """)).rows.first.map(HubRecord.init(row:))
     }

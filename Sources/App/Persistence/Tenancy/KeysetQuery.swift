@@ -9,7 +9,7 @@ enum KeysetQuery {
     static func page<Item: Sendable>(
         _ connection: PGConnection, select: String, table: String, organisationID: String, page: PageRequest,
         id: (Item) -> String, decode: (Row) throws -> Item
-    ) throws -> Page<Item> {
+    ) async throws -> Page<Item> {
         var sql = SQL(unsafe: select)
         sql.binds = [.text(organisationID)]
         switch page.direction {
@@ -22,10 +22,10 @@ enum KeysetQuery {
             sql.binds.append(.text(before))
         }
         sql.binds.append(.text(String(page.fetchLimit)))
-        let items = try connection.query(sql).rows.map(decode)
+        let items = try await connection.query(sql).rows.map(decode)
         var count = SQL(unsafe: "SELECT count(*) AS total FROM \(table) WHERE organisation_id = $1")
         count.binds = [.text(organisationID)]
-        let total = try connection.query(count).rows.first?.int("total") ?? 0
+        let total = try await connection.query(count).rows.first?.int("total") ?? 0
         return Page(fetched: items, totalCount: total, request: page, id: id)
     }
 }

@@ -24,7 +24,7 @@ struct SigningKeyStore: Sendable {
     func insert(organisationID: String, name: String, publicKeyPEM: String) async throws -> SigningKeyRecord {
         let id = ULID.generate().string
         return try await database.withConnection { connection in
-            try SigningKeyRecord(row: try connection.query("""
+            try SigningKeyRecord(row: try await connection.query("""
                 INSERT INTO signing_keys (id, organisation_id, name, public_key_pem)
                 VALUES (\(id), \(organisationID), \(name), \(publicKeyPEM))
                 RETURNING id, name, public_key_pem, created_at
@@ -34,7 +34,7 @@ struct SigningKeyStore: Sendable {
 
     func list(organisationID: String, page: PageRequest) async throws -> Page<SigningKeyRecord> {
         try await database.withConnection { connection in
-            try KeysetQuery.page(
+            try await KeysetQuery.page(
                 connection, select: Self.select, table: "signing_keys", organisationID: organisationID, page: page,
                 id: \.id, decode: SigningKeyRecord.init(row:))
         }
@@ -43,7 +43,7 @@ struct SigningKeyStore: Sendable {
     /// Any organisation's key: public keys are served without authentication (`GET /keys/{id}`).
     func find(id: String) async throws -> SigningKeyRecord? {
         try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 SELECT id, name, public_key_pem, created_at FROM signing_keys WHERE id = \(id)
                 """).rows.first.map(SigningKeyRecord.init(row:))
         }
@@ -52,7 +52,7 @@ struct SigningKeyStore: Sendable {
     /// True when a key was deleted. Tokens it signed fail from the next request on (the authenticator reads this table).
     func delete(id: String, organisationID: String) async throws -> Bool {
         try await database.withConnection { connection in
-            try connection.query("""
+            try await connection.query("""
                 DELETE FROM signing_keys WHERE id = \(id) AND organisation_id = \(organisationID)
                 """).affectedRows == 1
         }

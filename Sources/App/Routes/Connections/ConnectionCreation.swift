@@ -81,10 +81,10 @@ struct ConnectionCreation: Sendable {
             connectorID: target.connectorID, connectionName: draft.name,
             referencedCredentialIDs: draft.referencedCredentialIDs,
             referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
-        let targets = try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+        let targets = try await context.database.withConnection { try await CreationTargets.read(query, on: $0) }
         guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
         try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
-        return try await context.database.withConnection { try CreationTargets.read(query, on: $0) }
+        return try await context.database.withConnection { try await CreationTargets.read(query, on: $0) }
     }
 
     /// Checks, exchanges, seals, then writes everything in one statement.
@@ -113,7 +113,7 @@ struct ConnectionCreation: Sendable {
         let record = idempotency?.record(for: response)
         do {
             try await context.database.withConnection {
-                try ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
+                try await ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
             }
         } catch let error as DatabaseError {
             // A constraint another request satisfied first (same name, same externalId, a row deleted meanwhile).

@@ -13,9 +13,9 @@ enum ListConnectionsRoute {
             .flatMap { $0.value.split(separator: ",") }
             .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         let result = try await context.database.withConnection { connection in
-            let resolution = try path.resolve(on: connection)
+            let resolution = try await path.resolve(on: connection)
             let endUser = try resolution.require(principal)
-            return try KeysetPage.fetch(
+            return try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at",
                 filter: """
                     FROM connections t WHERE t.end_user_id = \(endUser.id)
@@ -40,8 +40,8 @@ enum GetConnectionRoute {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
         let connection = try await context.database.withConnection { database in
-            let endUser = try path.require(on: database)
-            return try StoredConnection.load(id: connectionID, endUserID: endUser.id, on: database)
+            let endUser = try await path.require(on: database)
+            return try await StoredConnection.load(id: connectionID, endUserID: endUser.id, on: database)
         }
         guard let connection else { throw APIError.notFound(.connectionNotFound, "connection") }
         return .json(.ok, ConnectionJSON.connection(connection, organisationID: principal.organisationID))
@@ -55,13 +55,13 @@ enum DeleteConnectionRoute {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
         try await context.database.withTransaction { database in
-            let endUser = try path.require(on: database)
+            let endUser = try await path.require(on: database)
             let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
-            let credentialIDs = try CredentialCleanup.boundCredentialIDs(where: condition, on: database)
-            let deleted = try database.query(
+            let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: condition, on: database)
+            let deleted = try await database.query(
                 "DELETE FROM connections WHERE id = \(connectionID) AND end_user_id = \(endUser.id)").affectedRows
             guard deleted == 1 else { throw APIError.notFound(.connectionNotFound, "connection") }
-            try CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+            try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)
         }
         return Response(status: .noContent)
     }

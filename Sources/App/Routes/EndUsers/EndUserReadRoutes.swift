@@ -10,10 +10,10 @@ enum ListEndUsersRoute {
         let search = request.queryValue("search") ?? ""
         let hubID = request.parameters["hub_id"] ?? ""
         let result = try await context.database.withConnection { connection in
-            let resolution = try EndUserResolution.read(
+            let resolution = try await EndUserResolution.read(
                 organisationID: principal.organisationID, hubID: hubID, endUser: nil, on: connection)
             guard resolution.hubFound else { throw APIError.notFound(.hubNotFound, "hub") }
-            return try KeysetPage.fetch(
+            return try await KeysetPage.fetch(
                 columns: "t.id, t.external_id, t.display_name, t.hub_id, t.created_at, t.updated_at",
                 filter: """
                     FROM end_users t WHERE t.hub_id = \(hubID)
@@ -34,10 +34,11 @@ enum GetEndUserRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let (user, primary) = try await context.database.withConnection { connection in
-            let resolution = try path.resolve(on: connection)
+            let resolution = try await path.resolve(on: connection)
             let user = try resolution.require(principal)
-            let primary = try resolution.primaryConnectorID.flatMap {
-                try StoredConnection.loadPrimary(endUserID: user.id, connectorID: $0, on: connection)
+            var primary: StoredConnection?
+            if let connectorID = resolution.primaryConnectorID {
+                primary = try await StoredConnection.loadPrimary(endUserID: user.id, connectorID: connectorID, on: connection)
             }
             return (user, primary)
         }
@@ -51,10 +52,10 @@ enum DeleteEndUserRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         try await context.database.withTransaction { database in
-            let user = try path.require(on: database)
-            let credentialIDs = try CredentialCleanup.boundCredentialIDs(where: "c.end_user_id = \(user.id)", on: database)
-            _ = try database.query("DELETE FROM end_users WHERE id = \(user.id)")
-            try CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+            let user = try await path.require(on: database)
+            let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: "c.end_user_id = \(user.id)", on: database)
+            _ = try await database.query("DELETE FROM end_users WHERE id = \(user.id)")
+            try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)
         }
         return Response(status: .noContent)
     }

@@ -1,0 +1,9 @@
+import HTTPServer
+import Postgres
+
+/// Database statements of request tasks wait on their own event loop's epoll (see `EventLoopSocketWatch`).
+struct EventLoopSocketWaiter: SocketWaiting {
+    func wait(readable: Bool, on fd: Int32, until deadline: ContinuousClock.Instant) async -> Bool? {
+        await EventLoopSocketWatch.wait(readable: readable, on: fd, until: deadline)
+    }
+}

@@ -1,0 +1,51 @@
+import CLibPQ
+
+extension PGConnection {
+    /// Finishes what a `PQsend…` call started: flushes the request, then reads every result until libpq
+    /// reports the connection idle again. The first error wins; otherwise the last result is returned
+    /// (as `PQexec` does for a multi-statement string).
+    func exchange(sent: Int32, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> QueryResult {
+        guard sent == 1 else { throw ResultReader.connectionError(handle) }
+        try await flush(until: deadline)
+        var outcome: Result<QueryResult, DatabaseError>?
+        while true {
+            while PQisBusy(handle) == 1 {
+                try await wait(for: .readable, until: deadline)
+                guard PQconsumeInput(handle) == 1 else { throw ResultReader.connectionError(handle) }
+            }
+            guard let result = PQgetResult(handle) else { break }
+            do {
+                let read = try ResultReader.read(result, connection: handle)
+                if case .failure = outcome {} else { outcome = .success(read) }
+            } catch {
+                if case .failure = outcome {} else { outcome = .failure(error) }
+            }
+        }
+        return try (outcome ?? .success(QueryResult(rows: [], affectedRows: 0))).get()
+    }
+
+    private func flush(until deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+        while true {
+            switch PQflush(handle) {
+            case 0: return
+            case 1: try await wait(for: .writable, until: deadline)
+            default: throw ResultReader.connectionError(handle)
+            }
+        }
+    }
+
+    private func wait(for interest: IOReactor.Interest, until deadline: ContinuousClock.Instant) async throws(DatabaseError) {
+        let socket = PQsocket(handle)
+        let ready: Bool
+        if let byWaiter = await socketWaiter?.wait(readable: interest == .readable, on: socket, until: deadline) {
+            ready = byWaiter
+        } else {
+            ready = await reactor.wait(for: interest, on: socket, until: deadline)
+        }
+        guard ready else {
+            // Frozen server, dead network, or the pool shutting down: the statement's fate is unknown.
+            isBroken = true
+            throw DatabaseError(kind: .timeout, serverMessage: "no answer from the database in time")
+        }
+    }
+}
