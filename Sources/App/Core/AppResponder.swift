@@ -1,5 +1,5 @@
 import HTTP1
-public import HTTPServer
+import HTTPServer
 import JSON
 
 /// Routes a request, runs its handler, maps any thrown error, and records the outcome: the route template for the
