@@ -11,8 +11,8 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDe
     /// Per-statement timeout sent as `statement_timeout`. Default 15 s.
     public var statementTimeout: Duration = .seconds(15)
     /// How much longer than `statementTimeout` a statement may go unanswered before the client gives the
-    /// connection up (a frozen server or a silent network never sends the timeout error). Default 2 s.
-    public var clientDeadlineMargin: Duration = .seconds(2)
+    /// connection up (a frozen server or a silent network never sends the timeout error). Default 1 s.
+    public var clientDeadlineMargin: Duration = .seconds(1)
     /// `application_name` shown in `pg_stat_activity`, unless the connection string sets one. Default "embedded-api".
     public var applicationName: String = "embedded-api"
     /// Distinct statement texts each connection prepares once and re-executes (PQprepare/PQexecPrepared);

@@ -35,8 +35,8 @@ public final class DatabasePool: Sendable {
             do {
                 value = try await body(connection)
             } catch {
-                // Best effort: on a broken connection the server has already rolled back.
-                try? await connection.execute(unsafeSQL: "ROLLBACK")
+                // Best effort, and never on a connection given up: the server rolls back when it closes.
+                if connection.isHealthy { try? await connection.execute(unsafeSQL: "ROLLBACK") }
                 throw error
             }
             try await connection.execute(unsafeSQL: "COMMIT")
