@@ -79,8 +79,9 @@ final class EventLoop {
             for index in 0..<max(0, Int(count)) {
                 dispatchEvent(id: events[index].data.u64, flags: events[index].events)
             }
-            moreMessages = runQueuedMessages()
+            // Timers first: an expired database wait resumes its task, which must run before the loop sleeps.
             if let check = nextTimerCheck, now >= check { runTimers() }
+            moreMessages = runQueuedMessages()
             if let deadline = shutdownDeadline, connections.isEmpty || now >= deadline { break }
         }
         for connection in Array(connections.values) { finalClose(connection) }

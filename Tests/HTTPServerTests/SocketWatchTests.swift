@@ -1,0 +1,44 @@
+import Glibc
+import HTTP1
+import HTTPServer
+import Testing
+import TestSupport
+
+/// `EventLoopSocketWatch`: a request task waiting on a socket of its own (a database connection) in its loop.
+@Suite struct SocketWatchTests {
+    /// Answers "ready" when the peer of a fresh socket pair has written first (`/ready`), "timeout" when nothing
+    /// arrives within 200 ms, and "off-loop" when called outside an event loop.
+    private static let responder = ClosureResponder { request in
+        var pair: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return Response(status: .internalServerError) }
+        defer { close(pair[0]); close(pair[1]) }
+        if request.path == "/ready" { _ = write(pair[1], "x", 1) }
+        let answer = await EventLoopSocketWatch.wait(readable: true, on: pair[0], until: .now + .milliseconds(200))
+        let text = answer.map { $0 ? "ready" : "timeout" } ?? "off-loop"
+        return Response(status: .ok, body: Array(text.utf8))
+    }
+
+    @Test func readySocketResumesTheTask() async throws {
+        try await withRunningServer(configuration: testConfiguration(), responder: Self.responder) { port in
+            let client = try RawHTTPClient(port: port)
+            try await client.write("GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse(timeout: .seconds(5)).bodyText == "ready")
+        }
+    }
+
+    /// The loop is otherwise idle when the deadline passes: the expired wait must still resume its task and the
+    /// response go out (a loop that resumed it from its timers and then slept without a timeout never answered).
+    @Test func expiredWaitAnswersOnAnIdleLoop() async throws {
+        try await withRunningServer(configuration: testConfiguration(), responder: Self.responder) { port in
+            let client = try RawHTTPClient(port: port)
+            let started = ContinuousClock.now
+            try await client.write("GET /silent HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse(timeout: .seconds(5)).bodyText == "timeout")
+            #expect(ContinuousClock.now - started >= .milliseconds(190))
+        }
+    }
+
+    @Test func offTheLoopsTheWatchDeclines() async {
+        #expect(await EventLoopSocketWatch.wait(readable: true, on: 0, until: .now) == nil)
+    }
+}
