@@ -19,14 +19,9 @@ public enum KeyMaterial {
         return nil
     }
 
-    /// True when `keyBytes` (PEM, or DER) holds an unencrypted RSA private key that passes OpenSSL's consistency
-    /// check, i.e. one `RSAKeys.sign` can use.
+    /// True when `keyBytes` (PEM, or DER) holds an RSA private key that `rsaPrivateKeyProblem` finds nothing
+    /// wrong with, i.e. one `RSAKeys.sign` can use.
     public static func isUsableRSAPrivateKey(_ keyBytes: [UInt8]) -> Bool {
-        defer { ERR_clear_error() }
-        guard let key = KeyLoading.privateKey(keyBytes) else { return false }
-        defer { EVP_PKEY_free(key) }
-        guard KeyLoading.isRSA(key), let context = EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { return false }
-        defer { EVP_PKEY_CTX_free(context) }
-        return EVP_PKEY_pairwise_check(context) == 1
+        rsaPrivateKeyProblem(keyBytes) == nil
     }
 }

@@ -90,16 +90,6 @@ public enum RSAKeys {
         guard let key = KeyLoading.privateKey(keyBytes) else { throw .invalidKey("not a readable private key") }
         defer { EVP_PKEY_free(key) }
         guard KeyLoading.isRSA(key) else { throw .invalidKey("not an RSA private key") }
-        guard let context = EVP_MD_CTX_new() else { throw .openSSL(OpenSSL.drainError("EVP_MD_CTX_new failed")) }
-        defer { EVP_MD_CTX_free(context) }
-        var length = 0
-        var signature = [UInt8](repeating: 0, count: Int(EVP_PKEY_get_size(key)))
-        let signed = message.withNonNullBytes { messageBytes, messageCount in
-            length = signature.count
-            return EVP_DigestSignInit(context, nil, algorithm.digest.evp, nil, key) == 1
-                && EVP_DigestSign(context, &signature, &length, messageBytes, messageCount) == 1
-        }
-        guard signed, length <= signature.count else { throw .openSSL(OpenSSL.drainError("RSA signing failed")) }
-        return Array(signature.prefix(length))
+        return try RSASignature.sign(message, key: key, algorithm: algorithm)
     }
 }

@@ -25,14 +25,7 @@ public final class RSAPublicKey: @unchecked Sendable {
     /// False for a bad signature or any OpenSSL failure.
     public func verify(message: [UInt8], signature: [UInt8], algorithm: RSAKeys.SignatureAlgorithm) -> Bool {
         defer { ERR_clear_error() }
-        guard let context = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(context) }
-        guard EVP_DigestVerifyInit(context, nil, algorithm.digest.evp, nil, key) == 1 else { return false }
-        return signature.withNonNullBytes { signatureBytes, signatureCount in
-            message.withNonNullBytes { messageBytes, messageCount in
-                EVP_DigestVerify(context, signatureBytes, signatureCount, messageBytes, messageCount) == 1
-            }
-        }
+        return RSASignature.verify(message, signature: signature, key: key, algorithm: algorithm)
     }
 }
 

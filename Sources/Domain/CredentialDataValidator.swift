@@ -104,8 +104,8 @@ struct CredentialDataValidator {
             guard let algorithm = strings["algorithm"].flatMap(JWTAlgorithm.init(rawValue:)), algorithm.isRSA,
                 let secret = strings["secret"].flatMap(Formats.base64Decoded)
             else { return }
-            if !keyMaterial.isUsableRSAPrivateKey(secret) {
-                issues.report(FieldPath.member(path, "secret"), "must be a base64-encoded RSA private key for \(algorithm.rawValue)")
+            if let problem = keyMaterial.rsaPrivateKeyProblem(secret) {
+                issues.report(FieldPath.member(path, "secret"), problem)
             }
         default: return
         }

@@ -36,26 +36,6 @@ struct KeyMaterialTests {
         #expect(ERR_peek_error() == 0)
     }
 
-    @Test func usableRSAPrivateKeys() {
-        #expect(KeyMaterial.isUsableRSAPrivateKey(bytes(Fixtures.rsaPrivateKeyPEM)))
-        #expect(KeyMaterial.isUsableRSAPrivateKey(bytes(Fixtures.rsaPKCS1PrivateKeyPEM)))
-        #expect(KeyMaterial.isUsableRSAPrivateKey(Base64.decode(Fixtures.rsaPrivateKeyDERBase64)!))
-    }
-
-    @Test func unusableRSAPrivateKeys() {
-        let der = Base64.decode(Fixtures.rsaPrivateKeyDERBase64)!
-        var flipped = der
-        flipped[flipped.count / 2] ^= 0x01  // a corrupted private exponent or prime
-        for candidate in [
-            bytes(Fixtures.certificateKeyPEM), bytes(Fixtures.ed25519PrivateKeyPEM), bytes(Fixtures.encryptedCertificateKeyPEM),
-            bytes(Fixtures.rsaPublicKeyPEM), bytes(Fixtures.certificatePEM), bytes("garbage"), [],
-            der + [0], Array(der.dropLast()), flipped,
-        ] {
-            #expect(!KeyMaterial.isUsableRSAPrivateKey(candidate))
-        }
-        #expect(ERR_peek_error() == 0)
-    }
-
     private func check(
         certificate: String = Fixtures.certificatePEM, key: String = Fixtures.certificateKeyPEM,
         ca: String = Fixtures.certificatePEM

@@ -89,8 +89,15 @@ struct CredentialDataTests {
         data["algorithm"] = "RS256"
         data["secret"] = .string(Fixtures.keySecret)
         #expect(Self.issues(.jwtBearer, .object(data)) == [])
-        let issues = Self.issues(.jwtBearer, .object(data), keyMaterial: StubKeyMaterial(rsaKeyUsable: false))
-        #expect(issues.map(\.field) == [Fixtures.dataPath + ".secret"])
+        let keyMaterial = StubKeyMaterial(rsaKeyProblem: "must be an RSA key of 2048 to 4096 bits; this one has 1024")
+        #expect(Self.issues(.jwtBearer, .object(data), keyMaterial: keyMaterial) == [ValidationIssue(
+            field: Fixtures.dataPath + ".secret", message: "must be an RSA key of 2048 to 4096 bits; this one has 1024")])
+    }
+
+    /// HS* secrets are HMAC keys: the RSA check must not run on them.
+    @Test func hmacJWTSecretIsNotCheckedAsAnRSAKey() {
+        let keyMaterial = StubKeyMaterial(rsaKeyProblem: "must be an RSA private key")
+        #expect(Self.issues(.jwtBearer, Fixtures.goodData(.jwtBearer), keyMaterial: keyMaterial) == [])
     }
 
     @Test func secretFieldsMatchTheContract() {

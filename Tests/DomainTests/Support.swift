@@ -4,12 +4,12 @@ import JSON
 /// A `KeyMaterialChecking` double: answers are fixed per instance.
 struct StubKeyMaterial: KeyMaterialChecking {
     var certificateAnswer: String? = nil
-    var rsaKeyUsable = true
+    var rsaKeyProblem: String? = nil
 
     func certificateProblem(certificatePEM: String, privateKeyPEM: String, caPEM: String) -> String? {
         certificateAnswer
     }
-    func isUsableRSAPrivateKey(_ bytes: [UInt8]) -> Bool { rsaKeyUsable }
+    func rsaPrivateKeyProblem(_ bytes: [UInt8]) -> String? { rsaKeyProblem }
 }
 
 enum Fixtures {

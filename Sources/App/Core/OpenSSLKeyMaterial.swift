@@ -15,7 +15,15 @@ public struct OpenSSLKeyMaterial: KeyMaterialChecking {
         }
     }
 
-    public func isUsableRSAPrivateKey(_ bytes: [UInt8]) -> Bool {
-        KeyMaterial.isUsableRSAPrivateKey(bytes)
+    public func rsaPrivateKeyProblem(_ bytes: [UInt8]) -> String? {
+        switch KeyMaterial.rsaPrivateKeyProblem(bytes) {
+        case nil: nil
+        case .unreadable: "must be a base64-encoded, unencrypted RSA private key (PEM or DER)"
+        case .notRSA: "must be an RSA private key; this is another kind of key"
+        case .unsupportedSize(let bits): "must be an RSA key of \(Self.bitRange) bits; this one has \(bits)"
+        case .inconsistent: "must be a consistent RSA private key; its parts do not belong together"
+        }
     }
+
+    private static let bitRange = "\(KeyMaterial.rsaPrivateKeyBits.lowerBound) to \(KeyMaterial.rsaPrivateKeyBits.upperBound)"
 }
