@@ -14,7 +14,7 @@ struct ConnectionCreateTests {
                 tenant, user: "ada", body: Bodies.create(connectorID: tenant.connectorID, secret: "TOPSECRET-1"))
             #expect(response.status == 201, "\(response.text)")
             let id = try #require(response["id"]?.stringValue)
-            let user = try await app.request(.GET, "/hubs/\(tenant.hubID)/users/ada", auth: tenant.auth)
+            let user = await app.request(.GET, "/hubs/\(tenant.hubID)/users/ada", auth: tenant.auth)
             let userID = try #require(user["id"]?.stringValue)
             #expect(response.headers["Location"] == "/hubs/\(tenant.hubID)/users/\(userID)/connections/\(id)?identifier_type=internal")
             #expect(response["name"] == "main")
