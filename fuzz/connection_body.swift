@@ -39,6 +39,18 @@ private func secretStrings(in value: JSONValue, underSecret: Bool = false, into 
     }
 }
 
+private func keyNames(in value: JSONValue, into found: inout [String]) {
+    switch value {
+    case .array(let items): for item in items { keyNames(in: item, into: &found) }
+    case .object(let object):
+        for (key, member) in object.members {
+            found.append(key)
+            keyNames(in: member, into: &found)
+        }
+    default: break
+    }
+}
+
 private func checkIssues(_ failure: ValidationFailure, secrets: [String]) {
     check(!failure.issues.isEmpty, "a ValidationFailure without issues")
     for issue in failure.issues {
@@ -55,17 +67,22 @@ public func connectionBodyFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     guard let value = try? JSONValue.parse(bytes) else { return 0 }
     checkRoundTrip(value)
-    let keys = AcceptingKeyMaterial()
+    let keyMaterial = AcceptingKeyMaterial()
     var secrets: [String] = []
     secretStrings(in: value, into: &secrets)
+    // An issue's field path names the client's own keys: a secret that is also part of a key name (found by
+    // the fuzzer: key "credentiauthSchemeConfigal", secret "authSchemeConfiga") proves nothing.
+    var keys: [String] = []
+    keyNames(in: value, into: &keys)
+    secrets.removeAll { secret in keys.contains { $0.contains(secret) } }
     let report = { (failure: ValidationFailure) -> Void in checkIssues(failure, secrets: secrets) }
     do {
-        let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keys)
+        let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keyMaterial)
         check(!request.connection.name.isEmpty, "accepted an empty connection name")
     } catch {
         report(error)
     }
-    do { _ = try EndUserCreate.decode(value, keyMaterial: keys) } catch { report(error) }
+    do { _ = try EndUserCreate.decode(value, keyMaterial: keyMaterial) } catch { report(error) }
     do { _ = try ConnectorCreate.decode(value) } catch { report(error) }
     do { _ = try HubCreate.decode(value) } catch { report(error) }
     do { _ = try HubUpdate.decode(value) } catch { report(error) }
