@@ -39,16 +39,15 @@ private func secretStrings(in value: JSONValue, underSecret: Bool = false, into 
     }
 }
 
-private func keyNames(in value: JSONValue, into found: inout [String]) {
-    switch value {
-    case .array(let items): for item in items { keyNames(in: item, into: &found) }
-    case .object(let object):
-        for (key, member) in object.members {
-            found.append(key)
-            keyNames(in: member, into: &found)
-        }
-    default: break
-    }
+/// Whether `text` shows `secret`: a secret that is one word (letters, digits, '-', '_') must stand as a whole
+/// word, so one that is merely part of a field name the message or path rightly uses is not counted (found by
+/// the fuzzer: "authSche" in "authSchemeConfig", "authSchemeConfiga" in the input's own key
+/// "credentiauthSchemeConfigal"); any other secret counts wherever it appears.
+private func shows(_ text: String, _ secret: String) -> Bool {
+    guard text.contains(secret) else { return false }
+    let isWordCharacter = { (c: Character) in c.isLetter || c.isNumber || c == "-" || c == "_" }
+    guard secret.allSatisfy(isWordCharacter) else { return true }
+    return text.split(whereSeparator: { !isWordCharacter($0) }).contains { $0 == secret }
 }
 
 private func checkIssues(_ failure: ValidationFailure, secrets: [String]) {
@@ -56,7 +55,7 @@ private func checkIssues(_ failure: ValidationFailure, secrets: [String]) {
     for issue in failure.issues {
         check(!issue.message.isEmpty, "an issue without a message for \(issue.field)")
         for secret in secrets {
-            check(!issue.message.contains(secret) && !issue.field.contains(secret),
+            check(!shows(issue.message, secret) && !shows(issue.field, secret),
                   "an issue at \(issue.field) quotes a value given under a secret field")
         }
     }
@@ -70,11 +69,6 @@ public func connectionBodyFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     let keyMaterial = AcceptingKeyMaterial()
     var secrets: [String] = []
     secretStrings(in: value, into: &secrets)
-    // An issue's field path names the client's own keys: a secret that is also part of a key name (found by
-    // the fuzzer: key "credentiauthSchemeConfigal", secret "authSchemeConfiga") proves nothing.
-    var keys: [String] = []
-    keyNames(in: value, into: &keys)
-    secrets.removeAll { secret in keys.contains { $0.contains(secret) } }
     let report = { (failure: ValidationFailure) -> Void in checkIssues(failure, secrets: secrets) }
     do {
         let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keyMaterial)
