@@ -7,7 +7,7 @@ import JSON
 /// Key checks are OpenSSL's job in App; here every certificate and key is taken as fine.
 private struct AcceptingKeyMaterial: KeyMaterialChecking {
     func certificateProblem(certificatePEM: String, privateKeyPEM: String, caPEM: String) -> String? { nil }
-    func isUsableRSAPrivateKey(_ bytes: [UInt8]) -> Bool { true }
+    func rsaPrivateKeyProblem(_ bytes: [UInt8]) -> String? { nil }
 }
 
 private func checkRoundTrip(_ value: JSONValue) {
