@@ -28,7 +28,11 @@ for target in "${targets[@]}"; do
         "${parallel[@]}" -print_final_stats=1 -artifact_prefix="fuzz-artifacts/$target/" \
         "fuzz-artifacts/corpus/$target" "fuzz/corpus/$target" >"$log" 2>&1; then
         failed+=("$target")
-        grep -E "ERROR|Fatal error|Precondition failed|SUMMARY|Test unit written" "$log" | head -8 >&2 || true
+        grep -E "ERROR|Fatal error|Precondition failed|fuzz check failed|SUMMARY|Test unit written" "$log" | head -8 >&2 || true
+        # The input itself, so a CI log alone is enough to reproduce (inputs are at most 8 KiB).
+        for crash in $(ls "fuzz-artifacts/$target"/crash-* "fuzz-artifacts/$target"/timeout-* "fuzz-artifacts/$target"/oom-* 2>/dev/null | head -3); do
+            echo "$crash (base64): $(base64 -w0 "$crash")" >&2
+        done
     fi
     grep -E "stat::number_of_executed_units|cov: .*ft:" "$log" | tail -2 >&2 || true
 done

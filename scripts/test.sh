@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: installs what is missing, starts a throwaway PostgreSQL (unless DATABASE_URL is
-# set), runs the Swift test suite and the scripted end-to-end checks, and stops the database.
+# set), runs the Swift test suite and the scripted end-to-end checks, then the slow robustness checks (fault
+# injection, the fuzzers for FUZZ_SECONDS each, Schemathesis), and stops the database.
 # Extra arguments go to `swift test` (e.g. --sanitize=address).
+# Env: TEST_QUICK=1 skips the slow robustness checks (about 10 minutes); FUZZ_SECONDS (default 60 per target).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-setup.sh
 
 ensure_swift
-ensure_packages postgresql python3 curl jq
+ensure_packages postgresql python3 curl jq procps
 
 throwaway=""
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -27,6 +29,8 @@ failed=0
 count() { passed=$((passed + $2)); failed=$((failed + $3)); printf '%s: %s passed, %s failed\n' "$1" "$2" "$3"; }
 
 say "swift test $*"
+# Only read under --sanitize=address: the XCTest runner's own leaks at exit would fail the run.
+export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan-suppressions.txt}"
 swift build --build-tests "$@" >&2
 set +e
 swift test --skip-build "$@" 2>&1 | tee "$logs/swift.log"
@@ -51,6 +55,37 @@ for check in tests/e2e/*.sh tests/conformance/run.sh; do
     say "end-to-end: $check"
     if bash "$check"; then count "$check" 1 0; else count "$check" 0 1; fi
 done
+
+# run_check NAME COMMAND...: one counted pass/fail check; check_passed says how it went.
+run_check() {
+    local name="$1"
+    shift
+    say "$name"
+    if "$@"; then check_passed=1; count "$name" 1 0; else check_passed=0; count "$name" 0 1; fi
+}
+
+if [ "${TEST_QUICK:-0}" = 1 ]; then
+    say "TEST_QUICK=1: fault injection, fuzzing and Schemathesis skipped"
+else
+    # Fault injection (~2.5 min). db-outage always runs on a PostgreSQL of its own (it stops or freezes it).
+    run_check "tests/faults/db-outage.sh (stop)" env OUTAGE_MODE=stop bash tests/faults/db-outage.sh
+    run_check "tests/faults/db-outage.sh (freeze)" env OUTAGE_MODE=freeze bash tests/faults/db-outage.sh
+    run_check "tests/faults/kill-under-create.sh" bash tests/faults/kill-under-create.sh
+    run_check "tests/faults/slow-clients.sh" bash tests/faults/slow-clients.sh
+
+    # Fuzzing (~1 min to build, FUZZ_SECONDS per target). A crash fails its target; the input stays in
+    # fuzz-artifacts/<target>/ and is printed in base64.
+    fuzz_targets=(request_parser chunked_decoder connection_body)
+    run_check "fuzz/build.sh" bash fuzz/build.sh "${fuzz_targets[@]}"
+    if [ "$check_passed" = 1 ]; then
+        for target in "${fuzz_targets[@]}"; do
+            run_check "fuzz: $target (${FUZZ_SECONDS:-60}s)" env SKIP_BUILD=1 bash fuzz/run.sh "$target"
+        done
+    fi
+
+    # Schemathesis against the running server (~4.5 min: ST_MAX_TIME 240 s plus start-up).
+    run_check "tests/contract/schemathesis.sh" env ST_REPORT_DIR="$logs/schemathesis" bash tests/contract/schemathesis.sh
+fi
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

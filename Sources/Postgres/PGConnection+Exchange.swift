@@ -5,7 +5,13 @@ extension PGConnection {
     /// reports the connection idle again. The first error wins; otherwise the last result is returned
     /// (as `PQexec` does for a multi-statement string).
     func exchange(sent: Int32, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> QueryResult {
-        guard sent == 1 else { throw ResultReader.connectionError(handle) }
+        guard sent == 1 else {
+            // A connection given up at a deadline still has its old statement in flight, so libpq refuses the
+            // new one ("another command is already in progress"): that is an unavailable connection (503), not
+            // a protocol violation (500).
+            if isBroken { throw DatabaseError(kind: .connectionUnavailable) }
+            throw ResultReader.connectionError(handle)
+        }
         try await flush(until: deadline)
         var outcome: Result<QueryResult, DatabaseError>?
         while true {

@@ -13,10 +13,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/lib-server.sh
 
-if ! command -v schemathesis >/dev/null 2>&1; then
+if ! python3 -c "import schemathesis" 2>/dev/null; then
     note "installing schemathesis"
     python3 -m pip install -q schemathesis >&2
 fi
+# The module, not the console script: a fresh pip install may not have put the script on PATH yet.
+schemathesis() { python3 -m schemathesis.cli "$@"; }
 
 server_build
 server_database
