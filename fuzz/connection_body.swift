@@ -39,6 +39,19 @@ private func secretStrings(in value: JSONValue, underSecret: Bool = false, into 
     }
 }
 
+/// Every object key anywhere in the input.
+private func keyNames(in value: JSONValue, into found: inout [String]) {
+    switch value {
+    case .array(let items): for item in items { keyNames(in: item, into: &found) }
+    case .object(let object):
+        for (key, member) in object.members {
+            found.append(key)
+            keyNames(in: member, into: &found)
+        }
+    default: break
+    }
+}
+
 /// Whether `text` shows `secret`: a secret that is one word (letters, digits, '-', '_') must stand as a whole
 /// word, so one that is merely part of a field name the message or path rightly uses is not counted (found by
 /// the fuzzer: "authSche" in "authSchemeConfig", "authSchemeConfiga" in the input's own key
@@ -69,6 +82,11 @@ public func connectionBodyFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     let keyMaterial = AcceptingKeyMaterial()
     var secrets: [String] = []
     secretStrings(in: value, into: &secrets)
+    // Paths and messages rightly name the input's own keys: a secret that is also part of a key name cannot be
+    // told apart from it (found by the fuzzer three times: "authSche" beside a mutated "authSche[eConfig" key).
+    var keys: [String] = []
+    keyNames(in: value, into: &keys)
+    secrets.removeAll { secret in keys.contains { $0.contains(secret) } }
     let report = { (failure: ValidationFailure) -> Void in checkIssues(failure, secrets: secrets) }
     do {
         let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keyMaterial)
