@@ -69,21 +69,34 @@ final class IOReactor: @unchecked Sendable {
         }
     }
 
+    /// True once `stop()` ran: every wait fails at once from then on.
+    var isStopped: Bool { state.withLock { $0.stopped } }
+
     /// Forgets a descriptor before its connection closes it.
     func forget(_ fd: Int32) {
         _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
     }
 
-    /// Fails every wait, present and future, and ends the thread.
+    /// Fails every wait, present and future, and ends the thread. Safe to call more than once.
     func stop() {
-        let waiters = state.withLock { state in
+        let (waiters, first) = state.withLock { state in
+            let first = !state.stopped
             state.stopped = true
             defer { state.waiters = [:] }
-            return Array(state.waiters.values)
+            return (Array(state.waiters.values), first)
         }
         for waiter in waiters { waiter.continuation.resume(returning: false) }
+        guard first else { return }
         var one: UInt64 = 1
         _ = write(wakeFD, &one, 8)
+    }
+
+    /// The descriptors close only here, once nothing can use them: closing them when the thread ends let a late
+    /// `stop()` (a pool shut down twice) write 8 bytes into whatever socket had reused the eventfd's number, and
+    /// a late `forget` or `wait` touch another epoll instance.
+    deinit {
+        _ = close(epollFD)
+        _ = close(wakeFD)
     }
 
     private func resume(fd: Int32, ready: Bool) {
@@ -112,7 +125,5 @@ final class IOReactor: @unchecked Sendable {
             for waiter in expired { waiter.continuation.resume(returning: false) }
             onTick(now)
         }
-        _ = close(epollFD)
-        _ = close(wakeFD)
     }
 }
