@@ -15,10 +15,14 @@ public enum Application {
             throw ConfigurationError(problems: ["CREDENTIAL_KEYS is invalid: \(error)"])
         }
         let database = DatabasePool(configuration: configuration.database, socketWaiter: EventLoopSocketWaiter())
-        return AppContext(
+        let apiKeys = APIKeyCache()
+        var context = AppContext(
             configuration: configuration, database: database, keyRing: keyRing,
-            authenticator: DatabaseAuthenticator(database: database, clockSkewSeconds: configuration.jwtClockSkewSeconds),
+            authenticator: DatabaseAuthenticator(
+                database: database, apiKeys: apiKeys, clockSkewSeconds: configuration.jwtClockSkewSeconds),
             logger: logger, metrics: Metrics())
+        context.apiKeys = apiKeys
+        return context
     }
 
     /// The responder for a context: routing, authentication, error mapping, metrics and the request log.
@@ -47,6 +51,8 @@ public enum Application {
             }
         }
         let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
+        let listener = Task { await context.listenForAPIKeyChanges() }
+        defer { listener.cancel() }
         try await server.run(handleSignals: true, onListening: onListening)
     }
 }

@@ -4,9 +4,9 @@
 /// HTTP event loop never leaves it. Broken connections are dropped and re-opened on next use; while the
 /// database is unreachable calls fail fast with `DatabaseError(kind: .connectionUnavailable)`.
 public final class DatabasePool: Sendable {
-    private let configuration: DatabaseConfiguration
+    let configuration: DatabaseConfiguration
     private let slots: ConnectionSlots
-    private let reactor: IOReactor
+    let reactor: IOReactor
     private let socketWaiter: (any SocketWaiting)?
 
     /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event

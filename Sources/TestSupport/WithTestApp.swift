@@ -79,6 +79,7 @@ private actor SharedTestApp {
 
     private func start(_ configuration: AppConfiguration) async throws -> TestApp {
         let context = try await TestApp.migratedContext(configuration)
+        try await context.startListeningForAPIKeyChanges()
         let server = Server(
             configuration: configuration.server, responder: Application.makeResponder(context: context),
             logger: Logger(label: "test-app", factory: { _ in SwiftLogNoOpLogHandler() }))
@@ -93,5 +94,18 @@ private actor SharedTestApp {
             throw ServerDidNotStart()
         }
         return TestApp(port: port, context: context)
+    }
+}
+
+extension AppContext {
+    /// Starts `listenForAPIKeyChanges` for the life of the process and waits until it listens, so tests run
+    /// with the API-key cache in play, as the server does.
+    public func startListeningForAPIKeyChanges() async throws {
+        Task { [self] in await listenForAPIKeyChanges() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !cachesAPIKeys {
+            guard ContinuousClock.now < deadline else { throw ServerDidNotStart() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }

@@ -94,6 +94,7 @@ private actor SharedConnectionsApp {
     private static func start() async throws -> ConnectionsApp {
         let (context, logs) = try await ConnectionsApp.makeContext(
             credentialKeys: KeyRing.generateKeySpecification(version: "shared1"))
+        try await context.startListeningForAPIKeyChanges()
         var configuration = ServerConfiguration()
         configuration.host = "127.0.0.1"
         configuration.port = 0

@@ -3,6 +3,7 @@ import Domain
 import HTTP1
 import HTTPServer
 import JSON
+import Postgres
 import TestSupport
 import Testing
 
@@ -42,15 +43,52 @@ import Testing
             let org = try await app.createOrganisation()
             let second = try await OperatorCommands.makeAPIKey(organisationID: org.id, database: app.context.database)
             let auth: HeaderFields = ["Authorization": "Bearer \(second.apiKey.value)"]
-            #expect(try await app.request(.GET, "/o/\(org.id)/hubs", headers: auth).status == 200)
+            // The key is now served from memory: the revocation must reach the cache, not only the table.
+            #expect(try await Self.isCachedAfterUse(app, key: second.apiKey.value, organisationID: org.id))
             try await OperatorCommands.revokeAPIKey(id: second.apiKeyID, database: app.context.database)
-            let refused = try await app.request(.GET, "/o/\(org.id)/hubs", headers: auth)
+            // Exact up to the notification's delivery (the listener reads it as soon as the UPDATE commits; well
+            // under a millisecond here), so allow that much and no more than a second.
+            let revokedAt = ContinuousClock.now
+            var refused = try await app.request(.GET, "/o/\(org.id)/hubs", headers: auth)
+            while refused.status == 200 && ContinuousClock.now - revokedAt < .seconds(1) {
+                try await Task.sleep(for: .milliseconds(2))
+                refused = try await app.request(.GET, "/o/\(org.id)/hubs", headers: auth)
+            }
             #expect(refused.status == 401 && refused.errorCode == "401002")
+            #expect(app.context.apiKeys.entry(for: APIKeys.hash(second.apiKey.value)) == nil)
             // The first key is untouched, and revoking twice is reported.
             #expect(try await app.request(.GET, "/o/\(org.id)/hubs", headers: org.auth).status == 200)
             await #expect(throws: OperatorError.apiKeyNotFound) {
                 try await OperatorCommands.revokeAPIKey(id: second.apiKeyID, database: app.context.database)
             }
+        }
+    }
+
+    /// Uses `key` until the cache holds it. Suites running beside this one change `api_keys` too, and each change
+    /// empties the cache, so one request may not leave the key cached; one of a few dozen will.
+    static func isCachedAfterUse(_ app: TestApp, key: String, organisationID: String) async throws -> Bool {
+        for _ in 0..<50 {
+            let response = try await app.request(.GET, "/o/\(organisationID)/hubs", headers: ["Authorization": "Bearer \(key)"])
+            guard response.status == 200 else { return false }
+            if app.context.apiKeys.entry(for: APIKeys.hash(key)) != nil { return true }
+        }
+        return false
+    }
+
+    @Test func deletedKeysAndOrganisationsAreForgottenToo() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            #expect(try await Self.isCachedAfterUse(app, key: org.apiKey, organisationID: org.id))
+            // A cascade from the organisation fires the api_keys trigger like a direct change.
+            try await app.context.database.withConnection { connection in
+                _ = try await connection.query("DELETE FROM organisations WHERE id = \(org.id)")
+            }
+            let deletedAt = ContinuousClock.now
+            while app.context.apiKeys.entry(for: APIKeys.hash(org.apiKey)) != nil && ContinuousClock.now - deletedAt < .seconds(1) {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            let refused = try await app.request(.GET, "/o/\(org.id)/hubs", headers: org.auth)
+            #expect(refused.status == 401 && refused.errorCode == "401002")
         }
     }
 

@@ -3,10 +3,13 @@ import HTTP1
 import HTTPServer
 import Postgres
 
-/// API keys and end-user JWTs, checked against the database on every request. Nothing is cached, so revoking a
-/// key or deleting a signing key takes effect on the very next request.
+/// API keys and end-user JWTs, checked against the database. A confirmed API key is remembered in `apiKeys`,
+/// which forgets everything the moment PostgreSQL notifies a change to `api_keys` (see `APIKeyCache`), so a
+/// revocation still takes effect at once; signing keys are read on every request.
 struct DatabaseAuthenticator: Authenticating {
     let database: DatabasePool
+    /// nil: every API key is looked up (no listener runs, e.g. in the CLI).
+    var apiKeys: APIKeyCache?
     let clockSkewSeconds: Int
     /// Seconds since the Unix epoch; injectable so expiry can be tested without waiting.
     var now: @Sendable () -> Double = { Double(Timestamp.now().microsecondsSinceEpoch) / 1_000_000 }
@@ -27,13 +30,18 @@ struct DatabaseAuthenticator: Authenticating {
     private func organisation(forAPIKey key: String) async throws -> Principal {
         guard APIKeys.isWellFormed(key) else { throw AuthenticationFailure.invalidAPIKey }
         let hash = APIKeys.hash(key)
+        if let known = apiKeys?.entry(for: hash) {
+            return .organisation(organisationID: known.organisationID, apiKeyID: known.keyID)
+        }
+        let ticket = apiKeys?.ticket()
         let found = try await database.withConnection { connection in
             try await connection.query("""
                 SELECT id, organisation_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL
-                """).rows.first.map { (try $0.string("id"), try $0.string("organisation_id")) }
+                """).rows.first.map { APIKeyCache.Entry(keyID: try $0.string("id"), organisationID: try $0.string("organisation_id")) }
         }
-        guard let (keyID, organisationID) = found else { throw AuthenticationFailure.invalidAPIKey }
-        return .organisation(organisationID: organisationID, apiKeyID: keyID)
+        guard let found else { throw AuthenticationFailure.invalidAPIKey }
+        if let apiKeys, let ticket { apiKeys.remember(found, for: hash, ticket: ticket) }
+        return .organisation(organisationID: found.organisationID, apiKeyID: found.keyID)
     }
 
     private func endUser(forToken text: String) async throws -> Principal {
