@@ -38,6 +38,29 @@ struct ConnectionReadTests {
         }
     }
 
+    /// The path, the count and the page come from one statement: each part must still answer on its own.
+    @Test func listAnswersEmptyPagesAndThePathsOwn404s() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.createEndUser(tenant, externalID: "noa")
+            // CreateEndUser made the primary connection; a filter on another connector leaves none.
+            let none = await app.request(
+                .GET, "/hubs/\(tenant.hubID)/users/noa/connections?hub_connector_id=\(testID())", auth: tenant.auth)
+            #expect(none.status == 200)
+            #expect(none["totalCount"] == 0)
+            #expect(none["connections"] == [])
+            #expect(none["next"] == nil && none["prev"] == nil)
+            let noUser = await app.request(.GET, "/hubs/\(tenant.hubID)/users/nobody/connections", auth: tenant.auth)
+            #expect(noUser.status == 404 && noUser.errorCode == "404002")
+            let noHub = await app.request(.GET, "/hubs/\(testID())/users/noa/connections", auth: tenant.auth)
+            #expect(noHub.status == 404 && noHub.errorCode == "404001")
+            let users = await app.request(.GET, "/hubs/\(tenant.hubID)/users?search=no-such-user", auth: tenant.auth)
+            #expect(users.status == 200 && users["totalCount"] == 0 && users["users"] == [])
+            let noHubUsers = await app.request(.GET, "/hubs/\(testID())/users", auth: tenant.auth)
+            #expect(noHubUsers.status == 404 && noHubUsers.errorCode == "404001")
+        }
+    }
+
     @Test func getReturnsWhatCreateReturnedWithoutSecrets() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

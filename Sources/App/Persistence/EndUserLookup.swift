@@ -46,10 +46,23 @@ struct EndUserPath: Sendable {
         self.principal = principal
     }
 
+    /// The hub and user of the path, for a statement that reads more beside them (`KeysetPage`'s scope).
+    var source: KeysetPage.Scope {
+        EndUserResolution.source(organisationID: principal.organisationID, hubID: hubID, endUser: lookup)
+    }
+
     /// The end user, or 404 (hub, then user) / 403 (another user's token).
     func resolve(on connection: PGConnection) async throws -> EndUserResolution {
         try await EndUserResolution.read(
             organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection)
+    }
+
+    /// The end user and the connection of theirs that `connection` (a condition on `connections c`) picks, in
+    /// one round trip; the path's 404/403 rules as `require`.
+    func require(with connection: SQL, on database: PGConnection) async throws -> (EndUserRecord, StoredConnection?) {
+        let (resolution, stored) = try await EndUserResolution.read(
+            organisationID: principal.organisationID, hubID: hubID, endUser: lookup, with: connection, on: database)
+        return (try resolution.require(principal), stored)
     }
 
     func require(on connection: PGConnection) async throws -> EndUserRecord {

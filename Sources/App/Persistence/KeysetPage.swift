@@ -1,20 +1,46 @@
 import Postgres
 
-/// Runs a paged list: the total for `filter`, then one page of it in id order. `filter` is the
-/// `FROM <table> t WHERE …` part and must alias the listed table `t`.
+/// A paged list in one statement: the total for `filter` and one page of it in id order, optionally beside the
+/// row of an outer `scope` the filter depends on (the hub and end user of a path), so checking the path, counting
+/// and fetching cost one round trip. `filter` is the `FROM <table> t WHERE …` part and must alias the listed
+/// table `t`; the page's columns come back under their own names, the total as `total`.
 enum KeysetPage {
+    /// The row a list hangs off: `columns` (aliased apart from the page's), from `from`, narrowed by `condition`.
+    struct Scope {
+        var columns: String
+        var from: SQL
+        var condition: SQL
+    }
+
+    struct Result {
+        /// The scope's row, present whenever the scope matched (with or without page rows).
+        var scope: Row?
+        var rows: [Row]
+        var totalCount: Int
+    }
+
     static func fetch(
-        columns: String, filter: SQL, page: PageRequest, on connection: PGConnection
-    ) async throws -> (rows: [Row], totalCount: Int) {
-        let count = try await connection.query(SQL(unsafe: "SELECT count(*) AS total ").appending(filter))
-        let total = try count.rows.first?.int("total") ?? 0
-        let clause: SQL = switch page.direction {
+        columns: String, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: PGConnection
+    ) async throws -> Result {
+        let rows = try await connection.query(statement(columns: columns, filter: filter, page: page, scope: scope)).rows
+        let items = try rows.filter { try $0.optionalString("id") != nil }
+        return Result(scope: rows.first, rows: items, totalCount: try rows.first?.int("total") ?? 0)
+    }
+
+    static func statement(columns: String, filter: SQL, page: PageRequest, scope: Scope?) -> SQL {
+        let (clause, order): (SQL, String) = switch page.direction {
         case .forward(let after):
-            "\nAND (\(after)::text IS NULL OR t.id > \(after)) ORDER BY t.id LIMIT \(page.fetchLimit)"
+            ("\nAND (\(after)::text IS NULL OR t.id > \(after)) ORDER BY t.id LIMIT \(page.fetchLimit)", "ASC")
         case .backward(let before):
-            "\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)"
+            ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)", "DESC")
         }
-        let rows = try await connection.query(SQL(unsafe: "SELECT \(columns) ").appending(filter).appending(clause)).rows
-        return (rows, total)
+        var sql = SQL(unsafe: "SELECT n.total, p.*" + (scope.map { ", " + $0.columns } ?? "") + "\nFROM ")
+        sql = scope.map { sql.appending($0.from) } ?? sql.appending(SQL(unsafe: "(VALUES (1)) AS one (x)"))
+        sql = sql.appending(SQL(unsafe: "\nLEFT JOIN LATERAL (SELECT count(*) AS total ")).appending(filter)
+        sql = sql.appending(SQL(unsafe: ") n ON true\nLEFT JOIN LATERAL (SELECT \(columns) "))
+            .appending(filter).appending(clause)
+        sql = sql.appending(SQL(unsafe: ") p ON true"))
+        if let scope { sql = sql.appending(SQL(unsafe: "\nWHERE ")).appending(scope.condition) }
+        return sql.appending(SQL(unsafe: "\nORDER BY p.id \(order)"))
     }
 }

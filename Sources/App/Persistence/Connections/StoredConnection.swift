@@ -28,21 +28,26 @@ struct StoredBinding: Sendable {
 }
 
 extension StoredConnection {
-    /// The connection whose row satisfies `condition` (on `connections c`), with its bindings, in one round
-    /// trip; nil when there is none.
-    static func load(where condition: SQL, on connection: PGConnection) async throws -> StoredConnection? {
-        let sql = SQL("""
-            SELECT c.id, c.name, c.variables, c.created_at, c.updated_at,
-                   b.id AS binding_id, b.usage, b.position, b.auth_scheme_config, b.validation_messages,
-                   cr.id AS credential_id, cr.name AS credential_name, cr.type AS credential_type,
-                   cr.public_data, cr.errors
-            FROM connections c
-            LEFT JOIN connection_credentials b ON b.connection_id = c.id
-            LEFT JOIN credentials cr ON cr.id = b.credential_id
-            WHERE
-            """).appending(condition)
-        let rows = try await connection.query(sql).rows
-        guard let first = rows.first else { return nil }
+    /// The columns `decode` reads, from `connections c` and `bindingJoins`' `b` and `cr`, aliased apart from
+    /// other tables'.
+    static let columns = """
+        c.id AS connection_id, c.name AS connection_name, c.variables AS connection_variables,
+        c.created_at AS connection_created_at, c.updated_at AS connection_updated_at,
+        b.id AS binding_id, b.usage, b.position, b.auth_scheme_config, b.validation_messages,
+        cr.id AS credential_id, cr.name AS credential_name, cr.type AS credential_type,
+        cr.public_data, cr.errors
+        """
+
+    /// The joins from `connections c` to its bindings and their credentials (a row per binding).
+    static let bindingJoins = """
+        LEFT JOIN connection_credentials b ON b.connection_id = c.id
+        LEFT JOIN credentials cr ON cr.id = b.credential_id
+        """
+
+    /// The connection in rows with `columns` (one per binding, or one without); nil when `connection_id` is NULL
+    /// or there are no rows.
+    static func decode(_ rows: [Row]) throws -> StoredConnection? {
+        guard let first = rows.first, let id = try first.optionalString("connection_id") else { return nil }
         var bindings: [StoredBinding] = []
         for row in rows where try row.optionalString("binding_id") != nil {
             guard let usage = BindingUsage(rawValue: try row.string("usage")) else {
@@ -59,21 +64,20 @@ extension StoredConnection {
         }
         bindings.sort { ($0.usage.rawValue, $0.position) < ($1.usage.rawValue, $1.position) }
         return StoredConnection(
-            id: try first.string("id"), name: try first.string("name"), variables: try first.json("variables"),
-            createdAt: try first.instant("created_at"), updatedAt: try first.instant("updated_at"),
+            id: id, name: try first.string("connection_name"), variables: try first.json("connection_variables"),
+            createdAt: try first.instant("connection_created_at"), updatedAt: try first.instant("connection_updated_at"),
             bindings: bindings)
+    }
+
+    /// The connection whose row satisfies `condition` (on `connections c`), with its bindings, in one round
+    /// trip; nil when there is none.
+    static func load(where condition: SQL, on connection: PGConnection) async throws -> StoredConnection? {
+        let sql = SQL(unsafe: "SELECT \(columns) FROM connections c \(bindingJoins) WHERE").appending(condition)
+        return try decode(try await connection.query(sql).rows)
     }
 
     /// The end user's connection with this id.
     static func load(id: String, endUserID: String, on connection: PGConnection) async throws -> StoredConnection? {
         try await load(where: "c.id = \(id) AND c.end_user_id = \(endUserID)", on: connection)
-    }
-
-    /// The end user's first connection to the hub's primary connector (EndUser.primaryConnection).
-    static func loadPrimary(endUserID: String, connectorID: String, on connection: PGConnection) async throws -> StoredConnection? {
-        try await load(where: """
-            c.id = (SELECT id FROM connections WHERE end_user_id = \(endUserID) AND connector_id = \(connectorID)
-                    ORDER BY id LIMIT 1)
-            """, on: connection)
     }
 }

@@ -10,14 +10,15 @@ struct EndUserRecord: Sendable, Equatable {
     var createdAt: Timestamp
     var updatedAt: Timestamp
 
-    /// From columns named `id`, `external_id`, `display_name`, `hub_id`, `created_at`, `updated_at`.
-    init(row: Row) throws {
-        id = try row.string("id")
-        externalID = try row.string("external_id")
-        displayName = try row.string("display_name")
-        hubID = try row.string("hub_id")
-        createdAt = try row.instant("created_at")
-        updatedAt = try row.instant("updated_at")
+    /// From columns named `id`, `external_id`, `display_name`, `hub_id`, `created_at`, `updated_at`, each
+    /// after `prefix` (e.g. `user_id` beside another table's `id`).
+    init(row: Row, prefix: String = "") throws {
+        id = try row.string(prefix + "id")
+        externalID = try row.string(prefix + "external_id")
+        displayName = try row.string(prefix + "display_name")
+        hubID = try row.string(prefix + "hub_id")
+        createdAt = try row.instant(prefix + "created_at")
+        updatedAt = try row.instant(prefix + "updated_at")
     }
 
     init(_ new: NewEndUser, createdAt: Timestamp) {
@@ -37,22 +38,59 @@ struct EndUserResolution: Sendable {
     var endUser: EndUserRecord?
     var lookup: EndUserLookup?
 
-    static func read(
-        organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: PGConnection
-    ) async throws -> EndUserResolution {
-        var sql = SQL("""
-            SELECT h.primary_connector_id, u.id, u.external_id, u.display_name, u.hub_id, u.created_at, u.updated_at
-            FROM hubs h
-            LEFT JOIN end_users u ON u.hub_id = h.id AND
-            """).appending(lookup?.condition(alias: "u") ?? "false")
-        sql = sql.appending("\nWHERE h.id = \(hubID) AND h.organisation_id = \(organisationID)")
-        guard let row = try await connection.query(sql).rows.first else {
-            return EndUserResolution(hubFound: false, primaryConnectorID: nil, endUser: nil, lookup: lookup)
-        }
-        let user = try row.optionalString("id") == nil ? nil : try EndUserRecord(row: row)
+    /// The hub and user columns, aliased apart from other tables': `primary_connector_id`, `user_id`, ….
+    static let columns = """
+        h.primary_connector_id, u.id AS user_id, u.external_id AS user_external_id,
+        u.display_name AS user_display_name, u.hub_id AS user_hub_id, u.created_at AS user_created_at,
+        u.updated_at AS user_updated_at
+        """
+
+    /// `hubs h LEFT JOIN end_users u …`, for a statement that reads more beside the path's hub and user
+    /// (joined on `u.id`), and the condition that picks the hub, to follow the statement's other joins.
+    static func source(organisationID: String, hubID: String, endUser lookup: EndUserLookup?) -> KeysetPage.Scope {
+        KeysetPage.Scope(
+            columns: columns,
+            from: SQL("hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND").appending(lookup?.condition(alias: "u") ?? "false"),
+            condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)")
+    }
+
+    /// The resolution a row with `columns` (or no row: no such hub in the organisation) describes.
+    static func decode(_ row: Row?, lookup: EndUserLookup?) throws -> EndUserResolution {
+        guard let row else { return EndUserResolution(hubFound: false, primaryConnectorID: nil, endUser: nil, lookup: lookup) }
+        let user = try row.optionalString("user_id") == nil ? nil : try EndUserRecord(row: row, prefix: "user_")
         return EndUserResolution(
             hubFound: true, primaryConnectorID: try row.string("primary_connector_id"), endUser: user, lookup: lookup)
     }
+
+    static func read(
+        organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: PGConnection
+    ) async throws -> EndUserResolution {
+        let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
+        let sql = SQL(unsafe: "SELECT \(columns) FROM").appending(source.from)
+            .appending(SQL(unsafe: "WHERE")).appending(source.condition)
+        return try decode(try await connection.query(sql).rows.first, lookup: lookup)
+    }
+
+    /// `read`, and one connection of the user with its bindings, in the same round trip: the one that
+    /// `connection` (a condition on `connections c`, joined beside `end_users u` and `hubs h`) picks.
+    static func read(
+        organisationID: String, hubID: String, endUser lookup: EndUserLookup, with connection: SQL,
+        on database: PGConnection
+    ) async throws -> (EndUserResolution, StoredConnection?) {
+        let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
+        let sql = SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)
+            .appending(SQL(unsafe: "LEFT JOIN connections c ON c.end_user_id = u.id AND")).appending(connection)
+            .appending(SQL(unsafe: "\(StoredConnection.bindingJoins)\nWHERE")).appending(source.condition)
+        let rows = try await database.query(sql).rows
+        return (try decode(rows.first, lookup: lookup), try StoredConnection.decode(rows))
+    }
+
+    /// The condition for `read(…with:…)` that picks the user's primary connection: their first to the hub's
+    /// primary connector (EndUser.primaryConnection).
+    static let primaryConnection: SQL = """
+        c.id = (SELECT id FROM connections WHERE end_user_id = u.id AND connector_id = h.primary_connector_id
+                ORDER BY id LIMIT 1)
+        """
 
     /// The user, or the 404 that says which part of the path is unknown; then the end-user token rule (403).
     func require(_ principal: Principal) throws(APIError) -> EndUserRecord {

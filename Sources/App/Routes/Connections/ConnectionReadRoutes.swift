@@ -13,17 +13,16 @@ enum ListConnectionsRoute {
             .flatMap { $0.value.split(separator: ",") }
             .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
         let result = try await context.database.withConnection { connection in
-            let resolution = try await path.resolve(on: connection)
-            let endUser = try resolution.require(principal)
-            return try await KeysetPage.fetch(
+            try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at",
                 filter: """
-                    FROM connections t WHERE t.end_user_id = \(endUser.id)
+                    FROM connections t WHERE t.end_user_id = u.id
                     AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
                         SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
                     """,
-                page: page, on: connection)
+                page: page, scope: path.source, on: connection)
         }
+        _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in
             (id: try row.string("id"), json: ConnectionJSON.summary(
                 id: try row.string("id"), name: try row.string("name"),
@@ -39,9 +38,8 @@ enum GetConnectionRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
-        let connection = try await context.database.withConnection { database in
-            let endUser = try await path.require(on: database)
-            return try await StoredConnection.load(id: connectionID, endUserID: endUser.id, on: database)
+        let (_, connection) = try await context.database.withConnection { database in
+            try await path.require(with: "c.id = \(connectionID)", on: database)
         }
         guard let connection else { throw APIError.notFound(.connectionNotFound, "connection") }
         return .json(.ok, ConnectionJSON.connection(connection, organisationID: principal.organisationID))

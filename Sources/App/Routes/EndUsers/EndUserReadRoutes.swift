@@ -10,19 +10,19 @@ enum ListEndUsersRoute {
         let search = request.queryValue("search") ?? ""
         let hubID = request.parameters["hub_id"] ?? ""
         let result = try await context.database.withConnection { connection in
-            let resolution = try await EndUserResolution.read(
-                organisationID: principal.organisationID, hubID: hubID, endUser: nil, on: connection)
-            guard resolution.hubFound else { throw APIError.notFound(.hubNotFound, "hub") }
-            return try await KeysetPage.fetch(
+            try await KeysetPage.fetch(
                 columns: "t.id, t.external_id, t.display_name, t.hub_id, t.created_at, t.updated_at",
                 filter: """
-                    FROM end_users t WHERE t.hub_id = \(hubID)
+                    FROM end_users t WHERE t.hub_id = h.id
                     AND (\(search) = '' OR strpos(lower(t.id), lower(\(search))) > 0
                          OR strpos(lower(t.external_id), lower(\(search))) > 0
                          OR strpos(lower(t.display_name), lower(\(search))) > 0)
                     """,
-                page: page, on: connection)
+                page: page,
+                scope: EndUserResolution.source(organisationID: principal.organisationID, hubID: hubID, endUser: nil),
+                on: connection)
         }
+        guard result.scope != nil else { throw APIError.notFound(.hubNotFound, "hub") }
         let users = try result.rows.map { try EndUserRecord(row: $0) }
         let paged = Page(fetched: users, totalCount: result.totalCount, request: page, id: \.id)
         return .json(.ok, paged.json(key: "users") { .object(EndUserJSON.summary($0)) })
@@ -34,13 +34,7 @@ enum GetEndUserRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let (user, primary) = try await context.database.withConnection { connection in
-            let resolution = try await path.resolve(on: connection)
-            let user = try resolution.require(principal)
-            var primary: StoredConnection?
-            if let connectorID = resolution.primaryConnectorID {
-                primary = try await StoredConnection.loadPrimary(endUserID: user.id, connectorID: connectorID, on: connection)
-            }
-            return (user, primary)
+            try await path.require(with: EndUserResolution.primaryConnection, on: connection)
         }
         return .json(.ok, EndUserJSON.endUser(user, primaryConnection: primary, organisationID: principal.organisationID))
     }
