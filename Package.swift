@@ -53,7 +53,7 @@ let package = Package(
             dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TestSupport", dependencies: ["App", "HTTP1", "HTTPServer", "Postgres"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPServer", "JSON", "Postgres"], swiftSettings: swiftSettings),
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),

@@ -29,6 +29,8 @@ failed=0
 count() { passed=$((passed + $2)); failed=$((failed + $3)); printf '%s: %s passed, %s failed\n' "$1" "$2" "$3"; }
 
 say "swift test $*"
+# Every secret the suite sends is noted here, to search a dump of the database for afterwards.
+export TEST_SECRETS_FILE="$logs/secrets.ledger"
 # Only read under --sanitize=address: the XCTest runner's own leaks at exit would fail the run.
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$PWD/scripts/lsan-suppressions.txt}"
 swift build --build-tests "$@" >&2
@@ -63,6 +65,13 @@ run_check() {
     say "$name"
     if "$@"; then check_passed=1; count "$name" 1 0; else check_passed=0; count "$name" 0 1; fi
 }
+
+# After the suite: a dump of the whole database holds none of the secrets the tests stored.
+secrets_at_rest() {
+    pg_dump --data-only --no-owner --dbname="$DATABASE_URL" >"$logs/dump.sql" \
+        && python3 tests/secrets/check_dump.py "$TEST_SECRETS_FILE" "$logs/dump.sql"
+}
+run_check "secrets at rest (pg_dump of the test database)" secrets_at_rest
 
 if [ "${TEST_QUICK:-0}" = 1 ]; then
     say "TEST_QUICK=1: fault injection, fuzzing and Schemathesis skipped"

@@ -21,6 +21,7 @@ public struct TestApp: Sendable {
     /// A new organisation and its first API key, made the way the operator does (`OperatorCommands`).
     public func createOrganisation(name: String = "Test organisation") async throws -> TestOrganisation {
         let created = try await OperatorCommands.makeOrganisation(name: name, database: context.database)
+        TestSecretsLedger.record([created.apiKey.value])
         return TestOrganisation(id: created.organisationID, apiKeyID: created.apiKeyID, apiKey: created.apiKey.value)
     }
 
@@ -38,6 +39,7 @@ public struct TestApp: Sendable {
         var head = "\(method.rawValue) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for field in headers { head += "\(field.name): \(field.value)\r\n" }
         if let body {
+            TestSecretsLedger.recordSecrets(inRequestBody: body)
             if let contentType, !headers.contains("Content-Type") { head += "Content-Type: \(contentType)\r\n" }
             head += "Content-Length: \(body.count)\r\n"
         }

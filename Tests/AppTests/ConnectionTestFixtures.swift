@@ -42,6 +42,7 @@ extension ConnectionsApp {
     func makeTenant(signingKey: Bool = false) async throws -> TestTenant {
         let created = try await OperatorCommands.makeOrganisation(name: "connections test", database: context.database)
         let organisationID = created.organisationID
+        TestSecretsLedger.record([created.apiKey.value])
         let auth: HeaderFields = ["Authorization": "Bearer \(created.apiKey.value)"]
         let connectorID = try await makeConnector(organisationID, auth: auth)
         let hub = await request(.POST, "/hubs", auth: auth, json: [
@@ -53,6 +54,7 @@ extension ConnectionsApp {
         if signingKey {
             let made = await request(.POST, "/organisations/\(organisationID)/keys", auth: auth, json: ["name": "k"])
             guard made.status == 201, let id = made["id"]?.stringValue, let pem = made["privateKey"]?.stringValue else { throw Unexpected(made) }
+            TestSecretsLedger.record([pem])
             key = TestSigningKey(id: id, privateKeyPEM: pem)
         }
         return TestTenant(organisationID: organisationID, auth: auth, connectorID: connectorID, hubID: hubID, signingKey: key)

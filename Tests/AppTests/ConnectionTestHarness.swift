@@ -31,6 +31,7 @@ struct ConnectionsApp: Sendable {
     }
 
     func send(_ method: HTTPMethod, _ target: String, headers: HeaderFields, body: [UInt8]) async -> AppResponse {
+        TestSecretsLedger.recordSecrets(inRequestBody: body)
         var head = "\(method.rawValue) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         for field in headers { head += "\(field.name): \(field.value)\r\n" }
         head += "Content-Length: \(body.count)\r\n\r\n"
