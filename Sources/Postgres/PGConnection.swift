@@ -31,7 +31,12 @@ public final class PGConnection {
     }
 
     /// Opens a connection without blocking the calling thread and prepares the session (UTC, ISO dates,
-    /// hex bytea, statement timeout).
+    /// hex bytea, statement timeout, generic plans).
+    ///
+    /// `plan_cache_mode = force_generic_plan`: every statement here is prepared once per connection and run with
+    /// parameters. Left to choose, PostgreSQL kept re-planning the CreateEndUserConnection write (a custom plan per
+    /// execution), which doubled its CPU per create (bench/README.md); the statements are written so that their
+    /// generic plans use the indexes (no `$1 IS NULL OR …` in an index condition).
     static func open(
         configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: (any SocketWaiting)?
     ) async throws(DatabaseError) -> PGConnection {
@@ -43,7 +48,7 @@ public final class PGConnection {
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
         try await connection.execute(
             unsafeSQL: "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; "
-                + "SET statement_timeout = \(timeout)")
+                + "SET statement_timeout = \(timeout); SET plan_cache_mode = force_generic_plan")
         return connection
     }
 

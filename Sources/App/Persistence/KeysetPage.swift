@@ -30,7 +30,8 @@ enum KeysetPage {
     static func statement(columns: String, filter: SQL, page: PageRequest, scope: Scope?) -> SQL {
         let (clause, order): (SQL, String) = switch page.direction {
         case .forward(let after):
-            ("\nAND (\(after)::text IS NULL OR t.id > \(after)) ORDER BY t.id LIMIT \(page.fetchLimit)", "ASC")
+            // coalesce, not `IS NULL OR`: sessions run generic plans, and only this form bounds the index scan.
+            ("\nAND t.id > coalesce(\(after)::text, '') ORDER BY t.id LIMIT \(page.fetchLimit)", "ASC")
         case .backward(let before):
             ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)", "DESC")
         }

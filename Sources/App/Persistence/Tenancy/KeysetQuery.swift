@@ -14,7 +14,8 @@ enum KeysetQuery {
         sql.binds = [.text(organisationID)]
         switch page.direction {
         case .forward(let after):
-            sql.text += " WHERE \(table).organisation_id = $1 AND ($2::text IS NULL OR \(table).id > $2::text)"
+            // coalesce, not `IS NULL OR`: sessions run generic plans, and only this form bounds the index scan.
+            sql.text += " WHERE \(table).organisation_id = $1 AND \(table).id > coalesce($2::text, '')"
                 + " ORDER BY \(table).id ASC LIMIT $3"
             sql.binds.append(after.map { .text($0) } ?? .null)
         case .backward(let before):
