@@ -22,6 +22,8 @@ public struct Router: Sendable {
     /// Positions in `routes` of the templates without parameters, by template: such paths (`/healthz`) are
     /// found by one lookup instead of a split and a scan.
     private var literalRoutes: [String: [Int]] = [:]
+    /// Positions in `routes` (in `routes` order) by segment count: a path is compared only with templates as long.
+    private var routesBySegmentCount: [Int: [Int]] = [:]
 
     public init() {}
 
@@ -31,8 +33,12 @@ public struct Router: Sendable {
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
         routes.sort { Self.specificity($0.segments) > Self.specificity($1.segments) }
         literalRoutes = [:]
-        for (position, route) in routes.enumerated() where !route.segments.contains(where: { $0.first == ":" }) {
-            literalRoutes[route.template, default: []].append(position)
+        routesBySegmentCount = [:]
+        for (position, route) in routes.enumerated() {
+            routesBySegmentCount[route.segments.count, default: []].append(position)
+            if !route.segments.contains(where: { $0.first == ":" }) {
+                literalRoutes[route.template, default: []].append(position)
+            }
         }
     }
 
@@ -49,7 +55,8 @@ public struct Router: Sendable {
         }
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         var allowed: [HTTPMethod] = []
-        for route in routes {
+        for position in routesBySegmentCount[segments.count] ?? [] {
+            let route = routes[position]
             guard let parameters = Self.bind(route.segments, to: segments) else { continue }
             if route.method == method || (method == .HEAD && route.method == .GET) {
                 return .found(route.handler, parameters: parameters, template: route.template)
@@ -61,15 +68,14 @@ public struct Router: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
+    /// The template's parameters in `path`, or nil when a literal segment differs. Literals are compared
+    /// first, so the templates that do not match (most of them) cost no allocation.
     private static func bind(_ template: [Substring], to path: [Substring]) -> [String: String]? {
         guard template.count == path.count else { return nil }
+        for (pattern, actual) in zip(template, path) where pattern.first != ":" && pattern != actual { return nil }
         var parameters: [String: String] = [:]
-        for (pattern, actual) in zip(template, path) {
-            if pattern.first == ":" {
-                parameters[String(pattern.dropFirst())] = QueryString.percentDecode(actual, plusIsSpace: false)
-            } else if pattern != actual {
-                return nil
-            }
+        for (pattern, actual) in zip(template, path) where pattern.first == ":" {
+            parameters[String(pattern.dropFirst())] = QueryString.percentDecode(actual, plusIsSpace: false)
         }
         return parameters
     }
