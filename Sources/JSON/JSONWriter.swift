@@ -1,12 +1,13 @@
 /// Serialises a `JSONValue`; compact when `indent` is nil.
 struct JSONWriter {
-    let indent: String?
+    let indent: [UInt8]?
     var output: [UInt8] = []
     private var level = 0
 
     init(indent: String?) {
-        self.indent = indent
-        output.reserveCapacity(256)
+        self.indent = indent.map { Array($0.utf8) }
+        // A typical answer (an end user with its connection) is 1-2 KiB pretty-printed: grow once, not five times.
+        output.reserveCapacity(indent == nil ? 512 : 2048)
     }
 
     mutating func write(_ value: JSONValue) {
@@ -54,7 +55,7 @@ struct JSONWriter {
     private mutating func newline() {
         guard let indent else { return }
         output.append(UInt8(ascii: "\n"))
-        for _ in 0..<level { output.append(contentsOf: indent.utf8) }
+        for _ in 0..<level { output.append(contentsOf: indent) }
     }
 
     /// Integers within ±2^53 print without a fraction; other finite values use Swift's shortest
@@ -70,13 +71,20 @@ struct JSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    }
+
     private mutating func writeString(_ string: String) {
         output.append(UInt8(ascii: "\""))
-        // Most strings (ids, names, timestamps) need no escaping: copy them in one go.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: string.utf8)
-            return output.append(UInt8(ascii: "\""))
-        }
+        // Most strings (ids, names, timestamps) need no escaping: copy them in one go, scanning their bytes
+        // in place when the string is stored contiguously (native strings always are).
+        let plain = string.utf8.withContiguousStorageIfAvailable { bytes in
+            if bytes.contains(where: Self.needsEscape) { return false }
+            output.append(contentsOf: bytes)
+            return true
+        } ?? false
+        if plain { return output.append(UInt8(ascii: "\"")) }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
