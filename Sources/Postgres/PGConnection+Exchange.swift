@@ -3,8 +3,11 @@ import CLibPQ
 extension PGConnection {
     /// Finishes what a `PQsend…` call started: flushes the request, then reads every result until libpq
     /// reports the connection idle again. The first error wins; otherwise the last result is returned
-    /// (as `PQexec` does for a multi-statement string).
-    func exchange(sent: Int32, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> QueryResult {
+    /// (as `PQexec` does for a multi-statement string). `layout` is the prepared statement's column layout from
+    /// an earlier run, reused when the column count agrees; the layout of the last result comes back in it.
+    func exchange(
+        sent: Int32, until deadline: ContinuousClock.Instant, layout: inout ColumnLayout?
+    ) async throws(DatabaseError) -> QueryResult {
         guard sent == 1 else {
             // A connection given up at a deadline still has its old statement in flight, so libpq refuses the
             // new one ("another command is already in progress"): that is an unavailable connection (503), not
@@ -21,13 +24,18 @@ extension PGConnection {
             }
             guard let result = PQgetResult(handle) else { break }
             do {
-                let read = try ResultReader.read(result, connection: handle)
+                let read = try ResultReader.read(result, connection: handle, layout: &layout)
                 if case .failure = outcome {} else { outcome = .success(read) }
             } catch {
                 if case .failure = outcome {} else { outcome = .failure(error) }
             }
         }
         return try (outcome ?? .success(QueryResult(rows: [], affectedRows: 0))).get()
+    }
+
+    func exchange(sent: Int32, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> QueryResult {
+        var layout: ColumnLayout?
+        return try await exchange(sent: sent, until: deadline, layout: &layout)
     }
 
     private func flush(until deadline: ContinuousClock.Instant) async throws(DatabaseError) {

@@ -98,7 +98,11 @@ public final class PGConnection {
             return PQsendQueryParams(
                 handle, sql.text, buffers.count, nil, buffers.values, buffers.lengths, buffers.formats, 0)
         }
-        return try await exchange(sent: sent, until: deadline)
+        guard let name else { return try await exchange(sent: sent, until: deadline) }
+        var layout = statementCache.layouts[name]
+        let result = try await exchange(sent: sent, until: deadline, layout: &layout)
+        statementCache.layouts[name] = layout
+        return result
     }
 
     /// Several statements in one simple-protocol call (session setup, transactions, migrations).

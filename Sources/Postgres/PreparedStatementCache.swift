@@ -4,6 +4,9 @@ import CLibPQ
 /// simply run unprepared, so dynamic SQL can never grow a connection's memory without limit.
 struct PreparedStatementCache {
     private var names: [String: String] = [:]
+    /// The result columns of each prepared statement, by name, as its last run returned them: they are fixed
+    /// until DDL changes them, which fails the statement (0A000) and has it forgotten and prepared afresh.
+    var layouts: [String: ColumnLayout] = [:]
     private var nextNumber = 0
     let capacity: Int
 
@@ -20,7 +23,9 @@ struct PreparedStatementCache {
         return name
     }
 
-    mutating func forget(_ text: String) { names[text] = nil }
+    mutating func forget(_ text: String) {
+        if let name = names.removeValue(forKey: text) { layouts[name] = nil }
+    }
 
     /// Only plain data statements are worth preparing; DDL, SET, BEGIN … go unprepared.
     static func isCacheable(_ text: String) -> Bool {

@@ -2,12 +2,15 @@ import CLibPQ
 
 /// Turns a `PGresult` into rows or a `DatabaseError`, and always clears it.
 enum ResultReader {
-    static func read(_ result: OpaquePointer?, connection: OpaquePointer) throws(DatabaseError) -> QueryResult {
+    static func read(
+        _ result: OpaquePointer?, connection: OpaquePointer, layout: inout ColumnLayout?
+    ) throws(DatabaseError) -> QueryResult {
         guard let result else { throw connectionError(connection) }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
         case PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE:
-            return QueryResult(rows: rows(of: result), affectedRows: affectedRows(of: result))
+            if layout?.names.count != Int(PQnfields(result)) { layout = ColumnLayout(of: result) }
+            return QueryResult(rows: rows(of: result, layout: layout!), affectedRows: affectedRows(of: result))
         case PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
             return QueryResult(rows: [], affectedRows: affectedRows(of: result))
         case PGRES_BAD_RESPONSE, PGRES_NONFATAL_ERROR, PGRES_FATAL_ERROR:
@@ -18,10 +21,9 @@ enum ResultReader {
         }
     }
 
-    static func rows(of result: OpaquePointer) -> [Row] {
+    static func rows(of result: OpaquePointer, layout: ColumnLayout) -> [Row] {
         let rowCount = PQntuples(result)
         let columnCount = PQnfields(result)
-        let layout = ColumnLayout(names: (0..<columnCount).map { String(cString: PQfname(result, $0)) })
         var rows: [Row] = []
         rows.reserveCapacity(Int(rowCount))
         for row in 0..<rowCount {
