@@ -30,7 +30,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let (days, microsOfDay) = microsecondsSinceEpoch.floorDivided(by: 86_400_000_000)
         let (year, month, day) = CivilDate.fromDays(days)
         let seconds = microsOfDay / 1_000_000
-        return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
+        guard (0...9999).contains(year) else { return paddedText(year, month, day, seconds, microsOfDay) }
+        // Written into one 27-byte string: this runs for every timestamp of every answer.
+        let fields: [(value: Int64, width: Int, separator: UInt8)] = [
+            (year, 4, 0x2D), (month, 2, 0x2D), (day, 2, 0x54), (seconds / 3600, 2, 0x3A), (seconds / 60 % 60, 2, 0x3A),
+            (seconds % 60, 2, 0x2E), (microsOfDay % 1_000_000, 6, 0x5A),
+        ]
+        return String(unsafeUninitializedCapacity: 27) { buffer in
+            var offset = 0
+            for field in fields {
+                var value = field.value
+                for position in stride(from: offset + field.width - 1, through: offset, by: -1) {
+                    buffer[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                    value /= 10
+                }
+                buffer[offset + field.width] = field.separator
+                offset += field.width + 1
+            }
+            return offset
+        }
+    }
+
+    private func paddedText(_ year: Int64, _ month: Int64, _ day: Int64, _ seconds: Int64, _ microsOfDay: Int64) -> String {
+        pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T" + pad(seconds / 3600, 2) + ":"
             + pad(seconds / 60 % 60, 2) + ":" + pad(seconds % 60, 2) + "." + pad(microsOfDay % 1_000_000, 6) + "Z"
     }
 

@@ -8,6 +8,7 @@ struct TimestampTests {
         (951_782_400_000_000, "2000-02-29T00:00:00.000000Z"),
         (-1, "1969-12-31T23:59:59.999999Z"),
         (253_402_300_799_999_999, "9999-12-31T23:59:59.999999Z"),
+        (-62_135_596_800_000_000, "0001-01-01T00:00:00.000000Z"),
     ])
     func formatsAndParsesBack(micros: Int64, text: String) {
         let timestamp = Timestamp(microsecondsSinceEpoch: micros)
