@@ -24,6 +24,9 @@ let package = Package(
         // epoll and eventfd, which the Glibc module does not export.
         .systemLibrary(name: "CLinuxEvents"),
 
+        // A pthread-mutex lock that ThreadSanitizer understands (Synchronization.Mutex it cannot see on Linux).
+        .target(name: "Locking", swiftSettings: swiftSettings),
+
         // Pure modules: bytes or values in, values out. No I/O.
         .target(name: "HTTP1", swiftSettings: swiftSettings),
         .target(name: "JSON", swiftSettings: swiftSettings),
@@ -32,18 +35,18 @@ let package = Package(
         // Edges to the operating system and C libraries.
         .target(
             name: "HTTPServer",
-            dependencies: ["HTTP1", "CZlib", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTP1", "Locking", "CZlib", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "Postgres", dependencies: ["CLibPQ", "CLinuxEvents"], swiftSettings: swiftSettings),
+        .target(name: "Postgres", dependencies: ["CLibPQ", "CLinuxEvents", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL", "Locking"], swiftSettings: swiftSettings),
 
         // Composition and the HTTP edge of the domain: the only module that reads the environment.
         .target(
             name: "App",
             dependencies: [
-                "HTTPServer", "HTTPClient", "Postgres", "Domain", "JSON", "Cryptography",
+                "HTTPServer", "HTTPClient", "Postgres", "Domain", "JSON", "Cryptography", "Locking",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -53,14 +56,14 @@ let package = Package(
             dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPServer", "JSON", "Postgres"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPServer", "JSON", "Locking", "Postgres"], swiftSettings: swiftSettings),
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Locking", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Locking", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
         .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -3,10 +3,9 @@
 # (PostgresTests, against a throwaway PostgreSQL unless DATABASE_URL is set). Slow: a separate build directory
 # (.build-tsan, so the normal debug build is not invalidated) and 5-15x slower tests. Not part of scripts/test.sh.
 #   scripts/tsan.sh [extra --filter patterns]     Env: TSAN_OPTIONS (default halt_on_error=1)
-# Caveat: on Linux, TSan does not see Swift's Synchronization.Mutex (it waits with raw futex calls, not pthread
-# locks), so state touched only inside Mutex.withLock can be reported as a "Swift access race" although the lock
-# works (two threads adding 20,000 times each under a Mutex give 40,000 and three such reports). Read every
-# report: a race where one side holds no lock is real.
+# On Linux TSan does not see Swift's Synchronization.Mutex (it waits with raw futex calls, not pthread locks) and
+# reported every access it guarded as a race, so the code shares state through Locking's `Locked` (a pthread
+# mutex) instead; a report now means a real race. Code under test must not bring Mutex back.
 # The server binary is built too: BINARY=.build-tsan/debug/embedded-api with tests/conformance/run.sh or
 # tests/faults/*.sh runs those checks against a TSan server (its reports land in the kept server.log, KEEP_WORK=1).
 set -euo pipefail

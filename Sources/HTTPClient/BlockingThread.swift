@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import Locking
 
 /// Runs blocking work (getaddrinfo, poll, OpenSSL) on a thread of its own, so it never occupies a thread of
 /// Swift's cooperative pool. One short-lived thread per request suits the rare outbound calls this serves.
@@ -43,7 +43,7 @@ enum BlockingThread {
     /// the continuation exists.
     private final class OneShot<Value: Sendable>: Sendable {
         private enum State { case empty, waiting(CheckedContinuation<Value, Never>), answered(Value), finished }
-        private let state = Mutex<State>(.empty)
+        private let state = Locked<State>(.empty)
 
         func install(_ continuation: CheckedContinuation<Value, Never>) {
             let early: Value? = state.withLock { state in
@@ -98,7 +98,7 @@ enum BlockingThread {
 
 /// How many blocking threads may run at once; shared by a client and its copies.
 final class ThreadBudget: Sendable {
-    private let running = Mutex(0)
+    private let running = Locked(0)
     let limit: Int
 
     init(limit: Int) { self.limit = limit }

@@ -1,5 +1,6 @@
 import CLinuxEvents
 import Glibc
+import Locking
 import Synchronization
 
 /// Messages other threads (and the loop's own tasks) send to an event loop.
@@ -20,7 +21,7 @@ final class EventLoopHandle: TaskExecutor {
     }
 
     let wakeFD: Int32
-    private let inbox = Mutex(Inbox())
+    private let inbox = Locked(Inbox())
     /// The loop's thread once it runs (0 before): its own submissions need no eventfd write, because the
     /// loop takes its inbox before every epoll_wait.
     private let loopThread = Atomic<UInt>(0)

@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// An idle connection handed between tasks. The pool guarantees one user at a time, which is what libpq needs.
 final class ConnectionBox: @unchecked Sendable {
@@ -30,7 +30,7 @@ final class ConnectionSlots: Sendable {
     }
 
     let capacity: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(capacity: Int) { self.capacity = max(capacity, 1) }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 import CLinuxEvents
 
 #if canImport(Glibc)
@@ -29,7 +29,7 @@ final class IOReactor: @unchecked Sendable {
     static let tickMilliseconds: Int32 = 50
     private let epollFD: Int32
     private let wakeFD: Int32
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Called on every tick with the time, for deadlines kept elsewhere (the pool's waiting callers).
     private let onTick: @Sendable (ContinuousClock.Instant) -> Void
 

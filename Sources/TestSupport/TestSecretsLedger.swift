@@ -1,7 +1,7 @@
 import Domain
 import Foundation
 public import JSON
-import Synchronization
+import Locking
 
 /// Every secret the tests hand to the server (credential secret fields, `grant.clientSecret`, API keys), written
 /// to the file named by `TEST_SECRETS_FILE` when it is set, one base64 line per fragment. `scripts/test.sh` reads
@@ -12,11 +12,11 @@ import Synchronization
 /// characters are left out, being too likely to occur anywhere by chance.
 public enum TestSecretsLedger {
     static let minimumFragment = 8
-    private static let file = Mutex<FileHandle?>(openLedger())
+    private static let file = Locked<FileHandle?>(openLedger())
 
     private static func openLedger() -> FileHandle? {
         guard let path = ProcessInfo.processInfo.environment["TEST_SECRETS_FILE"], !path.isEmpty else { return nil }
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         let handle = FileHandle(forWritingAtPath: path)
         handle?.seekToEndOfFile()
         return handle

@@ -2,7 +2,7 @@ import Glibc
 import HTTP1
 import HTTPServer
 import Logging
-import Synchronization
+import Locking
 import Testing
 import TestSupport
 
@@ -21,7 +21,7 @@ final class CapturedLogs: Sendable {
         }
     }
 
-    let records = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+    let records = Locked<[(message: String, metadata: Logger.Metadata)]>([])
     var logger: Logger { Logger(label: "test") { _ in Handler(store: self) } }
 }
 

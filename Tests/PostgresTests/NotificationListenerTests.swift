@@ -1,6 +1,6 @@
 import Foundation
 import Postgres
-import Synchronization
+import Locking
 import Testing
 
 /// `DatabasePool.listen`: notifications arrive, and a killed listening connection is reported and replaced.
@@ -8,7 +8,7 @@ import Testing
 struct NotificationListenerTests {
     /// The events a listener reported, for polling from the test.
     final class Events: Sendable {
-        private let storage = Mutex<[ListenEvent]>([])
+        private let storage = Locked<[ListenEvent]>([])
         func append(_ event: ListenEvent) { storage.withLock { $0.append(event) } }
         var all: [ListenEvent] { storage.withLock { $0 } }
 

@@ -1,5 +1,5 @@
 import Postgres
-import Synchronization
+import Locking
 
 /// API keys the database has confirmed, by hash, so a request with a known key needs no statement of its own.
 /// Exact, not a TTL: entries are trusted only while the server LISTENs on `api_keys_changed` (migration 0004's
@@ -23,7 +23,7 @@ final class APIKeyCache: Sendable {
         var listening = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Beyond this many keys the cache starts afresh (keys are few; this bounds memory, not hit rate).
     let capacity: Int
 

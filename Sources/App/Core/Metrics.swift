@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
 public final class Metrics: Sendable {
@@ -21,7 +21,7 @@ public final class Metrics: Sendable {
     }
 
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     public init() {}
 
