@@ -6,10 +6,11 @@ import Glibc
 ///
 /// Used instead of Synchronization's `Mutex` because ThreadSanitizer on Linux cannot see `Mutex` (it waits on
 /// raw futexes, not through pthread calls), so every access it guarded was reported as a race and
-/// `scripts/tsan.sh` could not tell real races from those. Uncontended, both cost about the same.
+/// `scripts/tsan.sh` could not tell real races from those. `withLock` is inlinable, as `Mutex`'s is, so each
+/// call site is specialised: across modules an unspecialised generic call costs more than the lock.
 public final class Locked<Value: ~Copyable>: @unchecked Sendable {
-    private var value: Value
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    @usableFromInline var value: Value
+    @usableFromInline let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
     public init(_ value: consuming Value) {
         self.value = value
@@ -24,6 +25,7 @@ public final class Locked<Value: ~Copyable>: @unchecked Sendable {
     }
 
     /// Runs `body` with the value, holding the lock; `body` must not call `withLock` on the same instance.
+    @inlinable
     public func withLock<Result: ~Copyable, Failure: Error>(
         _ body: (inout Value) throws(Failure) -> Result
     ) throws(Failure) -> Result {
