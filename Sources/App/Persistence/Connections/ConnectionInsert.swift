@@ -7,14 +7,74 @@ import Postgres
 /// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two json
 /// arrays so the statement text is fixed (prepared once) whatever the number of credentials.
 enum ConnectionInsert {
+    /// Whose connection it is.
+    enum Owner: Sendable {
+        /// Already read (`CreationTargets`): the end user's id and the connector's.
+        case known(endUserID: String, connectorID: String)
+        /// Resolved by this very statement from the path and body, so a create that needs nothing else read
+        /// first takes one round trip: the rows are written only if the hub, the end user and the connector
+        /// exist and the name is free, and the statement answers what it found, for the error if it wrote nothing.
+        case resolved(CreationTargets.Query)
+    }
+
+    /// What a `.resolved` statement found; nil for `.known`.
+    struct Outcome: Sendable {
+        var written: Bool
+        var targets: CreationTargets?
+    }
+
+    @discardableResult
     static func run(
-        _ new: NewConnection, endUser: NewEndUser?, idempotency: IdempotencyRecord?, on database: PGConnection
-    ) async throws {
+        _ new: NewConnection, owner: Owner, endUser: NewEndUser?, idempotency: IdempotencyRecord?,
+        on database: PGConnection
+    ) async throws -> Outcome {
+        let sql = ownerCTE(owner).appending(insertions(new, endUser: endUser, idempotency: idempotency))
+        guard let row = try await database.query(sql).rows.first else { throw DatabaseError(kind: .protocolViolation) }
+        guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
+        return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))
+    }
+
+    /// `WITH [target AS (…),] owner AS (end_user_id, connector_id)`: one row, or none to write nothing.
+    private static func ownerCTE(_ owner: Owner) -> SQL {
+        switch owner {
+        case .known(let endUserID, let connectorID):
+            return """
+                WITH target AS (SELECT NULL::text AS hub_id WHERE false),
+                owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),
+                """
+        case .resolved(let query):
+            // The columns CreationTargets(row:) reads; without a key or references, those parts are empty.
+            return SQL("""
+                WITH target AS (
+                    SELECT h.id AS hub_id, h.primary_connector_id, false AS claimed,
+                           u.id, u.external_id, u.display_name, u.created_at, u.updated_at,
+                           k.id AS connector_id,
+                           EXISTS (SELECT 1 FROM connections c
+                                   WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
+                           ) AS name_taken,
+                           '[]'::json AS referenced, NULL::bytea AS request_hash
+                    FROM (VALUES (1)) AS one (x)
+                    LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
+                    LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
+                         AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
+                    LEFT JOIN end_users u ON u.hub_id = h.id AND
+                """).appending(query.endUser.condition(alias: "u")).appending(SQL(unsafe: """
+                ), owner AS (
+                    SELECT id AS end_user_id, connector_id FROM target
+                    WHERE id IS NOT NULL AND connector_id IS NOT NULL AND NOT name_taken
+                ),
+                """))
+        }
+    }
+
+    /// The rows, each INSERT drawing the owner from `owner` (so none is written when it is empty), then the
+    /// answer row.
+    private static func insertions(_ new: NewConnection, endUser: NewEndUser?, idempotency: IdempotencyRecord?) -> SQL {
         let connection = new.connection
         let createdAt = connection.createdAt.rfc3339
         let headers = JSONValue.object(JSONObject((idempotency?.headers ?? []).map { ($0.name, .string($0.value)) }))
-        _ = try await database.query("""
-            WITH new_end_user AS (
+        return """
+            new_end_user AS (
                 INSERT INTO end_users (id, organisation_id, hub_id, external_id, display_name, created_at, updated_at)
                 SELECT \(endUser?.id), \(new.organisationID), \(endUser?.hubID), \(endUser?.externalID),
                        \(endUser?.displayName), \(createdAt)::timestamptz, \(createdAt)::timestamptz
@@ -22,16 +82,17 @@ enum ConnectionInsert {
             ), new_connection AS (
                 INSERT INTO connections (id, organisation_id, end_user_id, connector_id, name, variables,
                                          created_at, updated_at)
-                VALUES (\(connection.id), \(new.organisationID), \(new.endUserID),
-                        \(new.connectorID), \(connection.name), \(connection.variables.jsonText)::json,
-                        \(createdAt)::timestamptz, \(createdAt)::timestamptz)
+                SELECT \(connection.id), \(new.organisationID), owner.end_user_id, owner.connector_id,
+                       \(connection.name), \(connection.variables.jsonText)::json,
+                       \(createdAt)::timestamptz, \(createdAt)::timestamptz
+                FROM owner
             ), new_credentials AS (
                 INSERT INTO credentials (id, organisation_id, name, type, public_data, sealed_secrets, key_version,
                                          errors, created_at, updated_at)
                 SELECT c.id, \(new.organisationID), c.name, c.type, c.public_data,
                        decode(c.sealed_secrets, 'hex'), c.key_version, c.errors,
                        \(createdAt)::timestamptz, \(createdAt)::timestamptz
-                FROM json_to_recordset(\(credentialRows(new.newCredentials).jsonText)::json) AS c (
+                FROM owner, json_to_recordset(\(credentialRows(new.newCredentials).jsonText)::json) AS c (
                     id text, name text, type text, public_data json, sealed_secrets text, key_version text,
                     errors jsonb)
             ), new_bindings AS (
@@ -39,7 +100,7 @@ enum ConnectionInsert {
                                                     auth_scheme_config, validation_messages)
                 SELECT b.id, \(connection.id), b.credential_id, b.usage, b.position, b.auth_scheme_config,
                        b.validation_messages
-                FROM json_to_recordset(\(bindingRows(connection).jsonText)::json) AS b (
+                FROM owner, json_to_recordset(\(bindingRows(connection).jsonText)::json) AS b (
                     id text, credential_id text, usage text, position integer, auth_scheme_config json,
                     validation_messages json)
             ), idempotency_answer AS (
@@ -49,8 +110,9 @@ enum ConnectionInsert {
                 WHERE organisation_id = \(new.organisationID) AND scope = \(idempotency?.scope)
                   AND key = \(idempotency?.key) AND status = 0
             )
-            SELECT 1 AS written
-            """)
+            SELECT EXISTS (SELECT 1 FROM owner) AS written, *
+            FROM (VALUES (1)) AS one (x) LEFT JOIN (SELECT * FROM target) AS found ON true
+            """
     }
 
     /// The new credentials (sealed secrets in hex): no plaintext secret ever reaches the database.

@@ -2,11 +2,9 @@ import JSON
 
 /// A connection ready to be written: ids made, secrets sealed, every check done. `connection` is exactly what
 /// the response shows; `newCredentials` adds the sealed secrets of the credentials this request makes.
-/// `ConnectionInsert` writes it in one statement.
+/// `ConnectionInsert` writes it in one statement, for the owner it is given or finds.
 struct NewConnection: Sendable {
     var organisationID: String
-    var endUserID: String
-    var connectorID: String
     var connection: StoredConnection
     var newCredentials: [NewCredential]
 }

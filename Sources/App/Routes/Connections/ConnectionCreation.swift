@@ -6,8 +6,9 @@ import JSON
 import Postgres
 
 /// Creates a connection (CreateEndUserConnection) or an end user with its primary connection (CreateEndUser).
-/// Two round trips on the happy path: one read (`CreationTargets`), one atomic write (`ConnectionInsert`).
-/// The oauth2-code exchange and the sealing happen between them, when no transaction is open.
+/// One round trip when nothing must be read first (`createInOneStatement`); otherwise two on the happy path: one
+/// read (`CreationTargets`), one atomic write (`ConnectionInsert`), with the oauth2-code exchange and the sealing
+/// between them, when no transaction is open.
 struct ConnectionCreation: Sendable {
     let context: AppContext
     let vault: CredentialVault
@@ -36,6 +37,10 @@ struct ConnectionCreation: Sendable {
         _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
         respond: Respond
     ) async throws -> Response {
+        if idempotency == nil,
+           let response = try await createInOneStatement(draft, target: target, principal: principal, respond: respond) {
+            return response
+        }
         let targets = try await readTargets(draft, target: target, principal: principal, idempotency: idempotency)
         guard let idempotency else {
             return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
@@ -107,18 +112,58 @@ struct ConnectionCreation: Sendable {
             id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
             updatedAt: now, bindings: made.bindings)
         let connection = NewConnection(
-            organisationID: target.organisationID, endUserID: owner.id, connectorID: checked.connectorID,
-            connection: stored, newCredentials: made.newCredentials)
+            organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
         let response = respond(stored, owner)
         let record = idempotency?.record(for: response)
+        try await insert(
+            connection, owner: .known(endUserID: owner.id, connectorID: checked.connectorID), endUser: newEndUser,
+            idempotency: record)
+        return response
+    }
+
+    /// CreateEndUserConnection in one round trip, when nothing has to be read before the write: an API key (a
+    /// token's user is checked against the row), no `Idempotency-Key` (its claim comes first), only new
+    /// credentials (no references whose types need checking, no oauth2-code to exchange, which must not be spent
+    /// on a request that then fails). Sealing comes first; the statement writes only if the hub, the user and
+    /// the connector exist and the name is free, and otherwise says which, for the same error the two-step path
+    /// gives.
+    func createInOneStatement(
+        _ draft: ConnectionDraft, target: Target, principal: Principal, respond: Respond
+    ) async throws -> Response? {
+        guard case .organisation = principal, target.newEndUser == nil,
+              draft.bindings.allSatisfy({ if case .new = $0.credential { true } else { false } })
+        else { return nil }
+        let none = CreationChecks.Result(endUser: nil, connectorID: "", referenced: [:])
+        let made = try await makeBindings(draft, checked: none, organisationID: target.organisationID)
+        let now = Timestamp.now()
+        let stored = StoredConnection(
+            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
+            updatedAt: now, bindings: made.bindings)
+        let query = CreationTargets.Query(
+            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
+            connectorID: target.connectorID, connectionName: draft.name, referencedCredentialIDs: [],
+            referencesOnlyOwnCredentials: false, idempotency: nil)
+        let outcome = try await insert(
+            NewConnection(organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials),
+            owner: .resolved(query), endUser: nil, idempotency: nil)
+        guard let targets = outcome.targets else { throw DatabaseError(kind: .protocolViolation) }
+        let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
+        // Every check passed on what the statement saw, so it wrote; anything else is a broken invariant.
+        guard outcome.written, let owner = checked.endUser else { throw DatabaseError(kind: .protocolViolation) }
+        return respond(stored, owner)
+    }
+
+    @discardableResult
+    private func insert(
+        _ connection: NewConnection, owner: ConnectionInsert.Owner, endUser: NewEndUser?, idempotency: IdempotencyRecord?
+    ) async throws -> ConnectionInsert.Outcome {
         do {
-            try await context.database.withConnection {
-                try await ConnectionInsert.run(connection, endUser: newEndUser, idempotency: record, on: $0)
+            return try await context.database.withConnection {
+                try await ConnectionInsert.run(connection, owner: owner, endUser: endUser, idempotency: idempotency, on: $0)
             }
         } catch let error as DatabaseError {
             // A constraint another request satisfied first (same name, same externalId, a row deleted meanwhile).
             throw ConstraintErrors.apiError(for: error) ?? error
         }
-        return response
     }
 }
