@@ -43,7 +43,9 @@ public struct AppContext: Sendable {
             apiKeys.apply(event)
             switch event {
             case .listening: logger.debug("listening for API key changes; confirmed keys are cached")
-            case .lost: logger.warning("lost the API key change listener; every key is looked up until it is back")
+            case .lost where !Task.isCancelled:
+                logger.warning("lost the API key change listener; every key is looked up until it is back")
+            case .lost: break  // shutting down
             case .notified: break
             }
         }
