@@ -30,7 +30,8 @@ public enum ResponseSerializer {
 
     /// Appends `name: value` unless the name is not a token or the value holds a control character.
     package static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
-        guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte), value.utf8.allSatisfy(ASCII.isFieldValueByte)
+        guard !name.isEmpty, allBytes(of: name, satisfy: ASCII.isTokenByte),
+              allBytes(of: value, satisfy: ASCII.isFieldValueByte)
         else { return }
         bytes.append(contentsOf: name.utf8)
         bytes.append(ASCII.colon)
@@ -38,6 +39,12 @@ public enum ResponseSerializer {
         bytes.append(contentsOf: value.utf8)
         bytes.append(ASCII.cr)
         bytes.append(ASCII.lf)
+    }
+
+    /// Scans the string's bytes in place when it is stored contiguously (native strings are): the generic
+    /// `UTF8View.allSatisfy` was 2.5 % of a `/healthz` request's CPU.
+    private static func allBytes(of string: String, satisfy predicate: (UInt8) -> Bool) -> Bool {
+        string.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(predicate) } ?? string.utf8.allSatisfy(predicate)
     }
 
     package static func appendEnd(to bytes: inout [UInt8]) {
