@@ -1,6 +1,6 @@
 import HTTP1
 import Glibc
-import Synchronization
+import Locking
 
 /// An HTTP/1.1 client for calls to third-party endpoints that users name (OAuth token URLs), built so that it
 /// cannot be turned against us: every resolved address passes the SSRF guard before any connection, the checked
@@ -85,7 +85,7 @@ private let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 /// The SSL_CTX, made on the first https request (loading the CA store costs milliseconds) and then shared.
 final class TLSContextCache: Sendable {
     private let additionalTrustedCAFile: String?
-    private let cached = Mutex<TLSContext?>(nil)
+    private let cached = Locked<TLSContext?>(nil)
 
     init(additionalTrustedCAFile: String?) { self.additionalTrustedCAFile = additionalTrustedCAFile }
 

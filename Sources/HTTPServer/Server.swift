@@ -1,12 +1,12 @@
 import Glibc
 public import Logging
-import Synchronization
+import Locking
 
 /// The HTTP/1.1 server: a listening socket shared by `eventLoopThreads` epoll loops, each on its own thread.
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     private let context: ServerContext
-    private let loops = Mutex<(handles: [EventLoopHandle], shutdownRequested: Bool)>(([], false))
+    private let loops = Locked<(handles: [EventLoopHandle], shutdownRequested: Bool)>(([], false))
 
     public init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
         self.configuration = configuration
