@@ -15,7 +15,7 @@ public enum Application {
             throw ConfigurationError(problems: ["CREDENTIAL_KEYS is invalid: \(error)"])
         }
         let database = DatabasePool(configuration: configuration.database, socketWaiter: EventLoopSocketWaiter())
-        let apiKeys = APIKeyCache()
+        let apiKeys = APIKeyCache(maxAge: .seconds(configuration.apiKeyCacheSeconds))
         var context = AppContext(
             configuration: configuration, database: database, keyRing: keyRing,
             authenticator: DatabaseAuthenticator(

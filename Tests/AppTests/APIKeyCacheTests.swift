@@ -49,4 +49,18 @@ struct APIKeyCacheTests {
         #expect(cache.entry(for: [1]) == nil && cache.entry(for: [2]) == nil)
         #expect(cache.entry(for: [3]) == entry)
     }
+
+    @Test func entriesOlderThanMaxAgeAreLookedUpAgain() throws {
+        let cache = APIKeyCache(maxAge: .seconds(60))
+        cache.apply(.listening)
+        cache.remember(entry, for: hash, ticket: try #require(cache.ticket()))
+        #expect(cache.entry(for: hash, now: .now + .seconds(59)) == entry)
+        #expect(cache.entry(for: hash, now: .now + .seconds(61)) == nil)
+    }
+
+    @Test func aZeroMaxAgeKeepsNothing() {
+        let cache = APIKeyCache(maxAge: .zero)
+        cache.apply(.listening)
+        #expect(cache.ticket() == nil)
+    }
 }

@@ -5,6 +5,8 @@ import Locking
 /// Exact, not a TTL: entries are trusted only while the server LISTENs on `api_keys_changed` (migration 0004's
 /// trigger notifies on every UPDATE, DELETE or TRUNCATE of `api_keys`), and every notification, and every loss of
 /// the listening connection, forgets them all. A key that fails is never cached, so revocation needs no entry.
+/// `maxAge` bounds how long an entry is trusted even so, in case notifications are lost without the connection
+/// failing (a transaction-pooling proxy in front of PostgreSQL accepts LISTEN and never delivers).
 final class APIKeyCache: Sendable {
     static let channel = "api_keys_changed"
 
@@ -14,10 +16,14 @@ final class APIKeyCache: Sendable {
     }
 
     /// What a lookup of the database must present to remember its answer: the generation it started in.
-    struct Ticket: Sendable { fileprivate let generation: UInt64 }
+    struct Ticket: Sendable {
+        fileprivate let generation: UInt64
+        /// Before the database was asked, so an entry's age is never understated.
+        fileprivate let takenAt: ContinuousClock.Instant
+    }
 
     private struct State: ~Copyable {
-        var entries: [[UInt8]: Entry] = [:]
+        var entries: [[UInt8]: (entry: Entry, confirmedAt: ContinuousClock.Instant)] = [:]
         /// Bumped by every change notice, so an answer read before a change is not stored after it.
         var generation: UInt64 = 0
         var listening = false
@@ -26,19 +32,26 @@ final class APIKeyCache: Sendable {
     private let state = Locked(State())
     /// Beyond this many keys the cache starts afresh (keys are few; this bounds memory, not hit rate).
     let capacity: Int
+    /// An entry older than this is looked up again; zero keeps nothing.
+    let maxAge: Duration
 
-    init(capacity: Int = 10_000) {
+    init(capacity: Int = 10_000, maxAge: Duration = .seconds(60)) {
         self.capacity = capacity
+        self.maxAge = maxAge
     }
 
-    /// The confirmed key for `hash`, or nil (unknown, or not listening, so nothing may be trusted).
-    func entry(for hash: [UInt8]) -> Entry? {
-        state.withLock { $0.listening ? $0.entries[hash] : nil }
+    /// The confirmed key for `hash`, or nil (unknown, too old, or not listening, so nothing may be trusted).
+    func entry(for hash: [UInt8], now: ContinuousClock.Instant = .now) -> Entry? {
+        state.withLock { state in
+            guard state.listening, let found = state.entries[hash], now - found.confirmedAt < maxAge else { return nil }
+            return found.entry
+        }
     }
 
-    /// Taken before the database is asked; nil while not listening (the answer may not be kept).
+    /// Taken before the database is asked; nil while not listening or disabled (the answer may not be kept).
     func ticket() -> Ticket? {
-        state.withLock { $0.listening ? Ticket(generation: $0.generation) : nil }
+        guard maxAge > .zero else { return nil }
+        return state.withLock { $0.listening ? Ticket(generation: $0.generation, takenAt: .now) : nil }
     }
 
     /// Keeps a confirmed key unless a change notice (or a lost listener) came since `ticket` was taken.
@@ -46,7 +59,7 @@ final class APIKeyCache: Sendable {
         state.withLock { state in
             guard state.listening, state.generation == ticket.generation else { return }
             if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
-            state.entries[hash] = entry
+            state.entries[hash] = (entry, ticket.takenAt)
         }
     }
 

@@ -22,6 +22,7 @@ public import Postgres
 /// | HEADER_READ_TIMEOUT_MS, BODY_READ_TIMEOUT_MS, IDLE_TIMEOUT_MS, SHUTDOWN_GRACE_MS | ms | 10000, 30000, 60000, 10000 |
 /// | MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADER_COUNT, MAX_BODY_BYTES | count | 8192, 16384, 100, 1048576 |
 /// | JWT_CLOCK_SKEW_SECONDS | 0-600 | 60 |
+/// | API_KEY_CACHE_SECONDS | 0-3600 (0 = look every key up) | 60 |
 /// | OUTBOUND_ALLOW_PRIVATE_NETWORKS | true/false | false |
 /// | OUTBOUND_TIMEOUT_MS | 1-120000 | 10000 |
 /// | MIGRATE_ON_START | true/false | true |
@@ -33,6 +34,10 @@ public struct AppConfiguration: Sendable {
     /// `json`: one JSON object per line, for log collectors; `text`: swift-log's readable lines.
     public var logFormat: LogFormat = .text
     public var jwtClockSkewSeconds: Int = 60
+    /// How long a confirmed API key may be served from memory at most, even while no change is notified: a
+    /// backstop for a notification path that fails silently (e.g. a transaction-pooling proxy that drops
+    /// LISTEN). 0 disables the cache.
+    public var apiKeyCacheSeconds: Int = 60
     public var outboundAllowPrivateNetworks = false
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
@@ -70,6 +75,7 @@ public struct AppConfiguration: Sendable {
         config.logLevel = reader.logLevel("LOG_LEVEL") ?? .info
         config.logFormat = reader.choice("LOG_FORMAT", LogFormat.self) ?? .text
         config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds
+        config.apiKeyCacheSeconds = reader.integer("API_KEY_CACHE_SECONDS", in: 0...3600) ?? config.apiKeyCacheSeconds
         config.outboundAllowPrivateNetworks = reader.boolean("OUTBOUND_ALLOW_PRIVATE_NETWORKS") ?? false
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true

@@ -40,13 +40,14 @@ public struct AppContext: Sendable {
         let apiKeys = self.apiKeys
         let logger = self.logger
         await database.listen(to: APIKeyCache.channel) { event in
+            let wasListening = apiKeys.isLive
             apiKeys.apply(event)
             switch event {
             case .listening: logger.debug("listening for API key changes; confirmed keys are cached")
-            case .lost where !Task.isCancelled:
+            case .lost where wasListening && !Task.isCancelled:
+                // Once per loss, not per reconnection attempt; not at shutdown (the listener was cancelled).
                 logger.warning("lost the API key change listener; every key is looked up until it is back")
-            case .lost: break  // shutting down
-            case .notified: break
+            case .lost, .notified: break
             }
         }
     }
