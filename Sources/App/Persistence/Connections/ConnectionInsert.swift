@@ -28,47 +28,36 @@ enum ConnectionInsert {
         _ new: NewConnection, owner: Owner, endUser: NewEndUser?, idempotency: IdempotencyRecord?,
         on database: PGConnection
     ) async throws -> Outcome {
-        let sql = ownerCTE(owner).appending(insertions(new, endUser: endUser, idempotency: idempotency))
+        let (owners, answer) = ownerParts(owner)
+        let sql = owners.appending(insertions(new, endUser: endUser, idempotency: idempotency))
+            .appending(SQL(unsafe: answer))
         guard let row = try await database.query(sql).rows.first else { throw DatabaseError(kind: .protocolViolation) }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))
     }
 
-    /// `WITH [target AS (…),] owner AS (end_user_id, connector_id)`: one row, or none to write nothing.
-    private static func ownerCTE(_ owner: Owner) -> SQL {
+    /// `WITH [target AS (…),] owner AS (end_user_id, connector_id),` (one row, or none to write nothing) and the
+    /// statement's answer row.
+    private static func ownerParts(_ owner: Owner) -> (SQL, answer: String) {
         switch owner {
         case .known(let endUserID, let connectorID):
-            return """
-                WITH target AS (SELECT NULL::text AS hub_id WHERE false),
-                owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),
-                """
+            return ("WITH owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),",
+                    "SELECT true AS written")
         case .resolved(let query):
-            // The columns CreationTargets(row:) reads; without a key or references, those parts are empty.
-            return SQL("""
-                WITH target AS (
-                    SELECT h.id AS hub_id, h.primary_connector_id, false AS claimed,
-                           u.id, u.external_id, u.display_name, u.created_at, u.updated_at,
-                           k.id AS connector_id,
-                           EXISTS (SELECT 1 FROM connections c
-                                   WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
-                           ) AS name_taken,
-                           '[]'::json AS referenced, NULL::bytea AS request_hash
-                    FROM (VALUES (1)) AS one (x)
-                    LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
-                    LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
-                         AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
-                    LEFT JOIN end_users u ON u.hub_id = h.id AND
-                """).appending(query.endUser.condition(alias: "u")).appending(SQL(unsafe: """
+            // CreationTargets' own lookup, with the columns its init reads empty: no key, no references.
+            let target = CreationTargets.lookup(
+                query, extraColumns: "false AS claimed, '[]'::json AS referenced, NULL::bytea AS request_hash",
+                extraJoins: "")
+            return (SQL(unsafe: "WITH target AS (").appending(target).appending(SQL(unsafe: """
                 ), owner AS (
                     SELECT id AS end_user_id, connector_id FROM target
                     WHERE id IS NOT NULL AND connector_id IS NOT NULL AND NOT name_taken
                 ),
-                """))
+                """)), "SELECT EXISTS (SELECT 1 FROM owner) AS written, target.* FROM target")
         }
     }
 
-    /// The rows, each INSERT drawing the owner from `owner` (so none is written when it is empty), then the
-    /// answer row.
+    /// The rows, each INSERT drawing the owner from `owner` (so none is written when it is empty).
     private static func insertions(_ new: NewConnection, endUser: NewEndUser?, idempotency: IdempotencyRecord?) -> SQL {
         let connection = new.connection
         let createdAt = connection.createdAt.rfc3339
@@ -110,8 +99,6 @@ enum ConnectionInsert {
                 WHERE organisation_id = \(new.organisationID) AND scope = \(idempotency?.scope)
                   AND key = \(idempotency?.key) AND status = 0
             )
-            SELECT EXISTS (SELECT 1 FROM owner) AS written, *
-            FROM (VALUES (1)) AS one (x) LEFT JOIN (SELECT * FROM target) AS found ON true
             """
     }
 

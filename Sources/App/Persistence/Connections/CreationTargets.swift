@@ -43,9 +43,28 @@ struct CreationTargets: Sendable {
         var idempotency: IdempotencyKey?
     }
 
+    /// The part of every create's lookup that finds the hub (in the caller's organisation), the connector (the
+    /// hub's primary one when none is named), the end user and whether the name is taken: `extraColumns` and
+    /// `extraJoins` (with their own parameters) go beside it. One row, whatever was found.
+    static func lookup(_ query: Query, extraColumns: SQL, extraJoins: SQL) -> SQL {
+        SQL("""
+            SELECT h.id AS hub_id, h.primary_connector_id, u.id, u.external_id, u.display_name, u.created_at,
+                   u.updated_at, k.id AS connector_id,
+                   EXISTS (SELECT 1 FROM connections c
+                           WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
+                   ) AS name_taken,
+            """).appending(extraColumns).appending(SQL("""
+            FROM (VALUES (1)) AS one (x)
+            LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
+            LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
+                 AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
+            """)).appending(extraJoins)
+            .appending(SQL(unsafe: "LEFT JOIN end_users u ON u.hub_id = h.id AND")).appending(query.endUser.condition(alias: "u"))
+    }
+
     static func read(_ query: Query, on connection: PGConnection) async throws -> CreationTargets {
         let key = query.idempotency
-        let sql = SQL("""
+        let claim: SQL = """
             WITH claim AS (
                 INSERT INTO idempotency_keys (organisation_id, key, scope, request_hash, status, headers, body)
                 SELECT \(query.organisationID), \(key?.key), \(key?.scope), \(key?.requestHash)::bytea, 0, '{}', ''::bytea
@@ -53,12 +72,9 @@ struct CreationTargets: Sendable {
                 ON CONFLICT DO NOTHING
                 RETURNING 1
             )
-            SELECT h.id AS hub_id, h.primary_connector_id, EXISTS (SELECT 1 FROM claim) AS claimed,
-                   u.id, u.external_id, u.display_name, u.created_at, u.updated_at,
-                   k.id AS connector_id,
-                   EXISTS (SELECT 1 FROM connections c
-                           WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
-                   ) AS name_taken,
+            """
+        let sql = claim.appending(lookup(query, extraColumns: """
+                   EXISTS (SELECT 1 FROM claim) AS claimed,
                    (SELECT coalesce(json_agg(json_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
                                                                  'data', cr.public_data, 'errors', cr.errors)), '[]'::json)
                     FROM credentials cr
@@ -71,14 +87,10 @@ struct CreationTargets: Sendable {
                    i.request_hash, i.status, i.headers, i.body,
                    CASE WHEN i.status = 0 THEN i.created_at < now() - interval '2 minutes'
                         ELSE i.created_at <= now() - interval '24 hours' END AS expired
-            FROM (VALUES (1)) AS one (x)
-            LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
-            LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
-                 AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
+            """, extraJoins: """
             LEFT JOIN idempotency_keys i ON i.organisation_id = \(query.organisationID)
                  AND i.scope = \(key?.scope) AND i.key = \(key?.key)
-            LEFT JOIN end_users u ON u.hub_id = h.id AND
-            """).appending(query.endUser.condition(alias: "u"))
+            """))
         guard let row = try await connection.query(sql).rows.first else {
             throw DatabaseError(kind: .protocolViolation)
         }
