@@ -15,14 +15,12 @@ public enum Application {
             throw ConfigurationError(problems: ["CREDENTIAL_KEYS is invalid: \(error)"])
         }
         let database = DatabasePool(configuration: configuration.database, socketWaiter: EventLoopSocketWaiter())
-        let apiKeys = APIKeyCache(maxAge: .seconds(configuration.apiKeyCacheSeconds))
-        var context = AppContext(
-            configuration: configuration, database: database, keyRing: keyRing,
-            authenticator: DatabaseAuthenticator(
-                database: database, apiKeys: apiKeys, clockSkewSeconds: configuration.jwtClockSkewSeconds),
+        let authenticator = DatabaseAuthenticator(
+            database: database, apiKeys: APIKeyCache(maxAge: .seconds(configuration.apiKeyCacheSeconds)),
+            clockSkewSeconds: configuration.jwtClockSkewSeconds)
+        return AppContext(
+            configuration: configuration, database: database, keyRing: keyRing, authenticator: authenticator,
             logger: logger, metrics: Metrics())
-        context.apiKeys = apiKeys
-        return context
     }
 
     /// The responder for a context: routing, authentication, error mapping, metrics and the request log.

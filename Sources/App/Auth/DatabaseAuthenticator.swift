@@ -8,8 +8,8 @@ import Postgres
 /// revocation still takes effect at once; signing keys are read on every request.
 struct DatabaseAuthenticator: Authenticating {
     let database: DatabasePool
-    /// nil: every API key is looked up (no listener runs, e.g. in the CLI).
-    var apiKeys: APIKeyCache?
+    /// Inert (every key is looked up) until something runs `AppContext.listenForAPIKeyChanges`, e.g. in the CLI.
+    let apiKeys: APIKeyCache
     let clockSkewSeconds: Int
     /// Seconds since the Unix epoch; injectable so expiry can be tested without waiting.
     var now: @Sendable () -> Double = { Double(Timestamp.now().microsecondsSinceEpoch) / 1_000_000 }
@@ -30,17 +30,17 @@ struct DatabaseAuthenticator: Authenticating {
     private func organisation(forAPIKey key: String) async throws -> Principal {
         guard APIKeys.isWellFormed(key) else { throw AuthenticationFailure.invalidAPIKey }
         let hash = APIKeys.hash(key)
-        if let known = apiKeys?.entry(for: hash) {
+        if let known = apiKeys.entry(for: hash) {
             return .organisation(organisationID: known.organisationID, apiKeyID: known.keyID)
         }
-        let ticket = apiKeys?.ticket()
+        let ticket = apiKeys.ticket()
         let found = try await database.withConnection { connection in
             try await connection.query("""
                 SELECT id, organisation_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL
                 """).rows.first.map { APIKeyCache.Entry(keyID: try $0.string("id"), organisationID: try $0.string("organisation_id")) }
         }
         guard let found else { throw AuthenticationFailure.invalidAPIKey }
-        if let apiKeys, let ticket { apiKeys.remember(found, for: hash, ticket: ticket) }
+        if let ticket { apiKeys.remember(found, for: hash, ticket: ticket) }
         return .organisation(organisationID: found.organisationID, apiKeyID: found.keyID)
     }
 

@@ -13,8 +13,9 @@ public struct AppContext: Sendable {
     public var metrics: Metrics
     /// OpenSSL-backed checks Domain uses for certificate and RSA key credentials.
     public var keyMaterial: any KeyMaterialChecking
-    /// The API keys the authenticator has confirmed; trusted only while `listenForAPIKeyChanges` runs.
-    var apiKeys = APIKeyCache()
+    /// The API keys a `DatabaseAuthenticator` has confirmed (an inert, empty cache for any other authenticator);
+    /// trusted only while `listenForAPIKeyChanges` runs.
+    let apiKeys: APIKeyCache
 
     public init(
         configuration: AppConfiguration, database: DatabasePool, keyRing: KeyRing,
@@ -28,14 +29,15 @@ public struct AppContext: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.keyMaterial = keyMaterial
+        apiKeys = (authenticator as? DatabaseAuthenticator)?.apiKeys ?? APIKeyCache(maxAge: .zero)
     }
+
+    /// True while `listenForAPIKeyChanges` holds its LISTEN, so confirmed API keys are served from memory.
+    public var cachesAPIKeys: Bool { apiKeys.isLive }
 
     /// Keeps the API-key cache exact until the calling task is cancelled: LISTENs for changes to `api_keys` on a
     /// connection of its own and forgets every cached key on each change or when that connection is lost.
     /// Without it running, every request looks its key up in the database.
-    /// True while `listenForAPIKeyChanges` holds its LISTEN, so confirmed API keys are served from memory.
-    public var cachesAPIKeys: Bool { apiKeys.isLive }
-
     public func listenForAPIKeyChanges() async {
         let apiKeys = self.apiKeys
         let logger = self.logger

@@ -51,12 +51,6 @@ struct EndUserPath: Sendable {
         EndUserResolution.source(organisationID: principal.organisationID, hubID: hubID, endUser: lookup)
     }
 
-    /// The end user, or 404 (hub, then user) / 403 (another user's token).
-    func resolve(on connection: PGConnection) async throws -> EndUserResolution {
-        try await EndUserResolution.read(
-            organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection)
-    }
-
     /// The end user and the connection of theirs that `connection` (a condition on `connections c`) picks, in
     /// one round trip; the path's 404/403 rules as `require`.
     func require(with connection: SQL, on database: PGConnection) async throws -> (EndUserRecord, StoredConnection?) {
@@ -65,7 +59,10 @@ struct EndUserPath: Sendable {
         return (try resolution.require(principal), stored)
     }
 
+    /// The end user, or 404 (hub, then user) / 403 (another user's token).
     func require(on connection: PGConnection) async throws -> EndUserRecord {
-        try await resolve(on: connection).require(principal)
+        try await EndUserResolution.read(
+            organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection
+        ).require(principal)
     }
 }

@@ -68,16 +68,4 @@ extension StoredConnection {
             createdAt: try first.instant("connection_created_at"), updatedAt: try first.instant("connection_updated_at"),
             bindings: bindings)
     }
-
-    /// The connection whose row satisfies `condition` (on `connections c`), with its bindings, in one round
-    /// trip; nil when there is none.
-    static func load(where condition: SQL, on connection: PGConnection) async throws -> StoredConnection? {
-        let sql = SQL(unsafe: "SELECT \(columns) FROM connections c \(bindingJoins) WHERE").appending(condition)
-        return try decode(try await connection.query(sql).rows)
-    }
-
-    /// The end user's connection with this id.
-    static func load(id: String, endUserID: String, on connection: PGConnection) async throws -> StoredConnection? {
-        try await load(where: "c.id = \(id) AND c.end_user_id = \(endUserID)", on: connection)
-    }
 }
