@@ -46,26 +46,23 @@ struct NotificationListenerTests {
         }
     }
 
-    @Test func endsWhenCancelledOrWhenThePoolStops() async throws {
+    /// How a listener can be ended from outside.
+    enum Ending: CaseIterable { case cancelled, poolStopped }
+
+    @Test(arguments: Ending.allCases)
+    func endsWhenCancelledOrWhenThePoolStops(_ ending: Ending) async throws {
         let channel = uniqueName("ch")
         try await withTestPool { pool in
             let events = Events()
-            let cancelled = Task { await pool.listen(to: channel) { events.append($0) } }
+            let listener = Task { await pool.listen(to: channel) { events.append($0) } }
             let listening = try await events.wait { $0 == [.listening] }
             #expect(listening)
-            cancelled.cancel()
-            await cancelled.value
+            switch ending {
+            case .cancelled: listener.cancel()
+            case .poolStopped: pool.shutdown()
+            }
+            await listener.value
             #expect(events.all == [.listening, .lost])
         }
-        let stoppedEvents = Events()
-        var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
-        configuration.applicationName = uniqueName("app")
-        let pool = DatabasePool(configuration: configuration)
-        let stopped = Task { await pool.listen(to: channel) { stoppedEvents.append($0) } }
-        let listening = try await stoppedEvents.wait { $0 == [.listening] }
-        #expect(listening)
-        pool.shutdown()
-        await stopped.value
-        #expect(stoppedEvents.all == [.listening, .lost])
     }
 }
