@@ -4,7 +4,8 @@ extension PGConnection {
     /// Finishes what a `PQsend…` call started: flushes the request, then reads every result until libpq
     /// reports the connection idle again. The first error wins; otherwise the last result is returned
     /// (as `PQexec` does for a multi-statement string). `layout` is the prepared statement's column layout from
-    /// an earlier run, reused when the column count agrees; the layout of the last result comes back in it.
+    /// an earlier run, reused for the first result when the column count agrees (a prepared statement has one
+    /// result; later results of a multi-statement string may have other names); the first result's comes back.
     func exchange(
         sent: Int32, until deadline: ContinuousClock.Instant, layout: inout ColumnLayout?
     ) async throws(DatabaseError) -> QueryResult {
@@ -17,6 +18,7 @@ extension PGConnection {
         }
         try await flush(until: deadline)
         var outcome: Result<QueryResult, DatabaseError>?
+        var isFirst = true
         while true {
             while PQisBusy(handle) == 1 {
                 try await wait(for: .readable, until: deadline)
@@ -24,7 +26,11 @@ extension PGConnection {
             }
             guard let result = PQgetResult(handle) else { break }
             do {
-                let read = try ResultReader.read(result, connection: handle, layout: &layout)
+                let first = isFirst
+                isFirst = false
+                var reusable = first ? layout : nil
+                let read = try ResultReader.read(result, connection: handle, layout: &reusable)
+                if first { layout = reusable }
                 if case .failure = outcome {} else { outcome = .success(read) }
             } catch {
                 if case .failure = outcome {} else { outcome = .failure(error) }

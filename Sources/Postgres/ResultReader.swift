@@ -71,3 +71,10 @@ enum ResultReader {
         return DatabaseError(kind: kind, serverMessage: String(cString: PQerrorMessage(connection)))
     }
 }
+
+extension ColumnLayout {
+    /// The column names of a result.
+    convenience init(of result: OpaquePointer) {
+        self.init(names: (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) })
+    }
+}

@@ -14,14 +14,6 @@ final class ColumnLayout: Sendable {
     func index(of name: String) -> Int? { indexByName[name] }
 }
 
-import CLibPQ
-
-extension ColumnLayout {
-    /// The column names of a result.
-    convenience init(of result: OpaquePointer) {
-        self.init(names: (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) })
-    }
-}
 
 /// One result row; columns by name, values as PostgreSQL's text output (bytea in hex).
 /// Getters throw `DatabaseError(kind: .protocolViolation)` on a missing column, NULL, or type mismatch.
