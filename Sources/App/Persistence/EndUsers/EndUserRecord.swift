@@ -10,15 +10,28 @@ struct EndUserRecord: Sendable, Equatable {
     var createdAt: Timestamp
     var updatedAt: Timestamp
 
-    /// From columns named `id`, `external_id`, `display_name`, `hub_id`, `created_at`, `updated_at`, each
-    /// after `prefix` (e.g. `user_id` beside another table's `id`).
-    init(row: Row, prefix: String = "") throws {
-        id = try row.string(prefix + "id")
-        externalID = try row.string(prefix + "external_id")
-        displayName = try row.string(prefix + "display_name")
-        hubID = try row.string(prefix + "hub_id")
-        createdAt = try row.instant(prefix + "created_at")
-        updatedAt = try row.instant(prefix + "updated_at")
+    /// The column names an end user is read from, all after one prefix (`user_id` beside another table's `id`);
+    /// made once, not per row.
+    struct Columns: Sendable {
+        let id, externalID, displayName, hubID, createdAt, updatedAt: String
+
+        init(prefix: String) {
+            (id, externalID, displayName) = (prefix + "id", prefix + "external_id", prefix + "display_name")
+            (hubID, createdAt, updatedAt) = (prefix + "hub_id", prefix + "created_at", prefix + "updated_at")
+        }
+
+        static let plain = Columns(prefix: "")
+        /// As `EndUserResolution.columns` aliases them.
+        static let user = Columns(prefix: "user_")
+    }
+
+    init(row: Row, columns: Columns = .plain) throws {
+        id = try row.string(columns.id)
+        externalID = try row.string(columns.externalID)
+        displayName = try row.string(columns.displayName)
+        hubID = try row.string(columns.hubID)
+        createdAt = try row.instant(columns.createdAt)
+        updatedAt = try row.instant(columns.updatedAt)
     }
 
     init(_ new: NewEndUser, createdAt: Timestamp) {
@@ -57,7 +70,7 @@ struct EndUserResolution: Sendable {
     /// The resolution a row with `columns` (or no row: no such hub in the organisation) describes.
     static func decode(_ row: Row?, lookup: EndUserLookup?) throws -> EndUserResolution {
         guard let row else { return EndUserResolution(hubFound: false, primaryConnectorID: nil, endUser: nil, lookup: lookup) }
-        let user = try row.optionalString("user_id") == nil ? nil : try EndUserRecord(row: row, prefix: "user_")
+        let user = try row.optionalString("user_id") == nil ? nil : try EndUserRecord(row: row, columns: .user)
         return EndUserResolution(
             hubFound: true, primaryConnectorID: try row.string("primary_connector_id"), endUser: user, lookup: lookup)
     }
