@@ -8,6 +8,21 @@ public enum EventLoopSocketWatch {
     /// Whether the calling thread is an event loop's.
     public static var isOnEventLoop: Bool { pthread_getspecific(currentLoopKey) != nil }
 
+    /// The serial number of the loop running the calling thread (never reused in a process); nil elsewhere.
+    public static var currentLoopID: UInt64? {
+        guard let pointer = pthread_getspecific(currentLoopKey) else { return nil }
+        return Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue().serial
+    }
+
+    /// Runs `body` on this thread once the loop has run every task step that is ready, just before it next
+    /// waits for events: work queued by several tasks in one turn (pipelined statements) goes out together.
+    /// False, and `body` is dropped, when the calling thread is not an event loop.
+    public static func beforeNextWait(_ body: @escaping () -> Void) -> Bool {
+        guard let pointer = pthread_getspecific(currentLoopKey) else { return false }
+        Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue().beforeNextWait.append(body)
+        return true
+    }
+
     /// Suspends until `fd` is readable (or writable); false when `deadline` passes first or the loop stops;
     /// nil, at once, when the calling thread is not an event loop (CLI commands, tests, other threads).
     /// One waiter per descriptor at a time.

@@ -2,6 +2,10 @@ import CLinuxEvents
 import Glibc
 import HTTP1
 import Logging
+import Synchronization
+
+/// Serial numbers of the loops this process has made.
+private let loopSerials = Atomic<UInt64>(0)
 
 /// One epoll loop on its own thread. It accepts from the shared listener (EPOLLEXCLUSIVE lets the kernel spread
 /// connections over loops), reads, parses, dispatches requests to the responder as Tasks, and writes the
@@ -13,6 +17,8 @@ final class EventLoop {
     static let connectionEvents = EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue
 
     let context: ServerContext
+    /// Unique in the process, unlike the object's address (`EventLoopSocketWatch.currentLoopID`).
+    let serial = loopSerials.add(1, ordering: .relaxed).newValue
     let handle: EventLoopHandle
     let epollFD: Int32
     let listenerFD: Int32
@@ -30,6 +36,8 @@ final class EventLoop {
     var rejectedOpen = 0
     /// Database sockets that tasks on this loop wait on, with their deadlines (`EventLoopSocketWatch`).
     var socketWatchers: [Int32: (SocketWatcher, ContinuousClock.Instant)] = [:]
+    /// Run once each, after this turn's tasks and before the loop next waits (`EventLoopSocketWatch.beforeNextWait`).
+    var beforeNextWait: [() -> Void] = []
     var shutdownComplete = false
 
     init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
@@ -82,6 +90,13 @@ final class EventLoop {
             // Timers first: an expired database wait resumes its task, which must run before the loop sleeps.
             if let check = nextTimerCheck, now >= check { runTimers() }
             moreMessages = runQueuedMessages()
+            if !beforeNextWait.isEmpty {
+                let hooks = beforeNextWait
+                beforeNextWait = []
+                hooks.forEach { $0() }
+                // A hook may have resumed tasks; they run before the loop sleeps.
+                moreMessages = runQueuedMessages() || moreMessages
+            }
             if let deadline = shutdownDeadline, connections.isEmpty || now >= deadline { break }
         }
         for connection in Array(connections.values) { finalClose(connection) }

@@ -18,6 +18,9 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDe
     /// Distinct statement texts each connection prepares once and re-executes (PQprepare/PQexecPrepared);
     /// statements beyond this run unprepared. 0 disables the cache. Default 256.
     public var preparedStatementCacheSize: Int = 256
+    /// Whether reads that stand alone are pipelined on one connection per HTTP event loop (`ReadPipeline`),
+    /// which the database counts beside the pool's. Default true.
+    public var pipelinesReads: Bool = true
 
     public init(connectionString: String) { self.connectionString = connectionString }
 

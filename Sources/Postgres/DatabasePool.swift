@@ -4,10 +4,12 @@
 /// HTTP event loop never leaves it. Broken connections are dropped and re-opened on next use; while the
 /// database is unreachable calls fail fast with `DatabaseError(kind: .connectionUnavailable)`.
 public final class DatabasePool: Sendable {
-    let configuration: DatabaseConfiguration
+    public let configuration: DatabaseConfiguration
     private let slots: ConnectionSlots
     let reactor: IOReactor
     private let socketWaiter: (any SocketWaiting)?
+    /// Pipelined reads on the event loops (`reading`), unless turned off by `configuration.pipelinesReads`.
+    let readPipelines: ReadPipelines?
 
     /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event
     /// loops) serves the statements of tasks running on its threads; everything else uses the reactor.
@@ -16,7 +18,12 @@ public final class DatabasePool: Sendable {
         self.socketWaiter = socketWaiter
         let slots = ConnectionSlots(capacity: configuration.poolSize)
         self.slots = slots
-        reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
+        let reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
+        self.reactor = reactor
+        readPipelines = socketWaiter.flatMap { waiter in
+            configuration.pipelinesReads
+                ? ReadPipelines(configuration: configuration, reactor: reactor, socketWaiter: waiter) : nil
+        }
     }
 
     deinit { shutdown() }
@@ -65,6 +72,7 @@ public final class DatabasePool: Sendable {
     /// Closes the idle connections and stops the reactor; statements in flight fail, later calls fail with
     /// `.connectionUnavailable`, and connections in use close when their callers give them back.
     public func shutdown() {
+        readPipelines?.stop()
         slots.stop()
         reactor.stop()
     }

@@ -1,4 +1,5 @@
 import Locking
+import Postgres
 
 /// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
 public final class Metrics: Sendable {
@@ -31,6 +32,13 @@ public final class Metrics: Sendable {
             // Mutated in place (no copy of the buckets per request).
             state.durations[route, default: Histogram()].record(seconds)
         }
+    }
+
+    /// The database read path's counters (`DatabasePool.reading`), in the same exposition format.
+    static func render(_ reads: ReadCounts) -> String {
+        "# HELP db_reads_total Stand-alone reads, by whether they were pipelined or ran on a pooled connection.\n"
+            + "# TYPE db_reads_total counter\n"
+            + "db_reads_total{path=\"pipeline\"} \(reads.pipelined)\ndb_reads_total{path=\"pool\"} \(reads.pooled)\n"
     }
 
     public func render() -> String {

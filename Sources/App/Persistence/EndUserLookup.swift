@@ -53,14 +53,14 @@ struct EndUserPath: Sendable {
 
     /// The end user and the connection of theirs that `connection` (a condition on `connections c`) picks, in
     /// one round trip; the path's 404/403 rules as `require`.
-    func require(with connection: SQL, on database: PGConnection) async throws -> (EndUserRecord, StoredConnection?) {
+    func require(with connection: SQL, on database: some StatementRunning) async throws -> (EndUserRecord, StoredConnection?) {
         let (resolution, stored) = try await EndUserResolution.read(
             organisationID: principal.organisationID, hubID: hubID, endUser: lookup, with: connection, on: database)
         return (try resolution.require(principal), stored)
     }
 
     /// The end user, or 404 (hub, then user) / 403 (another user's token).
-    func require(on connection: PGConnection) async throws -> EndUserRecord {
+    func require(on connection: some StatementRunning) async throws -> EndUserRecord {
         try await EndUserResolution.read(
             organisationID: principal.organisationID, hubID: hubID, endUser: lookup, on: connection
         ).require(principal)

@@ -20,7 +20,7 @@ enum KeysetPage {
     }
 
     static func fetch(
-        columns: String, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: PGConnection
+        columns: String, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: some StatementRunning
     ) async throws -> Result {
         let rows = try await connection.query(statement(columns: columns, filter: filter, page: page, scope: scope)).rows
         let items = try rows.filter { try $0.optionalString("id") != nil }

@@ -76,7 +76,7 @@ struct EndUserResolution: Sendable {
     }
 
     static func read(
-        organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: PGConnection
+        organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: some StatementRunning
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
         let sql = SQL(unsafe: "SELECT \(columns) FROM").appending(source.from)
@@ -88,7 +88,7 @@ struct EndUserResolution: Sendable {
     /// `connection` (a condition on `connections c`, joined beside `end_users u` and `hubs h`) picks.
     static func read(
         organisationID: String, hubID: String, endUser lookup: EndUserLookup, with connection: SQL,
-        on database: PGConnection
+        on database: some StatementRunning
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
         let sql = SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)

@@ -12,7 +12,7 @@ enum ListConnectionsRoute {
         let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
             .flatMap { $0.value.split(separator: ",") }
             .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
-        let result = try await context.database.withConnection { connection in
+        let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at",
                 filter: """
@@ -38,7 +38,7 @@ enum GetConnectionRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
-        let (_, connection) = try await context.database.withConnection { database in
+        let (_, connection) = try await context.database.reading { database in
             try await path.require(with: "c.id = \(connectionID)", on: database)
         }
         guard let connection else { throw APIError.notFound(.connectionNotFound, "connection") }

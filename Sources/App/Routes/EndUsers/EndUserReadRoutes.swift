@@ -9,7 +9,7 @@ enum ListEndUsersRoute {
         let page = try PageRequest.from(request)
         let search = request.queryValue("search") ?? ""
         let hubID = request.parameters["hub_id"] ?? ""
-        let result = try await context.database.withConnection { connection in
+        let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.external_id, t.display_name, t.hub_id, t.created_at, t.updated_at",
                 filter: """
@@ -33,7 +33,7 @@ enum ListEndUsersRoute {
 enum GetEndUserRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
-        let (user, primary) = try await context.database.withConnection { connection in
+        let (user, primary) = try await context.database.reading { connection in
             try await path.require(with: EndUserResolution.primaryConnection, on: connection)
         }
         return .json(.ok, EndUserJSON.endUser(user, primaryConnection: primary, organisationID: principal.organisationID))

@@ -1,0 +1,7 @@
+/// Something that runs one statement and answers its result: a connection of the caller's own
+/// (`DatabasePool.withConnection`), or the pool's read path (`DatabasePool.reading`), which may pipeline it.
+public protocol StatementRunning {
+    func query(_ sql: SQL) async throws -> QueryResult
+}
+
+extension PGConnection: StatementRunning {}

@@ -1,0 +1,133 @@
+import HTTP1
+import HTTPServer
+import Postgres
+import Testing
+import TestSupport
+
+/// `DatabasePool.reading` from request tasks on a real HTTP event loop, where reads are pipelined: one loop, so
+/// concurrent requests share one pipeline and their statements go out in batches.
+@Suite(.enabled(if: hasDatabase)) struct ReadPipelineTests {
+    /// The server's loops as the pool's socket waiter, as the application wires them.
+    struct LoopWaiter: SocketWaiting {
+        func wait(readable: Bool, on fd: Int32, until deadline: ContinuousClock.Instant) async -> Bool? {
+            await EventLoopSocketWatch.wait(readable: readable, on: fd, until: deadline)
+        }
+        var currentLoopID: UInt64? { EventLoopSocketWatch.currentLoopID }
+        func beforeNextWait(_ body: @escaping () -> Void) -> Bool { EventLoopSocketWatch.beforeNextWait(body) }
+    }
+
+    /// `/n/<k>` answers `k` from `SELECT`, after `pg_sleep(0.02)` so that requests overlap; `/fail` divides by
+    /// zero. The body is the value, or the error's SQLSTATE.
+    struct ReadResponder: Responder {
+        let pool: DatabasePool
+        func respond(to request: Request) async -> Response {
+            do {
+                let value: Int
+                if request.path == "/fail" {
+                    value = try await pool.reading { try await $0.query("SELECT 1 / 0 AS n") }.rows.first?.int("n") ?? -1
+                } else {
+                    let k = Int(request.path.split(separator: "/").last ?? "") ?? -1
+                    value = try await pool.reading {
+                        try await $0.query("SELECT \(k)::int AS n, pg_sleep(0.02)::text AS slept")
+                    }.rows.first?.int("n") ?? -1
+                }
+                return Response(status: .ok, body: Array(String(value).utf8))
+            } catch let error as DatabaseError {
+                return Response(status: .internalServerError, body: Array((error.sqlState ?? "\(error.kind)").utf8))
+            } catch {
+                return Response(status: .internalServerError, body: Array("\(error)".utf8))
+            }
+        }
+    }
+
+    func withPipelinedServer(_ body: (DatabasePool, Int) async throws -> Void) async throws {
+        var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
+        configuration.poolSize = 2
+        configuration.applicationName = uniqueName("pipe")
+        let pool = DatabasePool(configuration: configuration, socketWaiter: LoopWaiter())
+        defer { pool.shutdown() }
+        var server = ServerConfiguration()
+        server.eventLoopThreads = 1
+        try await withRunningServer(configuration: server, responder: ReadResponder(pool: pool)) { port in
+            try await body(pool, port)
+        }
+    }
+
+    func get(_ path: String, port: Int) async throws -> (Int, String) {
+        let client = try RawHTTPClient(port: port)
+        try await client.write("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try await client.readResponse()
+        return (response.statusCode, response.bodyText)
+    }
+
+    func getConcurrently(_ paths: [String], port: Int) async throws -> [String: (Int, String)] {
+        try await withThrowingTaskGroup(of: (String, (Int, String)).self) { group in
+            for path in paths { group.addTask { (path, try await get(path, port: port)) } }
+            var answers: [String: (Int, String)] = [:]
+            for try await (path, answer) in group { answers[path] = answer }
+            return answers
+        }
+    }
+
+    @Test func concurrentReadsShareThePipelineAndEachGetsItsOwnAnswer() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/n/0", port: port)  // opens the pipeline's connection
+            let before = pool.readCounts
+            let paths = (1...40).map { "/n/\($0)" }
+            let answers = try await getConcurrently(paths, port: port)
+            for (index, path) in paths.enumerated() {
+                #expect(answers[path]?.0 == 200)
+                #expect(answers[path]?.1 == String(index + 1))
+            }
+            let after = pool.readCounts
+            #expect(after.pipelined - before.pipelined + after.pooled - before.pooled == 40)
+            // Only a read beyond the pipeline's capacity could have gone to the pool; 40 fit.
+            #expect(after.pipelined - before.pipelined == 40)
+        }
+    }
+
+    @Test func aFailingReadGetsItsErrorAndItsBatchIsAnsweredFromThePool() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/n/0", port: port)
+            let paths = (1...12).map { "/n/\($0)" } + ["/fail"]
+            let answers = try await getConcurrently(paths.shuffled(), port: port)
+            #expect(answers["/fail"]?.0 == 500)
+            #expect(answers["/fail"]?.1 == "22012")
+            for k in 1...12 {
+                #expect(answers["/n/\(k)"]?.0 == 200)
+                #expect(answers["/n/\(k)"]?.1 == String(k))
+            }
+            // The pipeline keeps serving afterwards.
+            let before = pool.readCounts.pipelined
+            #expect(try await get("/n/99", port: port) == (200, "99"))
+            #expect(pool.readCounts.pipelined == before + 1)
+        }
+    }
+
+    @Test func aConnectionTheServerClosedIsReplacedWithoutFailingAReader() async throws {
+        try await withPipelinedServer { pool, port in
+            #expect(try await get("/n/1", port: port) == (200, "1"))
+            let name = pool.configuration.applicationName
+            try await withTestPool { admin in
+                _ = try await admin.withConnection { connection in
+                    try await connection.query("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = \(name)
+                        """)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await get("/n/2", port: port) == (200, "2"))
+            #expect(try await get("/n/3", port: port) == (200, "3"))
+        }
+    }
+
+    @Test func offTheLoopsReadsRunOnThePool() async throws {
+        try await withPipelinedServer { pool, _ in
+            let before = pool.readCounts
+            let value = try await pool.reading { try await $0.query("SELECT 7 AS n") }.rows.first?.int("n")
+            #expect(value == 7)
+            #expect(pool.readCounts.pooled == before.pooled + 1)
+            #expect(pool.readCounts.pipelined == before.pipelined)
+        }
+    }
+}
