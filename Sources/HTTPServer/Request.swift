@@ -24,9 +24,15 @@ public struct Request: Sendable {
     ) {
         self.method = method
         self.target = target
-        let split = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        self.path = split.isEmpty ? "" : String(split[0])
-        self.query = split.count > 1 ? QueryString.decode(String(split[1])) : []
+        // Bytes, not Characters: the parser admits only visible ASCII in a target, and a Character split costs
+        // grapheme breaking on every request.
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+            self.path = String(target[..<mark])
+            self.query = QueryString.decode(String(target[target.index(after: mark)...]))
+        } else {
+            self.path = target
+            self.query = []
+        }
         self.headers = headers
         self.body = body
         self.id = id

@@ -53,7 +53,7 @@ public struct Router: Sendable {
                 return .found(route.handler, parameters: [:], template: route.template)
             }
         }
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
         var allowed: [HTTPMethod] = []
         for position in routesBySegmentCount[segments.count] ?? [] {
             let route = routes[position]

@@ -86,6 +86,14 @@ struct JSONParser {
         }
     }
 
+    /// Small objects (nearly all) are checked by a scan of their keys, which costs no hashing; from 16 keys a
+    /// set takes over, so an object of many keys stays linear.
+    private static func isNew(_ key: String, among members: [(String, JSONValue)], seen: inout Set<String>) -> Bool {
+        if members.count < 16 { return !members.contains { $0.0 == key } }
+        if seen.isEmpty { seen = Set(members.map(\.0)) }
+        return seen.insert(key).inserted
+    }
+
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         index += 1
@@ -102,7 +110,7 @@ struct JSONParser {
             let keyOffset = index
             guard current == UInt8(ascii: "\"") else { throw fail("expected a string key") }
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw fail("duplicate key", at: keyOffset) }
+            guard Self.isNew(key, among: members, seen: &seen) else { throw fail("duplicate key", at: keyOffset) }
             skipWhitespace()
             guard current == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1

@@ -3,7 +3,14 @@
 /// Offsets `±HH`, `±HH:MM`, `±HH:MM:SS` are honoured; `infinity`, BC dates and 5+ digit years are rejected.
 enum TimestampText {
     static func microsecondsSinceEpoch(_ text: String) -> Int64? {
-        var scanner = DigitScanner(text)
+        // Over the string's contiguous UTF-8 (free for native strings): a `String.UTF8View` cursor re-checked
+        // its index on every byte, and every row has two timestamps or more (bench/README.md, change 19).
+        var text = text
+        return text.withUTF8 { microsecondsSinceEpoch(utf8: $0) }
+    }
+
+    static func microsecondsSinceEpoch(utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var scanner = DigitScanner(utf8)
         guard let year = scanner.number(digits: 4), scanner.skip("-"),
             let month = scanner.number(digits: 2), scanner.skip("-"),
             let day = scanner.number(digits: 2), scanner.skip(" ") || scanner.skip("T"),
@@ -62,21 +69,24 @@ enum TimestampText {
 
 /// A cursor over ASCII bytes for fixed-width numeric fields.
 struct DigitScanner {
-    private var bytes: Substring.UTF8View
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var position = 0
 
-    init(_ text: String) { bytes = text.utf8[...] }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    var isAtEnd: Bool { bytes.isEmpty }
+    var isAtEnd: Bool { position == bytes.count }
 
     mutating func skip(_ character: Unicode.Scalar) -> Bool {
-        guard bytes.first == UInt8(ascii: character) else { return false }
-        bytes.removeFirst()
+        guard position < bytes.count, bytes[position] == UInt8(ascii: character) else { return false }
+        position += 1
         return true
     }
 
     mutating func digit() -> Int64? {
-        guard let byte = bytes.first, byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-        bytes.removeFirst()
+        guard position < bytes.count else { return nil }
+        let byte = bytes[position]
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        position += 1
         return Int64(byte - UInt8(ascii: "0"))
     }
 

@@ -86,6 +86,19 @@ struct JSONParserTests {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(objects.utf8), maxDepth: 2) }
     }
 
+    /// Below 16 keys duplicates are found by a scan, from 16 by a set: both ways, at every position.
+    @Test(arguments: [2, 15, 16, 17, 40]) func findsADuplicateKeyInObjectsOfAnySize(keys: Int) throws {
+        let members = (0..<keys).map { #""k\#($0)":\#($0)"# }
+        let distinct = "{" + members.joined(separator: ",") + "}"
+        #expect(try JSONValue.parse(Array(distinct.utf8)).objectValue?.count == keys)
+        for repeated in [0, keys / 2, keys - 1] {
+            let duplicated = "{" + members.joined(separator: ",") + #","k\#(repeated)":0}"#
+            #expect(throws: JSONParseError(offset: distinct.utf8.count, reason: "duplicate key")) {
+                try JSONValue.parse(Array(duplicated.utf8))
+            }
+        }
+    }
+
     @Test func errorReportsByteOffset() {
         #expect(throws: JSONParseError(offset: 7, reason: "duplicate key")) {
             try JSONValue.parse(Array(#"{"a":1,"a":2}"#.utf8))
