@@ -1,4 +1,5 @@
 import HTTPServer
+import Synchronization
 import Testing
 import TestSupport
 
@@ -19,8 +20,12 @@ import TestSupport
         }
     }
 
+    /// Gated, not timed: the request is known to be in its handler before shutdown begins, and the handler
+    /// answers only after the (single) loop has begun shutting down, which closing the idle client shows.
+    /// (A 50 ms sleep in place of the first gate and a 300 ms handler failed on a loaded machine.)
     @Test func shutdownLetsInFlightRequestFinish() async throws {
-        let server = Server(configuration: testConfiguration { $0.port = 0 }, responder: echoResponder)
+        let gate = HandlerGate()
+        let server = Server(configuration: testConfiguration { $0.port = 0; $0.eventLoopThreads = 1 }, responder: gate.responder)
         let (ports, sink) = AsyncStream<Int>.makeStream()
         let running = Task { try await server.run(onListening: { sink.yield($0) }) }
         var iterator = ports.makeAsyncIterator()
@@ -29,12 +34,13 @@ import TestSupport
         let idle = try RawHTTPClient(port: port)
         try await idle.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(try await idle.readResponse().statusCode == 200)
-        try await busy.write("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
-        try await Task.sleep(for: .milliseconds(50))
+        try await busy.write("GET /gated HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await gate.waitUntilEntered())
         server.shutdown()
         #expect(await idle.waitForClose(timeout: .seconds(5)))
+        gate.release()
         let response = try await busy.readResponse()
-        #expect(response.bodyText == "GET /slow 0:")
+        #expect(response.bodyText == "GET /gated 0:")
         #expect(response.header("Connection") == "close")
         try await running.value
         #expect(throws: (any Error).self) { try RawHTTPClient(port: port) }
@@ -51,4 +57,31 @@ import TestSupport
         // Far below the 20 s the handler wants: the grace period cut it (bound generous for loaded CI machines).
         #expect(started.duration(to: .now) < .seconds(8))
     }
+}
+
+/// A responder whose `/gated` requests wait in their handler until `release()`; other paths echo at once.
+final class HandlerGate: Sendable {
+    private let entered = Atomic<Bool>(false)
+    private let released = Atomic<Bool>(false)
+
+    var responder: ClosureResponder {
+        ClosureResponder { [self] request in
+            if request.path == "/gated" {
+                entered.store(true, ordering: .releasing)
+                while !released.load(ordering: .acquiring) { try? await Task.sleep(for: .milliseconds(5)) }
+            }
+            return await echoResponder.respond(to: request)
+        }
+    }
+
+    func waitUntilEntered(timeout: Duration = .seconds(10)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !entered.load(ordering: .acquiring) {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+
+    func release() { released.store(true, ordering: .releasing) }
 }
