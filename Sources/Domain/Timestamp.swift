@@ -32,21 +32,24 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let seconds = microsOfDay / 1_000_000
         guard (0...9999).contains(year) else { return paddedText(year, month, day, seconds, microsOfDay) }
         // Written into one 27-byte string: this runs for every timestamp of every answer.
-        let fields: [(value: Int64, width: Int, separator: UInt8)] = [
-            (year, 4, 0x2D), (month, 2, 0x2D), (day, 2, 0x54), (seconds / 3600, 2, 0x3A), (seconds / 60 % 60, 2, 0x3A),
-            (seconds % 60, 2, 0x2E), (microsOfDay % 1_000_000, 6, 0x5A),
-        ]
         return String(unsafeUninitializedCapacity: 27) { buffer in
             var offset = 0
-            for field in fields {
-                var value = field.value
-                for position in stride(from: offset + field.width - 1, through: offset, by: -1) {
+            func put(_ value: Int64, width: Int, then separator: UInt8) {
+                var value = value
+                for position in stride(from: offset + width - 1, through: offset, by: -1) {
                     buffer[position] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
                     value /= 10
                 }
-                buffer[offset + field.width] = field.separator
-                offset += field.width + 1
+                buffer[offset + width] = separator
+                offset += width + 1
             }
+            put(year, width: 4, then: UInt8(ascii: "-"))
+            put(month, width: 2, then: UInt8(ascii: "-"))
+            put(day, width: 2, then: UInt8(ascii: "T"))
+            put(seconds / 3600, width: 2, then: UInt8(ascii: ":"))
+            put(seconds / 60 % 60, width: 2, then: UInt8(ascii: ":"))
+            put(seconds % 60, width: 2, then: UInt8(ascii: "."))
+            put(microsOfDay % 1_000_000, width: 6, then: UInt8(ascii: "Z"))
             return offset
         }
     }

@@ -36,4 +36,7 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
 
     public var isUniqueViolation: Bool { sqlState == "23505" }
     public var isForeignKeyViolation: Bool { sqlState == "23503" }
+    /// A prepared form gone stale: "cached plan must not change result type" after DDL (0A000), or dropped by a
+    /// DISCARD (26000). Preparing the statement afresh fixes it.
+    var isStalePreparedStatement: Bool { sqlState == "0A000" || sqlState == "26000" }
 }

@@ -77,10 +77,8 @@ public final class PGConnection {
     func query(_ sql: SQL, within deadline: Duration) async throws(DatabaseError) -> QueryResult {
         do {
             return try await run(sql, until: .now + deadline)
-        } catch let error where error.sqlState == "0A000" || error.sqlState == "26000" {
-            // The prepared form went stale ("cached plan must not change result type" after DDL, or a
-            // DISCARD dropped it): prepare afresh. Outside a transaction the failed attempt changed nothing,
-            // so it is safe to run once more.
+        } catch let error where error.isStalePreparedStatement {
+            // Prepare afresh. Outside a transaction the failed attempt changed nothing, so it is safe to run once more.
             statementCache.forget(sql.text)
             guard !isInTransaction else { throw error }
             return try await run(sql, until: .now + deadline)

@@ -14,13 +14,15 @@ struct PreparedStatementCache {
 
     func name(for text: String) -> String? { names[text] }
 
-    var isFull: Bool { names.count >= capacity }
-
-    mutating func add(_ text: String) -> String {
+    /// The name `text` runs under, and whether it is new (to be prepared before it first runs); nil to run it
+    /// unprepared (not a plain data statement, or the cache is full).
+    mutating func name(preparing text: String) -> (name: String, isNew: Bool)? {
+        if let known = names[text] { return (known, false) }
+        guard names.count < capacity, Self.isCacheable(text) else { return nil }
         nextNumber += 1
         let name = "ea_\(nextNumber)"
         names[text] = name
-        return name
+        return (name, true)
     }
 
     mutating func forget(_ text: String) {
@@ -38,9 +40,8 @@ struct PreparedStatementCache {
 extension PGConnection {
     /// The prepared statement's name for `sql`, preparing it first if needed; nil to run it unprepared.
     func preparedName(for sql: SQL, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> String? {
-        if let name = statementCache.name(for: sql.text) { return name }
-        guard !statementCache.isFull, PreparedStatementCache.isCacheable(sql.text) else { return nil }
-        let name = statementCache.add(sql.text)
+        guard let (name, isNew) = statementCache.name(preparing: sql.text) else { return nil }
+        guard isNew else { return name }
         do {
             let sent = PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil)
             _ = try await exchange(sent: sent, until: deadline)

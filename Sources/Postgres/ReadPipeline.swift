@@ -73,20 +73,17 @@ final class ReadPipeline {
     /// The statement's result, or nil when it should run on a pooled connection instead.
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
         guard inFlightCount < Self.capacity, let connection = await usableConnection() else { return nil }
-        let known = connection.statementCache.name(for: sql.text)
-        guard known != nil || (!connection.statementCache.isFull && PreparedStatementCache.isCacheable(sql.text))
-        else { return nil }
-        let name = known ?? connection.statementCache.add(sql.text)
+        guard let (name, isNew) = connection.statementCache.name(preparing: sql.text) else { return nil }
         let handle = connection.handle
         let sent: Bool
         do {
             // Queued in libpq's buffer; sent with the batch's Sync (or sooner, when the buffer fills).
             sent = try ParameterBuffers.withBuffers(sql.binds) { (buffers) throws(DatabaseError) -> Bool in
-                if known == nil, PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil) != 1 { return false }
+                if isNew, PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil) != 1 { return false }
                 return PQsendQueryPrepared(handle, name, buffers.count, buffers.values, buffers.lengths, buffers.formats, 0) == 1
             }
         } catch {
-            if known == nil { connection.statementCache.forget(sql.text) }
+            if isNew { connection.statementCache.forget(sql.text) }
             return .failure(error)
         }
         guard sent else {
@@ -94,7 +91,7 @@ final class ReadPipeline {
             return nil
         }
         let entry = Entry(text: sql.text, name: name, deadline: .now + connection.clientDeadline,
-                          awaitsPrepare: known == nil, layout: connection.statementCache.layouts[name])
+                          awaitsPrepare: isNew, layout: connection.statementCache.layouts[name])
         inFlight.append(entry)
         scheduleSync(on: connection)
         if hasReader { await withCheckedContinuation { entry.waiter = $0 } }
@@ -103,8 +100,8 @@ final class ReadPipeline {
         if case .failure(let error) = outcome {
             switch error.kind {
             case .connectionUnavailable, .protocolViolation: return nil
-            case .query where error.sqlState == "0A000" || error.sqlState == "26000":
-                // Stale prepared form (see `PGConnection.query`): forget it; the pool's retry prepares afresh.
+            case .query where error.isStalePreparedStatement:
+                // Forget it here; the pool's retry prepares afresh.
                 forget(entry)
                 return nil
             case .query, .timeout: break

@@ -14,7 +14,6 @@ final class ColumnLayout: Sendable {
     func index(of name: String) -> Int? { indexByName[name] }
 }
 
-
 /// One result row; columns by name, values as PostgreSQL's text output (bytea in hex).
 /// Getters throw `DatabaseError(kind: .protocolViolation)` on a missing column, NULL, or type mismatch.
 public struct Row: Sendable {

@@ -1,3 +1,4 @@
+import App
 import HTTP1
 import HTTPServer
 import Postgres
@@ -7,15 +8,6 @@ import TestSupport
 /// `DatabasePool.reading` from request tasks on a real HTTP event loop, where reads are pipelined: one loop, so
 /// concurrent requests share one pipeline and their statements go out in batches.
 @Suite(.enabled(if: hasDatabase)) struct ReadPipelineTests {
-    /// The server's loops as the pool's socket waiter, as the application wires them.
-    struct LoopWaiter: SocketWaiting {
-        func wait(readable: Bool, on fd: Int32, until deadline: ContinuousClock.Instant) async -> Bool? {
-            await EventLoopSocketWatch.wait(readable: readable, on: fd, until: deadline)
-        }
-        var currentLoopID: UInt64? { EventLoopSocketWatch.currentLoopID }
-        func beforeNextWait(_ body: @escaping () -> Void) -> Bool { EventLoopSocketWatch.beforeNextWait(body) }
-    }
-
     /// `/n/<k>` answers `k` from `SELECT`, after `pg_sleep(0.02)` so that requests overlap; `/fail` divides by
     /// zero. The body is the value, or the error's SQLSTATE.
     struct ReadResponder: Responder {
@@ -44,7 +36,7 @@ import TestSupport
         var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
         configuration.poolSize = 2
         configuration.applicationName = uniqueName("pipe")
-        let pool = DatabasePool(configuration: configuration, socketWaiter: LoopWaiter())
+        let pool = DatabasePool(configuration: configuration, socketWaiter: EventLoopSocketWaiter())  // as the application wires it
         defer { pool.shutdown() }
         var server = ServerConfiguration()
         server.eventLoopThreads = 1

@@ -81,15 +81,30 @@ struct ConnectionCreation: Sendable {
     private func readTargets(
         _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
     ) async throws -> CreationTargets {
-        let query = CreationTargets.Query(
-            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
-            connectorID: target.connectorID, connectionName: draft.name,
-            referencedCredentialIDs: draft.referencedCredentialIDs,
-            referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
+        let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: idempotency)
         let targets = try await context.database.withConnection { try await CreationTargets.read(query, on: $0) }
         guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
         try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
         return try await context.database.withConnection { try await CreationTargets.read(query, on: $0) }
+    }
+
+    /// What both create paths look up: the path's hub and user, the connector, the name, the referenced
+    /// credentials and the key's claim.
+    private static func targetsQuery(
+        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
+    ) -> CreationTargets.Query {
+        CreationTargets.Query(
+            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
+            connectorID: target.connectorID, connectionName: draft.name,
+            referencedCredentialIDs: draft.referencedCredentialIDs,
+            referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
+    }
+
+    /// The connection as stored and answered: a new id, the draft's name and variables, the made bindings.
+    private static func storedConnection(_ draft: ConnectionDraft, bindings: [StoredBinding], at now: Timestamp) -> StoredConnection {
+        StoredConnection(
+            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
+            updatedAt: now, bindings: bindings)
     }
 
     /// Checks, exchanges, seals, then writes everything in one statement.
@@ -108,9 +123,7 @@ struct ConnectionCreation: Sendable {
         guard let owner = newEndUser.map({ EndUserRecord($0, createdAt: now) }) ?? checked.endUser else {
             throw APIError.notFound(.endUserNotFound, "end user")
         }
-        let stored = StoredConnection(
-            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
-            updatedAt: now, bindings: made.bindings)
+        let stored = Self.storedConnection(draft, bindings: made.bindings, at: now)
         let connection = NewConnection(
             organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
         let response = respond(stored, owner)
@@ -135,14 +148,9 @@ struct ConnectionCreation: Sendable {
         else { return nil }
         let none = CreationChecks.Result(endUser: nil, connectorID: "", referenced: [:])
         let made = try await makeBindings(draft, checked: none, organisationID: target.organisationID)
-        let now = Timestamp.now()
-        let stored = StoredConnection(
-            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
-            updatedAt: now, bindings: made.bindings)
-        let query = CreationTargets.Query(
-            organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
-            connectorID: target.connectorID, connectionName: draft.name, referencedCredentialIDs: [],
-            referencesOnlyOwnCredentials: false, idempotency: nil)
+        let stored = Self.storedConnection(draft, bindings: made.bindings, at: Timestamp.now())
+        // No references and an organisation's key: the query finds the owner and nothing else.
+        let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: nil)
         let outcome = try await insert(
             NewConnection(organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials),
             owner: .resolved(query), endUser: nil, idempotency: nil)
