@@ -11,9 +11,19 @@ public enum QueryString {
 
     /// Percent-decodes, turning '+' into a space; malformed escapes are kept literally.
     public static func percentDecode(_ text: Substring, plusIsSpace: Bool = true) -> String {
+        var text = text
+        return text.withUTF8 { percentDecode($0, plusIsSpace: plusIsSpace) }
+    }
+
+    /// `percentDecode` over UTF-8 bytes. Most values (ids, names) have nothing to decode and become a string as
+    /// they are.
+    static func percentDecode(_ text: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
+        if !text.contains(where: { $0 == UInt8(ascii: "%") || ($0 == UInt8(ascii: "+") && plusIsSpace) }) {
+            return String(decoding: text, as: UTF8.self)
+        }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = Array(text.utf8)[...]
+        bytes.reserveCapacity(text.count)
+        var iterator = text[...]
         while let byte = iterator.popFirst() {
             if byte == UInt8(ascii: "%"), iterator.count >= 2,
                let high = hexValue(iterator[iterator.startIndex]),

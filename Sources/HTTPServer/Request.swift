@@ -15,7 +15,7 @@ public struct Request: Sendable {
     /// `X-Request-Id` as received (when sane) or one made by the server.
     public var id: String
     /// Path parameters filled by the router, e.g. `hub_id` for `/hubs/:hub_id`.
-    public var parameters: [String: String]
+    public var parameters: PathParameters
     /// The route template that matched, e.g. `/hubs/:hub_id`; nil before routing or when none matched.
     public var route: String?
 

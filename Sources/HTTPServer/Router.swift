@@ -6,7 +6,7 @@ public typealias Handler = @Sendable (Request) async throws -> Response
 /// `/hubs/:hub_id/users/:user_id/connections`. Literal segments win over parameters.
 public struct Router: Sendable {
     public enum Match: Sendable {
-        case found(Handler, parameters: [String: String], template: String)
+        case found(Handler, parameters: PathParameters, template: String)
         case methodNotAllowed(allowed: [HTTPMethod])
         case notFound
     }
@@ -14,8 +14,15 @@ public struct Router: Sendable {
     private struct Route: Sendable {
         let method: HTTPMethod
         let template: String
-        let segments: [Substring]
+        let segments: [Segment]
+        let parameterCount: Int
         let handler: Handler
+    }
+
+    /// A template segment: bytes a path segment must equal, or a parameter's name.
+    private enum Segment: Sendable {
+        case literal([UInt8])
+        case parameter(String)
     }
 
     private var routes: [Route] = []
@@ -28,17 +35,19 @@ public struct Router: Sendable {
     public init() {}
 
     public mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
-        let segments = template.split(separator: "/", omittingEmptySubsequences: true)
-        routes.append(Route(method: method, template: template, segments: segments, handler: handler))
+        let segments: [Segment] = template.split(separator: "/", omittingEmptySubsequences: true).map {
+            $0.first == ":" ? .parameter(String($0.dropFirst())) : .literal(Array($0.utf8))
+        }
+        let parameterCount = segments.count { if case .parameter = $0 { true } else { false } }
+        routes.append(Route(
+            method: method, template: template, segments: segments, parameterCount: parameterCount, handler: handler))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
         routes.sort { Self.specificity($0.segments) > Self.specificity($1.segments) }
         literalRoutes = [:]
         routesBySegmentCount = [:]
         for (position, route) in routes.enumerated() {
             routesBySegmentCount[route.segments.count, default: []].append(position)
-            if !route.segments.contains(where: { $0.first == ":" }) {
-                literalRoutes[route.template, default: []].append(position)
-            }
+            if route.parameterCount == 0 { literalRoutes[route.template, default: []].append(position) }
         }
     }
 
@@ -53,11 +62,15 @@ public struct Router: Sendable {
                 return .found(route.handler, parameters: [:], template: route.template)
             }
         }
-        let segments = path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map(Substring.init)
+        var path = path
+        return path.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+    }
+
+    private func match(method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> Match {
         var allowed: [HTTPMethod] = []
         for position in routesBySegmentCount[segments.count] ?? [] {
             let route = routes[position]
-            guard let parameters = Self.bind(route.segments, to: segments) else { continue }
+            guard let parameters = Self.bind(route, to: segments, of: path) else { continue }
             if route.method == method || (method == .HEAD && route.method == .GET) {
                 return .found(route.handler, parameters: parameters, template: route.template)
             }
@@ -68,19 +81,35 @@ public struct Router: Sendable {
         return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
-    /// The template's parameters in `path`, or nil when a literal segment differs. Literals are compared
+    /// Where the path's non-empty segments lie between its `/`s.
+    private static func segmentRanges(_ path: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(8)
+        var start = 0
+        for (offset, byte) in path.enumerated() where byte == UInt8(ascii: "/") {
+            if offset > start { ranges.append(start..<offset) }
+            start = offset + 1
+        }
+        if start < path.count { ranges.append(start..<path.count) }
+        return ranges
+    }
+
+    /// The route's parameters in `path`, or nil when a literal segment differs. Literals are compared
     /// first, so the templates that do not match (most of them) cost no allocation.
-    private static func bind(_ template: [Substring], to path: [Substring]) -> [String: String]? {
-        guard template.count == path.count else { return nil }
-        for (pattern, actual) in zip(template, path) where pattern.first != ":" && pattern != actual { return nil }
-        var parameters: [String: String] = [:]
-        for (pattern, actual) in zip(template, path) where pattern.first == ":" {
-            parameters[String(pattern.dropFirst())] = QueryString.percentDecode(actual, plusIsSpace: false)
+    private static func bind(_ route: Route, to segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> PathParameters? {
+        for (pattern, range) in zip(route.segments, segments) {
+            if case .literal(let literal) = pattern, !literal.elementsEqual(path[range]) { return nil }
+        }
+        var parameters = PathParameters(capacity: route.parameterCount)
+        for (pattern, range) in zip(route.segments, segments) {
+            if case .parameter(let name) = pattern {
+                parameters[name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
+            }
         }
         return parameters
     }
 
-    private static func specificity(_ segments: [Substring]) -> Int {
-        segments.reduce(0) { $0 * 2 + ($1.first == ":" ? 0 : 1) }
+    private static func specificity(_ segments: [Segment]) -> Int {
+        segments.reduce(0) { if case .literal = $1 { $0 * 2 + 1 } else { $0 * 2 } }
     }
 }
