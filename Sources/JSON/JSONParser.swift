@@ -88,22 +88,22 @@ struct JSONParser {
 
     /// Small objects (nearly all) are checked by a scan of their keys, which costs no hashing; from 16 keys a
     /// set takes over, so an object of many keys stays linear.
-    private static func isNew(_ key: String, among members: [(String, JSONValue)], seen: inout Set<String>) -> Bool {
-        if members.count < 16 { return !members.contains { $0.0 == key } }
-        if seen.isEmpty { seen = Set(members.map(\.0)) }
+    private static func isNew(_ key: String, among members: [JSONObject.Member], seen: inout Set<String>) -> Bool {
+        if members.count < 16 { return !members.contains { $0.key == key } }
+        if seen.isEmpty { seen = Set(members.map(\.key)) }
         return seen.insert(key).inserted
     }
 
     mutating func parseObject() throws(JSONParseError) -> JSONValue {
         try enterContainer()
         index += 1
-        var members: [(String, JSONValue)] = []
+        var members: [JSONObject.Member] = []
         var seen = Set<String>()
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(JSONObject(members))
+            return .object(JSONObject(members: members))
         }
         while true {
             skipWhitespace()
@@ -115,14 +115,14 @@ struct JSONParser {
             guard current == UInt8(ascii: ":") else { throw fail("expected ':'") }
             index += 1
             skipWhitespace()
-            members.append((key, try parseValue()))
+            members.append(JSONObject.Member(key: key, value: try parseValue()))
             skipWhitespace()
             switch current {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
-                return .object(JSONObject(members))
+                return .object(JSONObject(members: members))
             case nil: throw fail("unterminated object")
             default: throw fail("expected ',' or '}'")
             }

@@ -1,19 +1,28 @@
-/// Serialises a `JSONValue`; compact when `indent` is nil.
+/// Serialises a `JSONValue`; compact when `indent` is nil. It runs for every response, so fixed text is appended
+/// from buffers (one copy each) rather than byte by byte.
 struct JSONWriter {
-    let indent: [UInt8]?
+    /// A newline followed by the indentation of each level: `newline()` appends a prefix of it.
+    private let newlineAndIndent: [UInt8]?
+    private let indentWidth: Int
     var output: [UInt8] = []
     private var level = 0
 
+    /// Two spaces per level, prepared for 16 levels.
+    private static let twoSpaceIndent = Array("\n".utf8) + Array(repeating: UInt8(ascii: " "), count: 32)
+
     init(indent: String?) {
-        self.indent = indent.map { Array($0.utf8) }
+        indentWidth = indent?.utf8.count ?? 0
+        newlineAndIndent = indent.map { indent in
+            indent == "  " ? Self.twoSpaceIndent : Array("\n".utf8) + Array(repeating: Array(indent.utf8), count: 16).joined()
+        }
         // A typical answer (an end user with its connection) is 1-2 KiB pretty-printed: grow once, not five times.
         output.reserveCapacity(indent == nil ? 512 : 2048)
     }
 
     mutating func write(_ value: JSONValue) {
         switch value {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
         case .number(let number): writeNumber(number)
         case .string(let string): writeString(string)
         case .array(let elements): writeArray(elements)
@@ -21,12 +30,18 @@ struct JSONWriter {
         }
     }
 
+    private mutating func append(_ text: StaticString) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
     private mutating func writeArray(_ elements: [JSONValue]) {
-        guard !elements.isEmpty else { return output.append(contentsOf: "[]".utf8) }
+        guard !elements.isEmpty else { return append("[]") }
         output.append(UInt8(ascii: "["))
         level += 1
-        for (position, element) in elements.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: ",")) }
+        var first = true
+        for element in elements {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
             newline()
             write(element)
         }
@@ -36,15 +51,16 @@ struct JSONWriter {
     }
 
     private mutating func writeObject(_ object: JSONObject) {
-        guard !object.isEmpty else { return output.append(contentsOf: "{}".utf8) }
+        guard !object.isEmpty else { return append("{}") }
         output.append(UInt8(ascii: "{"))
         level += 1
-        for (position, member) in object.members.enumerated() {
-            if position > 0 { output.append(UInt8(ascii: ",")) }
+        var first = true
+        for member in object.members {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
             newline()
             writeString(member.key)
-            output.append(UInt8(ascii: ":"))
-            if indent != nil { output.append(UInt8(ascii: " ")) }
+            if indentWidth > 0 { append(": ") } else { output.append(UInt8(ascii: ":")) }
             write(member.value)
         }
         level -= 1
@@ -53,9 +69,16 @@ struct JSONWriter {
     }
 
     private mutating func newline() {
-        guard let indent else { return }
-        output.append(UInt8(ascii: "\n"))
-        for _ in 0..<level { output.append(contentsOf: indent) }
+        guard let newlineAndIndent else { return }
+        let wanted = 1 + level * indentWidth
+        if wanted <= newlineAndIndent.count {
+            newlineAndIndent.withUnsafeBufferPointer { output.append(contentsOf: $0.prefix(wanted)) }
+        } else {
+            // Deeper than the prepared indentation (stored JSON can nest up to the parser's limit).
+            output.append(contentsOf: newlineAndIndent)
+            let indent = newlineAndIndent[1...indentWidth]
+            for _ in 0..<(level - (newlineAndIndent.count - 1) / indentWidth) { output.append(contentsOf: indent) }
+        }
     }
 
     /// Integers within ±2^53 print without a fraction; other finite values use Swift's shortest
@@ -79,11 +102,12 @@ struct JSONWriter {
         output.append(UInt8(ascii: "\""))
         // Most strings (ids, names, timestamps) need no escaping: copy them in one go, scanning their bytes
         // in place when the string is stored contiguously (native strings always are).
-        let plain = string.utf8.withContiguousStorageIfAvailable { bytes in
+        var string = string
+        let plain = string.withUTF8 { bytes in
             if bytes.contains(where: Self.needsEscape) { return false }
             output.append(contentsOf: bytes)
             return true
-        } ?? false
+        }
         if plain { return output.append(UInt8(ascii: "\"")) }
         for byte in string.utf8 {
             switch byte {

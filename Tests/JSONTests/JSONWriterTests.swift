@@ -27,6 +27,20 @@ struct JSONWriterTests {
         #expect(String(decoding: value.prettySerialized(), as: UTF8.self) == expected)
     }
 
+    /// The writer appends indentation from a table prepared for 16 levels; deeper values take a second path.
+    @Test(arguments: [1, 15, 16, 17, 40])
+    func prettyPrintsAtAnyDepth(_ depth: Int) {
+        var value: JSONValue = [1]
+        for _ in 1..<depth { value = ["k": value] }
+        // The expected text, built level by level: level n's members are indented by 2 × n spaces.
+        func expected(_ level: Int) -> String {
+            let inner = String(repeating: "  ", count: level + 1), outer = String(repeating: "  ", count: level)
+            if level == depth - 1 { return "[\n\(inner)1\n\(outer)]" }
+            return "{\n\(inner)\"k\": \(expected(level + 1))\n\(outer)}"
+        }
+        #expect(String(decoding: value.prettySerialized(), as: UTF8.self) == expected(0))
+    }
+
     static let roundTrips: [String] = [
         #"{"name":"x","list":[1,2.25,-7,1e-7,true,null],"nested":{"k":"\u0000\"😀"}}"#,
         #"[[],{},"",0,-1,123456789012]"#,

@@ -16,12 +16,11 @@ enum EndUserJSON {
 
     /// With `primaryConnection` (after `hubId`) when the user has one for the hub's primary connector.
     static func endUser(_ user: EndUserRecord, primaryConnection: StoredConnection?, organisationID: String) -> JSONValue {
-        var members = summary(user).members.map { ($0.key, $0.value) }
+        var object = summary(user)
         if let primaryConnection {
-            members.insert(
-                ("primaryConnection", ConnectionJSON.connection(primaryConnection, organisationID: organisationID)),
-                at: 4)
+            object.insert(
+                "primaryConnection", ConnectionJSON.connection(primaryConnection, organisationID: organisationID), at: 4)
         }
-        return .object(JSONObject(members))
+        return .object(object)
     }
 }
