@@ -3,7 +3,7 @@ import CLibPQ
 /// Statement texts this connection has prepared, with their server-side names. Bounded: once full, new texts
 /// simply run unprepared, so dynamic SQL can never grow a connection's memory without limit.
 struct PreparedStatementCache {
-    private var names: [String: String] = [:]
+    private var names: [StatementKey: String] = [:]
     /// The result columns of each prepared statement, by name, as its last run returned them: they are fixed
     /// until DDL changes them, which fails the statement (0A000) and has it forgotten and prepared afresh.
     var layouts: [String: ColumnLayout] = [:]
@@ -12,21 +12,22 @@ struct PreparedStatementCache {
 
     init(capacity: Int) { self.capacity = capacity }
 
-    func name(for text: String) -> String? { names[text] }
+    func name(for text: String) -> String? { names[StatementKey(text)] }
 
     /// The name `text` runs under, and whether it is new (to be prepared before it first runs); nil to run it
     /// unprepared (not a plain data statement, or the cache is full).
     mutating func name(preparing text: String) -> (name: String, isNew: Bool)? {
-        if let known = names[text] { return (known, false) }
+        let key = StatementKey(text)
+        if let known = names[key] { return (known, false) }
         guard names.count < capacity, Self.isCacheable(text) else { return nil }
         nextNumber += 1
         let name = "ea_\(nextNumber)"
-        names[text] = name
+        names[key] = name
         return (name, true)
     }
 
     mutating func forget(_ text: String) {
-        if let name = names.removeValue(forKey: text) { layouts[name] = nil }
+        if let name = names.removeValue(forKey: StatementKey(text)) { layouts[name] = nil }
     }
 
     /// Only plain data statements are worth preparing; DDL, SET, BEGIN … go unprepared.
@@ -35,6 +36,37 @@ struct PreparedStatementCache {
         let word = String(decoding: keyword, as: UTF8.self).lowercased()
         return ["select", "insert", "update", "delete", "with", "values"].contains { word.hasPrefix($0) }
     }
+}
+
+/// A statement text as a dictionary key. Texts run to a kilobyte and one is looked up for every statement;
+/// `String`'s SipHash over that many bytes cost several times this multiply-and-xor over 8-byte words. Equal
+/// digests still compare the texts, so a collision costs a comparison, never a wrong statement.
+struct StatementKey: Hashable {
+    let text: String
+    let digest: UInt64
+
+    init(_ text: String) {
+        self.text = text
+        var text = text
+        digest = text.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
+            let raw = UnsafeRawBufferPointer(bytes)
+            var offset = 0
+            while offset + 8 <= raw.count {
+                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01b3
+                hash ^= hash >> 32
+                offset += 8
+            }
+            while offset < raw.count {
+                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01b3
+                offset += 1
+            }
+            return hash
+        }
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+    static func == (lhs: StatementKey, rhs: StatementKey) -> Bool { lhs.digest == rhs.digest && lhs.text == rhs.text }
 }
 
 extension PGConnection {

@@ -1,17 +1,44 @@
-/// Column names of one result, shared by all of its rows.
+/// Column names of one result, shared by all of its rows. Every column a caller reads is looked up by name, a
+/// few dozen times per request, so the lookup is an open-addressed table over a cheap byte hash (FNV-1a) rather
+/// than a `Dictionary`, whose SipHash of each name cost more than the rest of reading the row.
 final class ColumnLayout: Sendable {
     let names: [String]
-    private let indexByName: [String: Int]
+    /// Positions in `names` plus one, 0 for an empty slot; the count is a power of two above twice the names'.
+    private let slots: [Int32]
 
     init(names: [String]) {
         self.names = names
-        var index: [String: Int] = [:]
+        var capacity = 8
+        while capacity < names.count * 2 { capacity *= 2 }
+        var slots = [Int32](repeating: 0, count: capacity)
         // First occurrence wins, as in `SELECT a.id, b.id`: callers alias when they need both.
-        for (position, name) in names.enumerated() where index[name] == nil { index[name] = position }
-        indexByName = index
+        for (position, name) in names.enumerated() {
+            var slot = Self.hash(name) & (capacity - 1)
+            while slots[slot] != 0 && names[Int(slots[slot]) - 1] != name { slot = (slot + 1) & (capacity - 1) }
+            if slots[slot] == 0 { slots[slot] = Int32(position + 1) }
+        }
+        self.slots = slots
     }
 
-    func index(of name: String) -> Int? { indexByName[name] }
+    func index(of name: String) -> Int? {
+        let mask = slots.count - 1
+        var slot = Self.hash(name) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            if names[entry - 1] == name { return entry - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private static func hash(_ name: String) -> Int {
+        var name = name
+        return name.withUTF8 { bytes in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        }
+    }
 }
 
 /// One result row; columns by name, values as PostgreSQL's text output (bytea in hex).

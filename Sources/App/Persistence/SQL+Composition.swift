@@ -8,27 +8,31 @@ extension SQL {
         var combined = self
         combined.binds += other.binds
         let offset = binds.count
-        guard offset > 0, other.text.utf8.contains(UInt8(ascii: "$")) else {
-            combined.text += " " + other.text
-            return combined
-        }
-        var bytes: [UInt8] = [UInt8(ascii: " ")]
-        bytes.reserveCapacity(other.text.utf8.count + 8)
-        // The placeholder being read: its value so far, nil outside one (or right after a bare `$`).
-        var number: Int?
-        var inPlaceholder = false
-        for byte in other.text.utf8 {
-            if inPlaceholder, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
-                continue
+        var otherText = other.text
+        otherText.withUTF8 { part in
+            combined.text.reserveCapacity(combined.text.utf8.count + part.count + 8)
+            combined.text += " "
+            guard offset > 0, part.contains(UInt8(ascii: "$")) else {
+                return combined.text += String(decoding: part, as: UTF8.self)
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(part.count + 8)
+            // The placeholder being read: its value so far, nil outside one (or right after a bare `$`).
+            var number: Int?
+            var inPlaceholder = false
+            for byte in part {
+                if inPlaceholder, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                    number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
+                    continue
+                }
+                if let current = number { bytes += String(current + offset).utf8 }
+                number = nil
+                inPlaceholder = byte == UInt8(ascii: "$")
+                bytes.append(byte)
             }
             if let current = number { bytes += String(current + offset).utf8 }
-            number = nil
-            inPlaceholder = byte == UInt8(ascii: "$")
-            bytes.append(byte)
+            combined.text += String(decoding: bytes, as: UTF8.self)
         }
-        if let current = number { bytes += String(current + offset).utf8 }
-        combined.text += String(decoding: bytes, as: UTF8.self)
         return combined
     }
 }
