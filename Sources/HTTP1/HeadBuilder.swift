@@ -9,7 +9,7 @@ struct HeadBuilder {
         let hosts = headers.values(for: "host")
         if hosts.count > 1 { throw .duplicateHost }
         if hosts.isEmpty && version == .http1_1 { throw .missingHost }
-        if let host = hosts.first, !host.utf8.allSatisfy(Self.isHostByte) { throw .invalidHeaderValue }
+        if var host = hosts.first, !host.withUTF8({ $0.allSatisfy(Self.isHostByte) }) { throw .invalidHeaderValue }
         var expectsContinue = false
         if version == .http1_1, let expectation = headers["expect"] {
             // RFC 9110 §10.1.1: 100-continue is the only expectation defined; HTTP/1.0 ignores Expect.
@@ -114,10 +114,14 @@ struct HeadBuilder {
     private static func isHostByte(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-             UInt8(ascii: "A")...UInt8(ascii: "Z"):
+             UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"):
             true
         default:
-            "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
+            false
         }
     }
 

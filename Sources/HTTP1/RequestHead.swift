@@ -53,3 +53,20 @@ extension StringProtocol {
         return zip(utf8, other.utf8).allSatisfy { ASCII.lower($0) == ASCII.lower($1) }
     }
 }
+
+extension String {
+    /// `StringProtocol.equalsIgnoringASCIICase` over both strings' contiguous bytes: header names are compared
+    /// several times per request, and the generic zip of two `UTF8View`s cost more than the parse around it.
+    package func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var (left, right) = (self, other)
+        return left.withUTF8 { left in
+            right.withUTF8 { right in
+                for position in left.indices where ASCII.lower(left[position]) != ASCII.lower(right[position]) {
+                    return false
+                }
+                return true
+            }
+        }
+    }
+}
