@@ -10,12 +10,13 @@ import Testing
     @Test(arguments: [
         ("Bearer abc", AuthorizationHeader.bearer("abc")), ("bearer  abc ", .bearer("abc")),
         ("JWT a.b.c", .jwt("a.b.c")), ("jwt a.b.c", .jwt("a.b.c")),
+        (" \tBeArEr\t\tk-é \t", .bearer("k-é")), ("BEARER x y", .bearer("x y")),
     ])
     func acceptedSchemes(header: String, expected: AuthorizationHeader) {
         #expect(AuthorizationHeader.parse(header) == expected)
     }
 
-    @Test(arguments: ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token abc", "abc"])
+    @Test(arguments: ["", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token abc", "abc", " \t ", "Bearé abc", "Bearer\t \t"])
     func refusedHeaders(header: String) {
         #expect(AuthorizationHeader.parse(header) == nil)
     }

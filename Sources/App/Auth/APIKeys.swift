@@ -16,8 +16,9 @@ enum APIKeys {
 
     /// Cheap shape check so junk never reaches the database.
     static func isWellFormed(_ key: String) -> Bool {
-        key.utf8.count == length && key.hasPrefix(prefix)
-            && key.utf8.dropFirst(prefix.utf8.count).allSatisfy(isBase64URLByte)
+        var key = key
+        return key.utf8.count == length && key.hasPrefix(prefix)
+            && key.withUTF8 { $0.dropFirst(prefix.utf8.count).allSatisfy(isBase64URLByte) }
     }
 
     private static func isBase64URLByte(_ byte: UInt8) -> Bool {

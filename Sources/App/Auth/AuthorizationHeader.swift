@@ -1,3 +1,5 @@
+import HTTP1
+
 /// The `Authorization` header split into the two schemes this server accepts (RFC 9110 §11.6.2: the scheme name is
 /// case-insensitive, followed by one or more spaces and the credentials).
 enum AuthorizationHeader: Equatable {
@@ -11,14 +13,14 @@ enum AuthorizationHeader: Equatable {
     static func parse(_ value: String?) -> AuthorizationHeader? {
         guard let value else { return nil }
         let trimmed = value.trimmingSpaces()
-        guard let space = trimmed.firstIndex(where: { $0 == " " || $0 == "\t" }) else { return nil }
-        let scheme = trimmed[..<space].lowercased()
-        let credential = trimmed[space...].trimmingSpaces()
+        // By byte: the separators are ASCII, and this runs for every request.
+        guard let space = trimmed.utf8.firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+        else { return nil }
+        let scheme = String(Substring(trimmed.utf8[..<space]))
+        let credential = Substring(trimmed.utf8[space...]).trimmingSpaces()
         guard !credential.isEmpty, credential.utf8.count <= maxCredentialBytes else { return nil }
-        switch scheme {
-        case "bearer": return .bearer(credential)
-        case "jwt": return .jwt(credential)
-        default: return nil
-        }
+        if scheme.equalsIgnoringASCIICase("bearer") { return .bearer(credential) }
+        if scheme.equalsIgnoringASCIICase("jwt") { return .jwt(credential) }
+        return nil
     }
 }

@@ -54,10 +54,20 @@ extension Request {
 }
 
 extension StringProtocol {
+    /// Drops leading and trailing spaces and tabs. By UTF-8 byte, not by Character: both are ASCII, and
+    /// Character steps cost grapheme breaking on header values read for every request.
     func trimmingSpaces() -> String {
-        var scalars = Substring(self)[...]
-        while scalars.first == " " || scalars.first == "\t" { scalars = scalars.dropFirst() }
-        while scalars.last == " " || scalars.last == "\t" { scalars = scalars.dropLast() }
-        return String(scalars)
+        let bytes = utf8
+        var start: String.Index?, end = bytes.startIndex, position = bytes.startIndex
+        while position < bytes.endIndex {
+            let byte = bytes[position], next = bytes.index(after: position)
+            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+                if start == nil { start = position }
+                end = next
+            }
+            position = next
+        }
+        guard let start else { return "" }
+        return String(self[start..<end])
     }
 }
