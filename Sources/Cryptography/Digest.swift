@@ -17,11 +17,25 @@ public enum Digest {
 
         var evp: OpaquePointer {
             switch self {
-            case .sha1: EVP_sha1()
-            case .sha256: EVP_sha256()
-            case .sha384: EVP_sha384()
-            case .sha512: EVP_sha512()
+            case .sha1: Fetched.digests.sha1
+            case .sha256: Fetched.digests.sha256
+            case .sha384: Fetched.digests.sha384
+            case .sha512: Fetched.digests.sha512
             }
+        }
+    }
+
+    /// The implementations, fetched from the default provider once. With `EVP_sha256()` and the like, OpenSSL 3
+    /// fetches the implementation again inside every `EVP_Digest` (a lock and a lookup): a fifth of hashing an
+    /// API key, which every request does. Fetched digests are immutable and shared across threads.
+    private struct Fetched: @unchecked Sendable {
+        let sha1, sha256, sha384, sha512: OpaquePointer
+
+        static let digests = Fetched(sha1: fetch("SHA1"), sha256: fetch("SHA256"), sha384: fetch("SHA384"), sha512: fetch("SHA512"))
+
+        private static func fetch(_ name: String) -> OpaquePointer {
+            guard let digest = EVP_MD_fetch(nil, name, nil) else { preconditionFailure(OpenSSL.drainError("EVP_MD_fetch \(name)")) }
+            return digest
         }
     }
 
