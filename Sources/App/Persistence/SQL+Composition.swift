@@ -4,13 +4,14 @@ extension SQL {
     /// This statement, a space, then `other`, renumbering `other`'s `$n` placeholders after this one's, so a query
     /// can be assembled from fixed parts (a filter, then the paging clause for one direction). Statement texts
     /// here never contain `$` except as placeholders. Works on UTF-8 bytes: it runs for every request.
-    func appending(_ other: SQL) -> SQL {
+    consuming func appending(_ other: SQL) -> SQL {
+        // Consuming: the chain `a.appending(b).appending(c)` grows one text in place instead of copying it at
+        // every step.
+        let offset = binds.count
         var combined = self
         combined.binds += other.binds
-        let offset = binds.count
         var otherText = other.text
         otherText.withUTF8 { part in
-            combined.text.reserveCapacity(combined.text.utf8.count + part.count + 8)
             combined.text += " "
             guard offset > 0, part.contains(UInt8(ascii: "$")) else {
                 return combined.text += String(decoding: part, as: UTF8.self)
