@@ -26,14 +26,14 @@ public enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressi
     public func serialized() -> [UInt8] {
         var writer = JSONWriter(indent: nil)
         writer.write(self)
-        return writer.output
+        return writer.finish()
     }
 
     /// Two-space indented serialisation, for humans.
     public func prettySerialized() -> [UInt8] {
         var writer = JSONWriter(indent: "  ")
         writer.write(self)
-        return writer.output
+        return writer.finish()
     }
 }
 

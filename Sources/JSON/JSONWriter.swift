@@ -1,10 +1,10 @@
 /// Serialises a `JSONValue`; compact when `indent` is nil. It runs for every response, so fixed text is appended
 /// from buffers (one copy each) rather than byte by byte.
-struct JSONWriter {
+struct JSONWriter: ~Copyable {
     /// A newline followed by the indentation of each level: `newline()` appends a prefix of it.
     private let newlineAndIndent: [UInt8]?
     private let indentWidth: Int
-    var output: [UInt8] = []
+    private var output: ByteOutput
     private var level = 0
 
     /// Two spaces per level, prepared for 16 levels.
@@ -16,7 +16,7 @@ struct JSONWriter {
             indent == "  " ? Self.twoSpaceIndent : Array("\n".utf8) + Array(repeating: Array(indent.utf8), count: 16).joined()
         }
         // A typical answer (an end user with its connection) is 1-2 KiB pretty-printed: grow once, not five times.
-        output.reserveCapacity(indent == nil ? 512 : 2048)
+        output = ByteOutput(capacity: indent == nil ? 512 : 2048)
     }
 
     mutating func write(_ value: JSONValue) {
@@ -30,65 +30,70 @@ struct JSONWriter {
         }
     }
 
-    private mutating func append(_ text: StaticString) {
-        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
+    private mutating func append(_ text: StaticString) { output.put(text) }
+
+    /// The text written, with room for one more byte.
+    consuming func finish() -> [UInt8] { output.finish() }
 
     private mutating func writeArray(_ elements: [JSONValue]) {
         guard !elements.isEmpty else { return append("[]") }
-        output.append(UInt8(ascii: "["))
+        output.put(UInt8(ascii: "["))
         level += 1
         var first = true
         for element in elements {
-            if !first { output.append(UInt8(ascii: ",")) }
+            if !first { output.put(UInt8(ascii: ",")) }
             first = false
             newline()
             write(element)
         }
         level -= 1
         newline()
-        output.append(UInt8(ascii: "]"))
+        output.put(UInt8(ascii: "]"))
     }
 
     private mutating func writeObject(_ object: JSONObject) {
         guard !object.isEmpty else { return append("{}") }
-        output.append(UInt8(ascii: "{"))
+        output.put(UInt8(ascii: "{"))
         level += 1
         var first = true
         for member in object.members {
-            if !first { output.append(UInt8(ascii: ",")) }
+            if !first { output.put(UInt8(ascii: ",")) }
             first = false
             newline()
             writeString(member.key)
-            if indentWidth > 0 { append(": ") } else { output.append(UInt8(ascii: ":")) }
+            if indentWidth > 0 { append(": ") } else { output.put(UInt8(ascii: ":")) }
             write(member.value)
         }
         level -= 1
         newline()
-        output.append(UInt8(ascii: "}"))
+        output.put(UInt8(ascii: "}"))
     }
 
     private mutating func newline() {
         guard let newlineAndIndent else { return }
         let wanted = 1 + level * indentWidth
         if wanted <= newlineAndIndent.count {
-            newlineAndIndent.withUnsafeBufferPointer { output.append(contentsOf: $0.prefix(wanted)) }
+            newlineAndIndent.withUnsafeBufferPointer { output.put(UnsafeBufferPointer(rebasing: $0.prefix(wanted))) }
         } else {
             // Deeper than the prepared indentation (stored JSON can nest up to the parser's limit).
-            output.append(contentsOf: newlineAndIndent)
-            let indent = newlineAndIndent[1...indentWidth]
-            for _ in 0..<(level - (newlineAndIndent.count - 1) / indentWidth) { output.append(contentsOf: indent) }
+            newlineAndIndent.withUnsafeBufferPointer { table in
+                output.put(table)
+                let indent = UnsafeBufferPointer(rebasing: table[1...indentWidth])
+                for _ in 0..<(level - (table.count - 1) / indentWidth) { output.put(indent) }
+            }
         }
     }
 
     /// Integers within ±2^53 print without a fraction; other finite values use Swift's shortest
     /// round-tripping form (valid JSON); non-finite values cannot be represented and become null.
     private mutating func writeNumber(_ number: Double) {
-        guard number.isFinite else { return output.append(contentsOf: "null".utf8) }
+        guard number.isFinite else { return append("null") }
         if number.rounded(.towardZero) == number, abs(number) <= 9_007_199_254_740_992 {
-            output.append(contentsOf: String(Int64(number)).utf8)
+            var text = String(Int64(number))
+            text.withUTF8 { output.put($0) }
         } else {
-            output.append(contentsOf: number.description.utf8)
+            var text = number.description
+            text.withUTF8 { output.put($0) }
         }
     }
 
@@ -98,31 +103,52 @@ struct JSONWriter {
         byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
+    /// Whether no byte needs escaping, eight bytes at a time: a word has a byte below n (n ≤ 128) exactly when
+    /// `(w - n·0x01…) & ~w & 0x80…` is non-zero, and a byte equal to c when `w ^ c·0x01…` has one below 1.
+    private static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ word: UInt64, _ bound: UInt64) -> Bool { (word &- ones &* bound) & ~word & highs != 0 }
+        let raw = UnsafeRawBufferPointer(bytes)
+        var offset = 0
+        while offset + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            if hasByteBelow(word, 0x20) || hasByteBelow(word ^ (ones &* 0x22), 1) || hasByteBelow(word ^ (ones &* 0x5C), 1) {
+                return false
+            }
+            offset += 8
+        }
+        while offset < raw.count {
+            if needsEscape(raw[offset]) { return false }
+            offset += 1
+        }
+        return true
+    }
+
     private mutating func writeString(_ string: String) {
-        output.append(UInt8(ascii: "\""))
+        output.put(UInt8(ascii: "\""))
         // Most strings (ids, names, timestamps) need no escaping: copy them in one go, scanning their bytes
         // in place when the string is stored contiguously (native strings always are).
         var string = string
         let plain = string.withUTF8 { bytes in
-            if bytes.contains(where: Self.needsEscape) { return false }
-            output.append(contentsOf: bytes)
+            if !Self.isPlain(bytes) { return false }
+            output.put(bytes)
             return true
         }
-        if plain { return output.append(UInt8(ascii: "\"")) }
+        if plain { return output.put(UInt8(ascii: "\"")) }
         for byte in string.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): append("\\\"")
+            case UInt8(ascii: "\\"): append("\\\\")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
             case 0..<0x20:
-                output.append(contentsOf: "\\u00".utf8)
-                output.append(Self.hexDigits[Int(byte >> 4)])
-                output.append(Self.hexDigits[Int(byte & 0x0F)])
-            default: output.append(byte)
+                append("\\u00")
+                output.put(Self.hexDigits[Int(byte >> 4)])
+                output.put(Self.hexDigits[Int(byte & 0x0F)])
+            default: output.put(byte)
             }
         }
-        output.append(UInt8(ascii: "\""))
+        output.put(UInt8(ascii: "\""))
     }
 }

@@ -41,6 +41,23 @@ struct JSONWriterTests {
         #expect(String(decoding: value.prettySerialized(), as: UTF8.self) == expected(0))
     }
 
+    /// Strings are checked for bytes to escape eight at a time; put each such byte at every offset of strings
+    /// around the word size, beside neighbours that must stay as they are.
+    @Test func escapesAtEveryOffsetOfAWord() {
+        let escapes: [(Character, String)] = [("\"", #"\""#), ("\\", #"\\"#), ("\n", #"\n"#), ("\u{1}", #"\u0001"#), ("\u{1f}", #"\u001f"#)]
+        for length in 1...19 {
+            for offset in 0..<length {
+                for (character, escaped) in escapes {
+                    let before = String(repeating: "!", count: offset), after = String(repeating: "é", count: length - offset - 1)
+                    let text = String(decoding: JSONValue.string(before + String(character) + after).serialized(), as: UTF8.self)
+                    #expect(text == "\"" + before + escaped + after + "\"")
+                }
+            }
+        }
+        let plain = " !#[]~\u{7f}é😀 0123456789abcdef"
+        #expect(String(decoding: JSONValue.string(plain).serialized(), as: UTF8.self) == "\"" + plain + "\"")
+    }
+
     static let roundTrips: [String] = [
         #"{"name":"x","list":[1,2.25,-7,1e-7,true,null],"nested":{"k":"\u0000\"😀"}}"#,
         #"[[],{},"",0,-1,123456789012]"#,
