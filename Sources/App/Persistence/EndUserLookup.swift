@@ -27,6 +27,21 @@ enum EndUserLookup: Sendable, Equatable {
         }
     }
 
+    /// Which condition `condition(alias:)` writes, for the shape of a statement that holds it.
+    var shape: String {
+        switch self {
+        case .internal: "internal"
+        case .external: "external"
+        }
+    }
+
+    /// The one value `condition(alias:)` binds.
+    var bind: PostgresBind {
+        switch self {
+        case .internal(let id), .external(let id): id.postgresBind
+        }
+    }
+
     /// An end-user token may name only itself; with an external id that is known before any query.
     func check(_ principal: Principal) throws(APIError) {
         if case .external(let id) = self { try EndUserScope.check(principal, owns: id) }

@@ -35,6 +35,16 @@ enum KeysetPage {
         case .backward(let before):
             ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)", "DESC")
         }
+        // Shape: everything but the binds. The filter appears twice (count and page).
+        var shape = "page:\(order):\(columns)\u{1}" + filter.text
+        if let scope { shape += "\u{1}" + scope.columns + "\u{1}" + scope.from.text + "\u{1}" + scope.condition.text }
+        let binds = (scope?.from.binds ?? []) + filter.binds + filter.binds + clause.binds + (scope?.condition.binds ?? [])
+        return ComposedStatements.statement(shape: shape, binds: binds) {
+            compose(columns: columns, filter: filter, clause: clause, order: order, scope: scope)
+        }
+    }
+
+    private static func compose(columns: String, filter: SQL, clause: SQL, order: String, scope: Scope?) -> SQL {
         var sql = SQL(unsafe: "SELECT n.total, p.*" + (scope.map { ", " + $0.columns } ?? "") + "\nFROM ")
         sql = scope.map { sql.appending($0.from) } ?? sql.appending(SQL(unsafe: "(VALUES (1)) AS one (x)"))
         sql = sql.appending(SQL(unsafe: "\nLEFT JOIN LATERAL (SELECT count(*) AS total ")).appending(filter)

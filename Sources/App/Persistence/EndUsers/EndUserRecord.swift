@@ -63,7 +63,9 @@ struct EndUserResolution: Sendable {
     static func source(organisationID: String, hubID: String, endUser lookup: EndUserLookup?) -> KeysetPage.Scope {
         KeysetPage.Scope(
             columns: columns,
-            from: SQL("hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND").appending(lookup?.condition(alias: "u") ?? "false"),
+            from: ComposedStatements.statement(shape: "source:\(lookup?.shape ?? "none")", binds: lookup.map { [$0.bind] } ?? []) {
+                SQL("hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND").appending(lookup?.condition(alias: "u") ?? "false")
+            },
             condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)")
     }
 
@@ -79,8 +81,11 @@ struct EndUserResolution: Sendable {
         organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: some StatementRunning
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        let sql = SQL(unsafe: "SELECT \(columns) FROM").appending(source.from)
-            .appending(SQL(unsafe: "WHERE")).appending(source.condition)
+        let sql = ComposedStatements.statement(
+            shape: "resolution:\(lookup?.shape ?? "none")", binds: source.from.binds + source.condition.binds
+        ) {
+            SQL(unsafe: "SELECT \(columns) FROM").appending(source.from).appending(SQL(unsafe: "WHERE")).appending(source.condition)
+        }
         return try decode(try await connection.query(sql).rows.first, lookup: lookup)
     }
 
@@ -91,9 +96,14 @@ struct EndUserResolution: Sendable {
         on database: some StatementRunning
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        let sql = SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)
-            .appending(SQL(unsafe: "LEFT JOIN connections c ON c.end_user_id = u.id AND")).appending(connection)
-            .appending(SQL(unsafe: "\(StoredConnection.bindingJoins)\nWHERE")).appending(source.condition)
+        let sql = ComposedStatements.statement(
+            shape: "resolution:\(lookup.shape):" + connection.text,
+            binds: source.from.binds + connection.binds + source.condition.binds
+        ) {
+            SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)
+                .appending(SQL(unsafe: "LEFT JOIN connections c ON c.end_user_id = u.id AND")).appending(connection)
+                .appending(SQL(unsafe: "\(StoredConnection.bindingJoins)\nWHERE")).appending(source.condition)
+        }
         let rows = try await database.query(sql).rows
         return (try decode(rows.first, lookup: lookup), try StoredConnection.decode(rows))
     }
