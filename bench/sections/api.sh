@@ -2,7 +2,7 @@
 # against pgbench sending the same SQL: the statements the server sent for one request of each kind, captured
 # from PostgreSQL's statement log (bench/tools/pgbench_script.py), including the API-key lookup.
 ensure_server
-source bench/sections/seed.sh
+[ -n "${BENCH_HUB:-}" ] || source bench/sections/seed.sh
 
 pglog="$BENCH_WORK/pg/postgres.log"
 set_statement_log() {

@@ -1,4 +1,5 @@
-# Sourced by bench/run (BENCH_SECTIONS=instructions, after or instead of api): instructions the server executes
+# Sourced by bench/run (BENCH_SECTIONS=instructions, before api in the default run: api's creates add connections,
+# which lengthen ListEndUserConnections' page): instructions the server executes
 # per request, counted by valgrind's callgrind. Unlike throughput this does not move with the machine's hour, so
 # it is the figure for a before/after of one change. One event loop, 4 keep-alive clients; the counters are
 # zeroed after a warm-up and read after BENCH_INSTRUCTION_SECONDS (5) of wrk. Per-function costs:
@@ -15,11 +16,11 @@ for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$cg_port/healthz"
 count_instructions() {
     local name=$1 lua=$2 requests out
     wrk -t1 -c4 -d2s ${lua:+-s "bench/wrk/$lua"} "http://127.0.0.1:$cg_port${3:-/}" >/dev/null
-    callgrind_control -z "$cg_pid" >/dev/null
+    callgrind_control -z "$cg_pid" >/dev/null 2>&1
     requests=$(wrk -t1 -c4 -d"${BENCH_INSTRUCTION_SECONDS:-5}s" ${lua:+-s "bench/wrk/$lua"} \
         "http://127.0.0.1:$cg_port${3:-/}" | awk '/requests in/ {print $1}')
     rm -f "$BENCH_WORK"/callgrind.out.*
-    callgrind_control -d "$cg_pid" >/dev/null
+    callgrind_control -d "$cg_pid" >/dev/null 2>&1
     out=$(ls "$BENCH_WORK"/callgrind.out.* | tail -1)
     cp "$out" "bench/results/callgrind-$name.out"
     awk -v n="$requests" -v name="$name" '/^summary:/ {
