@@ -36,12 +36,14 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
 
         public mutating func appendInterpolation(_ value: some PostgresBindable) {
             binds.append(value.postgresBind)
-            text += "$\(binds.count)"
+            text.append("$")
+            text.append(String(binds.count))
         }
 
         public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
             binds.append(value?.postgresBind ?? .null)
-            text += "$\(binds.count)"
+            text.append("$")
+            text.append(String(binds.count))
         }
     }
 }

@@ -17,4 +17,15 @@ struct SQLCompositionTests {
         #expect(first.appending("WHERE s = '$' AND u = \("é")").text == "SELECT $1 WHERE s = '$' AND u = $2")
         #expect(SQL(unsafe: "SELECT 1").appending("WHERE a = \("x")").text == "SELECT 1 WHERE a = $1")
     }
+
+    /// Runs between placeholders are copied in bulk: placeholders at either end, next to each other, and a bare
+    /// `$` at the very end.
+    @Test func placeholdersAtTheEdgesOfAPart() {
+        let first: SQL = "SELECT \("x"), \("y")"
+        #expect(first.appending("\("a")").text == "SELECT $1, $2 $3")
+        var adjacent: SQL = "\("a")"
+        adjacent.text += "$1é$"
+        #expect(first.appending(adjacent).text == "SELECT $1, $2 $3$3é$")
+        #expect(first.appending(SQL(unsafe: "$")).text == "SELECT $1, $2 $")
+    }
 }

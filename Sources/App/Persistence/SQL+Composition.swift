@@ -11,28 +11,32 @@ extension SQL {
         var combined = self
         combined.binds += other.binds
         var otherText = other.text
+        guard offset > 0, otherText.withUTF8({ $0.contains(UInt8(ascii: "$")) }) else {
+            combined.text.append(" ")
+            combined.text.append(other.text)
+            return combined
+        }
         otherText.withUTF8 { part in
-            combined.text += " "
-            guard offset > 0, part.contains(UInt8(ascii: "$")) else {
-                return combined.text += String(decoding: part, as: UTF8.self)
-            }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(part.count + 8)
-            // The placeholder being read: its value so far, nil outside one (or right after a bare `$`).
-            var number: Int?
-            var inPlaceholder = false
-            for byte in part {
-                if inPlaceholder, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
-                    number = (number ?? 0) * 10 + Int(byte - UInt8(ascii: "0"))
-                    continue
+            var bytes: [UInt8] = [UInt8(ascii: " ")]
+            bytes.reserveCapacity(part.count + 16)
+            // Text between placeholders is copied in runs; each `$n` is written again as `$(n + offset)`.
+            var runStart = 0
+            var position = 0
+            while position < part.count {
+                guard part[position] == UInt8(ascii: "$") else { position += 1; continue }
+                position += 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[runStart..<position]))
+                var number = 0
+                let digitsStart = position
+                while position < part.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(part[position]) {
+                    number = number * 10 + Int(part[position] - UInt8(ascii: "0"))
+                    position += 1
                 }
-                if let current = number { bytes += String(current + offset).utf8 }
-                number = nil
-                inPlaceholder = byte == UInt8(ascii: "$")
-                bytes.append(byte)
+                if position > digitsStart { bytes.append(contentsOf: String(number + offset).utf8) }
+                runStart = position
             }
-            if let current = number { bytes += String(current + offset).utf8 }
-            combined.text += String(decoding: bytes, as: UTF8.self)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[runStart...]))
+            combined.text.append(String(decoding: bytes, as: UTF8.self))
         }
         return combined
     }
