@@ -20,11 +20,25 @@ extension Request {
             throw APIError(.malformedJSON, "the request body must be a JSON object")
         }
         // PostgreSQL cannot store U+0000 in text or json: refuse it here, once for every route, rather than let
-        // text columns truncate the value or json columns fail with a 500.
+        // text columns truncate the value or json columns fail with a 500. Valid JSON can hold one only as the
+        // escape `\u0000`, so a body without that text skips the walk, whose field paths cost a tenth of a create.
+        guard Self.mayEscapeNUL(body) else { return object }
         var fields: [APIError.Field] = []
         Self.findNUL(in: value, at: "", into: &fields)
         guard fields.isEmpty else { throw APIError.validation(fields) }
         return object
+    }
+
+    /// Whether `\u0000` occurs in the bytes (also when its backslash is itself escaped: the walk decides).
+    static func mayEscapeNUL(_ body: [UInt8]) -> Bool {
+        let escape = Array(#"\u0000"#.utf8)
+        return body.withUnsafeBufferPointer { bytes in
+            guard bytes.count >= escape.count else { return false }
+            for start in 0...(bytes.count - escape.count) where bytes[start] == UInt8(ascii: "\\") {
+                if bytes[start..<(start + escape.count)].elementsEqual(escape) { return true }
+            }
+            return false
+        }
     }
 
     private static func findNUL(in value: JSONValue, at path: String, into fields: inout [APIError.Field]) {
