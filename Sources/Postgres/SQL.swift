@@ -23,6 +23,13 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     /// The statement text and the number of parameters; parameter values may be secrets, so never shown.
     public var description: String { "SQL(\(text), binds: \(binds.count))" }
 
+    /// `number`'s decimal digits (a placeholder's number: positive). `String(number)` went through the generic
+    /// integer formatting, twice per placeholder of a composed statement.
+    package static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        if number >= 10 { appendDecimal(number / 10, to: &bytes) }
+        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
+    }
+
     /// Builds the text as bytes and makes it a `String` once: appending each literal to a `String` cost ~2.5k
     /// instructions apiece, and CreateEndUserConnection's statement has ~30 of them.
     public struct StringInterpolation: StringInterpolationProtocol {
@@ -53,8 +60,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
 
         private mutating func appendPlaceholder() {
             bytes.append(UInt8(ascii: "$"))
-            var number = String(binds.count)
-            number.withUTF8 { bytes.append(contentsOf: $0) }
+            SQL.appendDecimal(binds.count, to: &bytes)
         }
     }
 }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HTTP1
 public import HTTPServer
 public import JSON
@@ -33,9 +36,15 @@ extension Request {
     static func mayEscapeNUL(_ body: [UInt8]) -> Bool {
         let escape = Array(#"\u0000"#.utf8)
         return body.withUnsafeBufferPointer { bytes in
-            guard bytes.count >= escape.count else { return false }
-            for start in 0...(bytes.count - escape.count) where bytes[start] == UInt8(ascii: "\\") {
-                if bytes[start..<(start + escape.count)].elementsEqual(escape) { return true }
+            var start = 0
+            while start + escape.count <= bytes.count {
+                // memchr to each backslash: most bodies have none or a few.
+                guard let found = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\\")), bytes.count - start) else {
+                    return false
+                }
+                start = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(found))
+                if start + escape.count <= bytes.count, bytes[start..<(start + escape.count)].elementsEqual(escape) { return true }
+                start += 1
             }
             return false
         }
