@@ -1,11 +1,12 @@
-/// A strict RFC 8259 recursive-descent parser over a byte array.
+/// A strict RFC 8259 recursive-descent parser over bytes the caller keeps alive (an array's or a string's, in
+/// place: no copy of the document, and no array bookkeeping per byte).
 struct JSONParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var index = 0
     var depth = 0
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }

@@ -18,8 +18,18 @@ public enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressi
     /// Strict RFC 8259 parsing: one value, no trailing bytes, UTF-8 only, depth ≤ `maxDepth`,
     /// duplicate object keys rejected.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { parse($0, maxDepth: maxDepth) }.get()
+    }
+
+    /// `parse` over a string's UTF-8 (a json column's text) without copying it into an array first.
+    public static func parse(utf8 text: String, maxDepth: Int = 64) throws(JSONParseError) -> JSONValue {
+        var text = text
+        return try text.withUTF8 { parse($0, maxDepth: maxDepth) }.get()
+    }
+
+    private static func parse(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Result<JSONValue, JSONParseError> {
         var parser = JSONParser(bytes: bytes, maxDepth: maxDepth)
-        return try parser.parseDocument()
+        do { return .success(try parser.parseDocument()) } catch { return .failure(error) }
     }
 
     /// Compact serialisation with members in stored order.

@@ -77,20 +77,16 @@ extension Request {
 }
 
 extension StringProtocol {
-    /// Drops leading and trailing spaces and tabs. By UTF-8 byte, not by Character: both are ASCII, and
-    /// Character steps cost grapheme breaking on header values read for every request.
+    /// Drops leading and trailing spaces and tabs. Over contiguous UTF-8 bytes, not Characters: both are ASCII,
+    /// and Character (or generic index) steps cost grapheme breaking on header values read for every request.
     func trimmingSpaces() -> String {
-        let bytes = utf8
-        var start: String.Index?, end = bytes.startIndex, position = bytes.startIndex
-        while position < bytes.endIndex {
-            let byte = bytes[position], next = bytes.index(after: position)
-            if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
-                if start == nil { start = position }
-                end = next
-            }
-            position = next
+        var text = Substring(self)
+        return text.withUTF8 { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            var start = 0, end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        guard let start else { return "" }
-        return String(self[start..<end])
     }
 }

@@ -35,7 +35,7 @@ extension Row {
     /// A json/jsonb column as a `JSONValue`.
     func json(_ column: String) throws -> JSONValue {
         do {
-            return try JSONValue.parse(Array(try string(column).utf8))
+            return try JSONValue.parse(utf8: try string(column))
         } catch is JSONParseError {
             throw DatabaseError(kind: .protocolViolation, column: column)
         }
