@@ -47,6 +47,18 @@ public enum ResponseSerializer {
         }
     }
 
+    /// Appends a field the server itself makes (`Content-Length`, `Date`, `X-Request-Id`): a fixed token name and
+    /// a value of visible ASCII by construction, so the checks `appendField` makes for handlers' fields are skipped.
+    package static func appendServerField(name: StaticString, value: String, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        bytes.append(ASCII.colon)
+        bytes.append(ASCII.space)
+        var value = value
+        value.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(ASCII.cr)
+        bytes.append(ASCII.lf)
+    }
+
     package static func appendEnd(to bytes: inout [UInt8]) {
         bytes.append(ASCII.cr)
         bytes.append(ASCII.lf)

@@ -49,9 +49,10 @@ extension EventLoop {
             if !hasDate && HeaderFields.sameName(field.name, "date") { hasDate = true }
             ResponseSerializer.appendField(name: field.name, value: field.value, to: &head)
         }
-        if !bodyless { ResponseSerializer.appendField(name: "Content-Length", value: String(response.body.count), to: &head) }
-        if !hasDate { ResponseSerializer.appendField(name: "Date", value: dateCache.current(), to: &head) }
-        ResponseSerializer.appendField(name: "X-Request-Id", value: connection.requestID, to: &head)
+        if !bodyless { ResponseSerializer.appendServerField(name: "Content-Length", value: String(response.body.count), to: &head) }
+        if !hasDate { ResponseSerializer.appendServerField(name: "Date", value: dateCache.current(), to: &head) }
+        // The request id is the client's only when it was sane (visible ASCII, bounded), else one of ours.
+        ResponseSerializer.appendServerField(name: "X-Request-Id", value: connection.requestID, to: &head)
         connection.lingerAfterClose = closeAfter
         if closeAfter {
             ResponseSerializer.appendField(name: "Connection", value: "close", to: &head)
