@@ -32,7 +32,7 @@ private func secretStrings(in value: JSONValue, underSecret: Bool = false, into 
         if !text.utf8.allSatisfy({ $0 >= 97 && $0 <= 122 || $0 == 45 || $0 == 95 }) { found.append(text) }
     case .array(let items): for item in items { secretStrings(in: item, underSecret: underSecret, into: &found) }
     case .object(let object):
-        for (key, member) in object.members {
+        for (key, member) in object {
             secretStrings(in: member, underSecret: secretKeys.contains(key), into: &found)
         }
     default: break
@@ -44,7 +44,7 @@ private func keyNames(in value: JSONValue, into found: inout [String]) {
     switch value {
     case .array(let items): for item in items { keyNames(in: item, into: &found) }
     case .object(let object):
-        for (key, member) in object.members {
+        for (key, member) in object {
             found.append(key)
             keyNames(in: member, into: &found)
         }
