@@ -62,8 +62,9 @@ public struct ConnectorCreate: Sendable, Equatable {
         guard let value = reader.value("tags", required: false) else { return [:] }
         guard var tagsReader = ObjectReader(value, at: reader.pathOf("tags"), issues: reader.issues) else { return nil }
         var tags: [String: [String]] = [:]
-        for key in tagsReader.object.keys {
-            tags[key] = tagsReader.stringArray(key)
+        // Member by member: the keys are the caller's, and reading each by name scanned the object once per key.
+        for member in tagsReader.eachMember() {
+            tags[member.key] = tagsReader.strings(in: member.value, at: member.path)
         }
         tagsReader.finish()
         return tags.count == tagsReader.object.count ? tags : nil

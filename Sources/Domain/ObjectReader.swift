@@ -6,9 +6,11 @@ struct ObjectReader {
     let object: JSONObject
     let path: String
     let issues: IssueCollector
-    /// The keys read so far: at most the schema's few, so an array scan beats hashing every key into a set (the
-    /// set was 5 % of a create). Stays small whatever the body holds: only the schema's keys are ever read.
+    /// The keys read by name so far: at most the schema's few, so an array scan beats hashing every key into a set
+    /// (the set was 5 % of a create). Objects whose keys are the caller's data (tags) are read by `eachMember`,
+    /// which marks them all at once, so this never grows with the body.
     private var consumed: [String]
+    private var consumedAll = false
 
     /// Nil (after reporting) when `value` is missing or not an object.
     init?(_ value: JSONValue?, at path: String, issues: IssueCollector, ignoring ignored: Set<String> = []) {
@@ -92,21 +94,39 @@ struct ObjectReader {
     /// Array elements with their paths; reports a wrong type or more than `maxCount` elements.
     mutating func array(_ key: String, required: Bool = true, maxCount: Int) -> [(value: JSONValue, path: String)]? {
         guard let value = value(key, required: required) else { return nil }
+        return elements(of: value, at: pathOf(key), maxCount: maxCount)
+    }
+
+    /// `value`'s elements with their paths; reports a wrong type or more than `maxCount` elements.
+    func elements(of value: JSONValue, at path: String, maxCount: Int) -> [(value: JSONValue, path: String)]? {
         guard case .array(let elements) = value else {
-            issues.report(pathOf(key), "must be an array, not \(value.typeName)")
+            issues.report(path, "must be an array, not \(value.typeName)")
             return nil
         }
         if elements.count > maxCount {
-            issues.report(pathOf(key), "must have at most \(maxCount) elements")
+            issues.report(path, "must have at most \(maxCount) elements")
             return nil
         }
-        return elements.enumerated().map { (value: $0.element, path: FieldPath.element(pathOf(key), $0.offset)) }
+        return elements.enumerated().map { (value: $0.element, path: FieldPath.element(path, $0.offset)) }
     }
 
     mutating func stringArray(_ key: String, required: Bool = true, maxCount: Int = ValidationLimits.maxScopes)
         -> [String]?
     {
-        guard let elements = array(key, required: required, maxCount: maxCount) else { return nil }
+        guard let value = value(key, required: required) else { return nil }
+        return strings(in: value, at: pathOf(key), maxCount: maxCount)
+    }
+
+    /// Every member with its path, in order, all counted as read: for objects whose keys are data, where reading
+    /// them one by one by name would scan the object once per key.
+    mutating func eachMember() -> [(key: String, value: JSONValue, path: String)] {
+        consumedAll = true
+        return object.members.map { (key: $0.key, value: $0.value, path: pathOf($0.key)) }
+    }
+
+    /// `value` as an array of strings; reports a wrong type, more than `maxCount` elements, or a bad element.
+    func strings(in value: JSONValue, at path: String, maxCount: Int = ValidationLimits.maxScopes) -> [String]? {
+        guard let elements = elements(of: value, at: path, maxCount: maxCount) else { return nil }
         var strings: [String] = []
         for element in elements {
             guard case .string(let text) = element.value, text.scalarCount <= ValidationLimits.maxStringLength else {
@@ -120,6 +140,7 @@ struct ObjectReader {
 
     /// Reports every member that was never read: unknown fields are errors, not silently dropped.
     func finish() {
+        guard !consumedAll else { return }
         for key in object.keys where !consumed.contains(key) {
             issues.report(pathOf(key), "unknown field")
         }

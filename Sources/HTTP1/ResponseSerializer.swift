@@ -37,24 +37,25 @@ public enum ResponseSerializer {
             value.withUTF8 { value in
                 guard !name.isEmpty, name.allSatisfy(ASCII.isTokenByte), value.allSatisfy(ASCII.isFieldValueByte)
                 else { return }
-                bytes.append(contentsOf: name)
-                bytes.append(ASCII.colon)
-                bytes.append(ASCII.space)
-                bytes.append(contentsOf: value)
-                bytes.append(ASCII.cr)
-                bytes.append(ASCII.lf)
+                appendBytes(name: name, value: value, to: &bytes)
             }
         }
     }
 
-    /// Appends a field the server itself makes (`Content-Length`, `Date`, `X-Request-Id`): a fixed token name and
-    /// a value of visible ASCII by construction, so the checks `appendField` makes for handlers' fields are skipped.
+    /// Appends a field the server itself makes (`Content-Length`, `Date`, `X-Request-Id`, `Connection`): a fixed
+    /// token name and a value of visible ASCII by construction, so the checks `appendField` makes are skipped.
     package static func appendServerField(name: StaticString, value: String, to bytes: inout [UInt8]) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        var value = value
+        value.withUTF8 { value in
+            appendBytes(name: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount), value: value, to: &bytes)
+        }
+    }
+
+    private static func appendBytes(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: name)
         bytes.append(ASCII.colon)
         bytes.append(ASCII.space)
-        var value = value
-        value.withUTF8 { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: value)
         bytes.append(ASCII.cr)
         bytes.append(ASCII.lf)
     }

@@ -55,9 +55,9 @@ extension EventLoop {
         ResponseSerializer.appendServerField(name: "X-Request-Id", value: connection.requestID, to: &head)
         connection.lingerAfterClose = closeAfter
         if closeAfter {
-            ResponseSerializer.appendField(name: "Connection", value: "close", to: &head)
+            ResponseSerializer.appendServerField(name: "Connection", value: "close", to: &head)
         } else if http10 {
-            ResponseSerializer.appendField(name: "Connection", value: "keep-alive", to: &head)
+            ResponseSerializer.appendServerField(name: "Connection", value: "keep-alive", to: &head)
         }
         ResponseSerializer.appendEnd(to: &head)
         connection.pendingWrites.append(head)

@@ -34,14 +34,14 @@ public enum JSONValue: Sendable, Equatable, ExpressibleByStringLiteral, Expressi
 
     /// Compact serialisation with members in stored order.
     public func serialized() -> [UInt8] {
-        var writer = JSONWriter(indent: nil)
+        var writer = JSONWriter(pretty: false)
         writer.write(self)
         return writer.finish()
     }
 
     /// Two-space indented serialisation, for humans.
     public func prettySerialized() -> [UInt8] {
-        var writer = JSONWriter(indent: "  ")
+        var writer = JSONWriter(pretty: true)
         writer.write(self)
         return writer.finish()
     }

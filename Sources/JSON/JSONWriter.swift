@@ -1,22 +1,17 @@
-/// Serialises a `JSONValue`; compact when `indent` is nil. It runs for every response, so fixed text is appended
-/// from buffers (one copy each) rather than byte by byte.
+/// Serialises a `JSONValue`, compact or indented by two spaces per level. It runs for every response, so fixed
+/// text is appended from buffers (one copy each) rather than byte by byte.
 struct JSONWriter: ~Copyable {
-    /// A newline followed by the indentation of each level: `newline()` appends a prefix of it.
-    private let newlineAndIndent: [UInt8]?
-    private let indentWidth: Int
+    private let pretty: Bool
     private var output: ByteOutput
     private var level = 0
 
-    /// Two spaces per level, prepared for 16 levels.
-    private static let twoSpaceIndent = Array("\n".utf8) + Array(repeating: UInt8(ascii: " "), count: 32)
+    /// A newline and the indentation of 16 levels: `newline()` appends a prefix of it.
+    private static let newlineAndIndent = Array("\n".utf8) + Array(repeating: UInt8(ascii: " "), count: 32)
 
-    init(indent: String?) {
-        indentWidth = indent?.utf8.count ?? 0
-        newlineAndIndent = indent.map { indent in
-            indent == "  " ? Self.twoSpaceIndent : Array("\n".utf8) + Array(repeating: Array(indent.utf8), count: 16).joined()
-        }
+    init(pretty: Bool) {
+        self.pretty = pretty
         // A typical answer (an end user with its connection) is 1-2 KiB pretty-printed: grow once, not five times.
-        output = ByteOutput(capacity: indent == nil ? 512 : 2048)
+        output = ByteOutput(capacity: pretty ? 2048 : 512)
     }
 
     mutating func write(_ value: JSONValue) {
@@ -61,7 +56,7 @@ struct JSONWriter: ~Copyable {
             first = false
             newline()
             writeString(member.key)
-            if indentWidth > 0 { append(": ") } else { output.put(UInt8(ascii: ":")) }
+            if pretty { append(": ") } else { output.put(UInt8(ascii: ":")) }
             write(member.value)
         }
         level -= 1
@@ -70,16 +65,17 @@ struct JSONWriter: ~Copyable {
     }
 
     private mutating func newline() {
-        guard let newlineAndIndent else { return }
-        let wanted = 1 + level * indentWidth
-        if wanted <= newlineAndIndent.count {
-            newlineAndIndent.withUnsafeBufferPointer { output.put(UnsafeBufferPointer(rebasing: $0.prefix(wanted))) }
-        } else {
-            // Deeper than the prepared indentation (stored JSON can nest up to the parser's limit).
-            newlineAndIndent.withUnsafeBufferPointer { table in
-                output.put(table)
-                let indent = UnsafeBufferPointer(rebasing: table[1...indentWidth])
-                for _ in 0..<(level - (table.count - 1) / indentWidth) { output.put(indent) }
+        guard pretty else { return }
+        Self.newlineAndIndent.withUnsafeBufferPointer { table in
+            let wanted = 1 + 2 * level
+            if wanted <= table.count { return output.put(UnsafeBufferPointer(rebasing: table.prefix(wanted))) }
+            // Deeper than the table (stored JSON can nest up to the parser's limit): the rest in whole tables.
+            output.put(table)
+            var missing = wanted - table.count
+            while missing > 0 {
+                let spaces = Swift.min(missing, table.count - 1)
+                output.put(UnsafeBufferPointer(rebasing: table[1...spaces]))
+                missing -= spaces
             }
         }
     }

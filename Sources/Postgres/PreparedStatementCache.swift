@@ -38,31 +38,16 @@ struct PreparedStatementCache {
     }
 }
 
-/// A statement text as a dictionary key. Texts run to a kilobyte and one is looked up for every statement;
-/// `String`'s SipHash over that many bytes cost several times this multiply-and-xor over 8-byte words. Equal
-/// digests still compare the texts, so a collision costs a comparison, never a wrong statement.
+/// A statement text as a dictionary key, hashed once by `ByteHash`: texts run to a kilobyte and one is looked up
+/// for every statement. Equal digests still compare the texts, so a collision costs a comparison, never a wrong
+/// statement.
 struct StatementKey: Hashable {
     let text: String
     let digest: UInt64
 
     init(_ text: String) {
         self.text = text
-        var text = text
-        digest = text.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(bytes.count)
-            let raw = UnsafeRawBufferPointer(bytes)
-            var offset = 0
-            while offset + 8 <= raw.count {
-                hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0x0000_0100_0000_01b3
-                hash ^= hash >> 32
-                offset += 8
-            }
-            while offset < raw.count {
-                hash = (hash ^ UInt64(raw[offset])) &* 0x0000_0100_0000_01b3
-                offset += 1
-            }
-            return hash
-        }
+        digest = ByteHash.of(text)
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }

@@ -1,6 +1,6 @@
 /// Column names of one result, shared by all of its rows. Every column a caller reads is looked up by name, a
-/// few dozen times per request, so the lookup is an open-addressed table over a cheap byte hash (FNV-1a) rather
-/// than a `Dictionary`, whose SipHash of each name cost more than the rest of reading the row.
+/// few dozen times per request, so the lookup is an open-addressed table over `ByteHash` rather than a
+/// `Dictionary`, whose SipHash of each name cost more than the rest of reading the row.
 final class ColumnLayout: Sendable {
     let names: [String]
     /// Positions in `names` plus one, 0 for an empty slot; the count is a power of two above twice the names'.
@@ -31,14 +31,7 @@ final class ColumnLayout: Sendable {
         }
     }
 
-    private static func hash(_ name: String) -> Int {
-        var name = name
-        return name.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-            return Int(truncatingIfNeeded: hash ^ (hash >> 29))
-        }
-    }
+    private static func hash(_ name: String) -> Int { Int(truncatingIfNeeded: ByteHash.of(name)) }
 }
 
 /// One result row; columns by name, values as PostgreSQL's text output (bytea in hex).

@@ -70,6 +70,24 @@ struct OtherRequestsTests {
         }
     }
 
+    /// Tags are read member by member (their keys are the caller's): every bad value is reported at its path,
+    /// and a thousand tags decode without one of them being taken for an unknown field.
+    @Test func connectorTagsAreCheckedMemberByMember() throws {
+        let base: [(String, JSONValue)] = [
+            ("name", "Shop"), ("baseUrl", "https://api.shop.example/v1"), ("authSchemeConfigs", [Fixtures.scheme("none")]),
+        ]
+        #expect(throws: ValidationFailure(issues: [
+            ValidationIssue(field: "tags.b[1]", message: "must be a string of at most \(ValidationLimits.maxStringLength) characters"),
+            ValidationIssue(field: "tags.c", message: "must be an array, not null"),
+        ])) {
+            _ = try ConnectorCreate.decode(.object(JSONObject(base + [("tags", ["a": ["x"], "b": ["y", 1], "c": nil])])))
+        }
+        let many = JSONObject((0..<1000).map { ("tag\($0)", [.string("v\($0)")]) })
+        let connector = try ConnectorCreate.decode(.object(JSONObject(base + [("tags", .object(many))])))
+        #expect(connector.tags.count == 1000)
+        #expect(connector.tags["tag999"] == ["v999"])
+    }
+
     static let schemeTypes: [(String, String?)] = [
         ("none", nil), ("api-key", nil), ("basic-auth", nil), ("oauth2", "authorization_code"),
         ("oauth2", "client_credentials"), ("oauth2", "password"), ("hmac", nil), ("certificate", nil),

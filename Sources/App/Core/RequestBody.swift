@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import HTTP1
 public import HTTPServer
 public import JSON
@@ -36,15 +33,10 @@ extension Request {
     static func mayEscapeNUL(_ body: [UInt8]) -> Bool {
         let escape = Array(#"\u0000"#.utf8)
         return body.withUnsafeBufferPointer { bytes in
-            var start = 0
-            while start + escape.count <= bytes.count {
-                // memchr to each backslash: most bodies have none or a few.
-                guard let found = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\\")), bytes.count - start) else {
-                    return false
-                }
-                start = UnsafeRawPointer(bytes.baseAddress!).distance(to: UnsafeRawPointer(found))
-                if start + escape.count <= bytes.count, bytes[start..<(start + escape.count)].elementsEqual(escape) { return true }
-                start += 1
+            var next = bytes.offset(of: UInt8(ascii: "\\"))
+            while let start = next, start + escape.count <= bytes.count {
+                if bytes[start..<(start + escape.count)].elementsEqual(escape) { return true }
+                next = bytes.offset(of: UInt8(ascii: "\\"), from: start + 1)
             }
             return false
         }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Postgres
 
 extension SQL {
@@ -14,31 +11,28 @@ extension SQL {
         var combined = self
         combined.binds += other.binds
         var otherText = other.text
-        guard offset > 0, otherText.withUTF8({ $0.contains(UInt8(ascii: "$")) }) else {
-            combined.text.append(" ")
-            combined.text.append(other.text)
-            return combined
-        }
         otherText.withUTF8 { part in
+            guard offset > 0, var dollar = part.offset(of: UInt8(ascii: "$")) else {
+                combined.text.append(" ")
+                combined.text.append(other.text)
+                return
+            }
             var bytes: [UInt8] = [UInt8(ascii: " ")]
             bytes.reserveCapacity(part.count + 16)
             // Text between placeholders is copied in runs; each `$n` is written again as `$(n + offset)`.
             var runStart = 0
-            var position = 0
-            while position < part.count {
-                // memchr: the runs between placeholders are long (CreateEndUserConnection's write has ~30 in 2.5 KB).
-                guard let found = memchr(part.baseAddress! + position, Int32(UInt8(ascii: "$")), part.count - position)
-                else { break }
-                position = UnsafeRawPointer(part.baseAddress!).distance(to: UnsafeRawPointer(found)) + 1
+            while true {
+                var position = dollar + 1
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[runStart..<position]))
                 var number = 0
-                let digitsStart = position
                 while position < part.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(part[position]) {
                     number = number * 10 + Int(part[position] - UInt8(ascii: "0"))
                     position += 1
                 }
-                if position > digitsStart { SQL.appendDecimal(number + offset, to: &bytes) }
+                if position > dollar + 1 { SQL.appendDecimal(number + offset, to: &bytes) }
                 runStart = position
+                guard let next = part.offset(of: UInt8(ascii: "$"), from: position) else { break }
+                dollar = next
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: part[runStart...]))
             combined.text.append(String(decoding: bytes, as: UTF8.self))
