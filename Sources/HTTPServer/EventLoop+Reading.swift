@@ -31,9 +31,7 @@ extension EventLoop {
                 action = readAvailable(connection)
             case .parse: action = parseHead(connection)
             case .readBody: action = readBody(connection)
-            case .dispatch:
-                dispatch(connection)
-                action = .none
+            case .dispatch: action = dispatch(connection)
             case .write(let closeAfter): action = writeResponse(connection, closeAfter: closeAfter)
             case .writeError(let status): action = writeError(connection, status: status)
             case .close:
@@ -138,18 +136,26 @@ extension EventLoop {
         return connection.lifecycle.protocolError(error.status)
     }
 
-    private func dispatch(_ connection: ClientConnection) {
-        guard let head = connection.head else { return }
-        var request = Request(
+    /// Answers in place when the responder can (no task, no hop through the loop's queue), else starts the
+    /// request's task, whose response comes back as a `.response` message.
+    private func dispatch(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
+        guard let head = connection.head else { return .none }
+        let request = Request(
             method: head.method, target: head.target, headers: head.headers, body: connection.body,
             id: connection.requestID)
-        request.id = connection.requestID
         connection.body = []
-        let (handle, responder, id) = (handle, context.responder, connection.id)
+        let responder = context.responder
+        if let immediate = responder.respondImmediately(to: request) {
+            connection.response = immediate.response
+            logRequest(connection, status: immediate.response.status, route: immediate.route)
+            return connection.lifecycle.responseReady()
+        }
+        let (handle, id) = (handle, connection.id)
         Task(executorPreference: handle) {
             let slot = RouteSlot()
             let response = await RouteRecorder.$slot.withValue(slot) { await responder.respond(to: request) }
             handle.submit(.response(connection: id, response, route: slot.template.withLock { $0 }))
         }
+        return .none
     }
 }

@@ -1,6 +1,8 @@
 public import HTTP1
 
 public typealias Handler = @Sendable (Request) async throws -> Response
+/// A handler that needs no I/O and cannot fail (health, metrics): the event loop runs it in place, with no task.
+public typealias ImmediateHandler = @Sendable (Request) -> Response
 
 /// Method + path template routing. Templates are literal segments and `:name` parameters:
 /// `/hubs/:hub_id/users/:user_id/connections`. Literal segments win over parameters.
@@ -25,7 +27,16 @@ public struct Router: Sendable {
         case parameter(String)
     }
 
+    /// A literal template whose handler runs on the event loop (`onImmediate(_:_:_:)`).
+    private struct ImmediateRoute: Sendable {
+        let method: HTTPMethod
+        let template: String
+        let handler: ImmediateHandler
+    }
+
     private var routes: [Route] = []
+    /// Few (health, metrics, the API document), so a scan comparing the path finds them cheaper than a hash.
+    private var immediateRoutes: [ImmediateRoute] = []
     /// Positions in `routes` of the templates without parameters, by template: such paths (`/healthz`) are
     /// found by one lookup instead of a split and a scan.
     private var literalRoutes: [String: [Int]] = [:]
@@ -49,6 +60,22 @@ public struct Router: Sendable {
             routesBySegmentCount[route.segments.count, default: []].append(position)
             if route.parameterCount == 0 { literalRoutes[route.template, default: []].append(position) }
         }
+    }
+
+    /// Registers a handler that answers without suspending, for a template without parameters. It is also an
+    /// ordinary route, so `match` (and with it `Allow`, 405 and the route table) sees it like any other.
+    public mutating func onImmediate(_ method: HTTPMethod, _ template: String, _ handler: @escaping ImmediateHandler) {
+        precondition(!template.utf8.contains(UInt8(ascii: ":")), "an immediate route has no parameters: \(template)")
+        immediateRoutes.append(ImmediateRoute(method: method, template: template, handler: handler))
+        on(method, template) { handler($0) }
+    }
+
+    /// The immediate handler for this method and path, if one was registered (HEAD finds GET's).
+    public func immediateRoute(method: HTTPMethod, path: String) -> (handler: ImmediateHandler, template: String)? {
+        for route in immediateRoutes where route.template == path {
+            if route.method == method || (method == .HEAD && route.method == .GET) { return (route.handler, route.template) }
+        }
+        return nil
     }
 
     /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.

@@ -33,6 +33,13 @@ public struct RouterResponder: Responder {
         }
     }
 
+    public func respondImmediately(to request: Request) -> ImmediateResponse? {
+        guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else { return nil }
+        var routed = request
+        routed.route = template
+        return ImmediateResponse(handler(routed), route: template)
+    }
+
     /// The path is echoed in messages; cap it so an 8 KiB target does not become an 8 KiB error body.
     private static func printable(_ path: String) -> String {
         path.utf8.count <= 200 ? path : String(path.prefix(200)) + "…"

@@ -30,10 +30,26 @@ struct AppResponder: Responder {
         case .notFound:
             response = .apiError(APIError(.routeNotFound, "no such route"))
         }
+        record(response, to: request, route: request.route ?? "unmatched", since: start)
+        return response
+    }
+
+    /// Health, metrics and the API document answer on the event loop (`Router.onImmediate(_:_:_:)`).
+    func respondImmediately(to request: Request) -> ImmediateResponse? {
+        guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else {
+            return nil
+        }
+        let start = ContinuousClock.now
+        var request = request
+        request.route = template
+        let response = handler(request)
+        record(response, to: request, route: template, since: start)
+        return ImmediateResponse(response, route: template)
+    }
+
+    private func record(_ response: Response, to request: Request, route: String, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let route = request.route ?? "unmatched"
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
-        return response
     }
 }

@@ -6,22 +6,22 @@ import JSON
 /// Health, readiness, metrics and the API description: no authentication.
 enum OperationalRoutes {
     static func register(on router: inout Router, context: AppContext) {
-        router.on(.GET, "/healthz") { _ in
-            .json(.ok, ["message": "ok"])
-        }
+        // Made once: the body never changes, and load balancers ask for it often.
+        let healthy = Response.json(.ok, ["message": "ok"])
+        router.onImmediate(.GET, "/healthz") { _ in healthy }
         router.on(.GET, "/readyz") { _ in
             if await context.database.isReachable() {
                 return .json(.ok, ["message": "ready"])
             }
             return .apiError(APIError(.databaseUnavailable, "the database is unreachable", headers: ["Retry-After": "1"]))
         }
-        router.on(.GET, "/metrics") { _ in
+        router.onImmediate(.GET, "/metrics") { _ in
             Response(
                 status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4"],
                 body: Array((context.metrics.render() + Metrics.render(context.database.readCounts)).utf8))
         }
         let specification = ProjectFiles.openAPIDocument()
-        router.on(.GET, "/openapi.yaml") { _ in
+        router.onImmediate(.GET, "/openapi.yaml") { _ in
             guard let specification else {
                 return .apiError(APIError(.notImplemented, "the OpenAPI document was not found next to the server"))
             }
