@@ -14,12 +14,11 @@ public enum BodyFraming: Sendable, Equatable {
     /// - Transfer-Encoding in HTTP/1.0 is 400 (§6.1: the framing is faulty).
     /// - A Content-Length above `maxBodyBytes` is 413 before any body byte is read.
     public static func decide(for head: RequestHead, limits: ParserLimits) throws(HTTPParseError) -> BodyFraming {
-        let lengths = head.headers.values(for: "content-length")
-        let encodings = head.headers.values(for: "transfer-encoding")
-        if !encodings.isEmpty {
-            guard lengths.isEmpty else { throw .transferEncodingWithContentLength }
+        let lengths = head.headers.occurrences(of: "content-length")
+        if head.headers.occurrences(of: "transfer-encoding").count > 0 {
+            guard lengths.count == 0 else { throw .transferEncodingWithContentLength }
             guard head.version != .http1_0 else { throw .transferEncodingInHTTP10 }
-            return try chunkedFraming(encodings)
+            return try chunkedFraming(head.headers.values(for: "transfer-encoding"))
         }
         guard let value = lengths.first else { return .none }
         guard lengths.count == 1, !value.utf8.contains(UInt8(ascii: ",")) else { throw .duplicateContentLength }

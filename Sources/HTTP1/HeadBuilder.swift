@@ -6,9 +6,9 @@ struct HeadBuilder {
     func build(requestLine: Range<Int>, fields: Range<Int>) throws(HTTPParseError) -> RequestHead {
         let (method, target, version) = try parseRequestLine(requestLine)
         let headers = try parseFields(fields)
-        let hosts = headers.values(for: "host")
+        let hosts = headers.occurrences(of: "host")
         if hosts.count > 1 { throw .duplicateHost }
-        if hosts.isEmpty && version == .http1_1 { throw .missingHost }
+        if hosts.count == 0 && version == .http1_1 { throw .missingHost }
         if var host = hosts.first, !host.withUTF8({ $0.allSatisfy(Self.isHostByte) }) { throw .invalidHeaderValue }
         var expectsContinue = false
         if version == .http1_1, let expectation = headers["expect"] {
@@ -56,9 +56,10 @@ struct HeadBuilder {
     }
 
     private func parseVersion(_ range: Range<Int>) throws(HTTPParseError) -> HTTPVersion {
-        let prefix = "HTTP/".utf8
         guard range.count == 8,
-              zip(prefix, buffer[range.lowerBound..<(range.lowerBound + 5)]).allSatisfy({ $0 == $1 }),
+              buffer[range.lowerBound] == UInt8(ascii: "H"), buffer[range.lowerBound + 1] == UInt8(ascii: "T"),
+              buffer[range.lowerBound + 2] == UInt8(ascii: "T"), buffer[range.lowerBound + 3] == UInt8(ascii: "P"),
+              buffer[range.lowerBound + 4] == UInt8(ascii: "/"),
               ASCII.isDigit(buffer[range.lowerBound + 5]), buffer[range.lowerBound + 6] == UInt8(ascii: "."),
               ASCII.isDigit(buffer[range.lowerBound + 7])
         else { throw .malformedVersion }

@@ -27,6 +27,18 @@ public struct HeaderFields: Sendable, Equatable, Sequence, ExpressibleByDictiona
         fields.filter { Self.sameName($0.name, name) }.map(\.value)
     }
 
+    /// How often the named field occurs and its first value, in one pass that allocates nothing: framing and
+    /// the host check look at a few fields on every request, and most are absent or occur once.
+    public func occurrences(of name: String) -> (count: Int, first: String?) {
+        var count = 0
+        var first: String?
+        for field in fields where Self.sameName(field.name, name) {
+            if count == 0 { first = field.value }
+            count += 1
+        }
+        return (count, first)
+    }
+
     public func contains(_ name: String) -> Bool { self[name] != nil }
 
     public mutating func add(name: String, value: String) { fields.append((name: name, value: value)) }

@@ -24,6 +24,7 @@ public struct RequestHead: Sendable, Equatable {
 
     /// HTTP/1.1 defaults to persistent, HTTP/1.0 to close; `Connection: close` / `keep-alive` tokens override.
     static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
+        guard headers.occurrences(of: "connection").count > 0 else { return version == .http1_1 }
         var close = false
         var keepAlive = false
         for value in headers.values(for: "connection") {

@@ -8,6 +8,15 @@ public final class RawHTTPClient {
         public var description: String { "timed out waiting for the server" }
     }
 
+    /// The connection ended (EOF, or the error in `errno`, such as a reset) before a whole response arrived.
+    public struct ClosedEarly: Error, CustomStringConvertible {
+        public let received: Int
+        public let errno: Int32
+        public var description: String {
+            "the server closed the connection (\(errno == 0 ? "EOF" : "errno \(errno)")) after \(received) bytes of a response"
+        }
+    }
+
     public struct ConnectFailed: Error, CustomStringConvertible {
         public let errno: Int32
         public var description: String { "connect failed: errno \(errno)" }
@@ -28,6 +37,8 @@ public final class RawHTTPClient {
     /// Bytes received but not yet returned by `readResponse`.
     var pending: [UInt8] = []
     public private(set) var peerClosed = false
+    /// Why the last read ended the connection: 0 for EOF, else the errno of the failed recv.
+    private var closeErrno: Int32 = 0
 
     public init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -85,6 +96,7 @@ public final class RawHTTPClient {
             }
             if count == 0 || (errno != EAGAIN && errno != EINTR) {
                 peerClosed = true
+                closeErrno = count == 0 ? 0 : errno
                 return false
             }
             guard ContinuousClock.now < deadline else { throw TimedOut() }
@@ -108,7 +120,7 @@ public final class RawHTTPClient {
     public func readResponse(isHEAD: Bool = false, timeout: Duration = .seconds(15)) async throws -> RawResponse {
         var headEnd = RawResponseParser.headEnd(pending)
         while headEnd == nil {
-            guard try await fill(timeout: timeout) else { throw TimedOut() }
+            guard try await fill(timeout: timeout) else { throw ClosedEarly(received: pending.count, errno: closeErrno) }
             headEnd = RawResponseParser.headEnd(pending)
         }
         guard let headEnd, var response = RawResponseParser.head(pending[0..<headEnd]) else { throw TimedOut() }
@@ -116,7 +128,9 @@ public final class RawHTTPClient {
         let hasBody = !isHEAD && response.statusCode >= 200 && response.statusCode != 204 && response.statusCode != 304
         if hasBody, let length = response.header("content-length").flatMap({ Int($0) }) {
             while pending.count < length {
-                guard try await fill(timeout: timeout) else { throw TimedOut() }
+                guard try await fill(timeout: timeout) else {
+                    throw ClosedEarly(received: headEnd + pending.count, errno: closeErrno)
+                }
             }
             response.body = Array(pending[0..<length])
             pending.removeFirst(length)
