@@ -12,4 +12,20 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
     public static let OPTIONS = HTTPMethod(rawValue: "OPTIONS")
 
     public var description: String { rawValue }
+
+    /// The method spelled by `token` (already checked to be a token): a named one without making a new string.
+    static func parse(_ token: UnsafeRawBufferPointer) -> HTTPMethod {
+        func spells(_ text: StaticString) -> Bool {
+            token.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+        switch token.count {
+        case 3 where spells("GET"): return .GET
+        case 3 where spells("PUT"): return .PUT
+        case 4 where spells("POST"): return .POST
+        case 4 where spells("HEAD"): return .HEAD
+        case 5 where spells("PATCH"): return .PATCH
+        case 6 where spells("DELETE"): return .DELETE
+        default: return HTTPMethod(rawValue: String(decoding: token, as: UTF8.self))
+        }
+    }
 }

@@ -29,7 +29,7 @@ struct HeadBuilder {
         guard index < line.upperBound, buffer[index] == ASCII.space else {
             throw index < line.upperBound && buffer[index] != ASCII.space ? .invalidMethod : .malformedRequestLine
         }
-        let method = HTTPMethod(rawValue: string(line.lowerBound..<index))
+        let method = HTTPMethod.parse(UnsafeRawBufferPointer(rebasing: buffer[line.lowerBound..<index]))
         let targetStart = index + 1
         index = targetStart
         while index < line.upperBound, ASCII.isTargetByte(buffer[index]) { index += 1 }

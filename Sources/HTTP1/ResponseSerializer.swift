@@ -51,6 +51,21 @@ public enum ResponseSerializer {
         }
     }
 
+    /// `appendServerField` for a non-negative number (`Content-Length`), its digits written directly.
+    package static func appendServerField(name: StaticString, decimal number: Int, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var remaining = max(number, 0)
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(remaining % 10)
+                remaining /= 10
+            } while remaining > 0
+            let name = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            appendBytes(name: name, value: UnsafeBufferPointer(rebasing: digits[start...]), to: &bytes)
+        }
+    }
+
     private static func appendBytes(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: name)
         bytes.append(ASCII.colon)

@@ -49,7 +49,7 @@ extension EventLoop {
             if !hasDate && HeaderFields.sameName(field.name, "date") { hasDate = true }
             ResponseSerializer.appendField(name: field.name, value: field.value, to: &head)
         }
-        if !bodyless { ResponseSerializer.appendServerField(name: "Content-Length", value: String(response.body.count), to: &head) }
+        if !bodyless { ResponseSerializer.appendServerField(name: "Content-Length", decimal: response.body.count, to: &head) }
         if !hasDate { ResponseSerializer.appendServerField(name: "Date", value: dateCache.current(), to: &head) }
         // The request id is the client's only when it was sane (visible ASCII, bounded), else one of ours.
         ResponseSerializer.appendServerField(name: "X-Request-Id", value: connection.requestID, to: &head)

@@ -26,7 +26,9 @@ public struct Request: Sendable {
         self.target = target
         // Bytes, not Characters: the parser admits only visible ASCII in a target, and a Character split costs
         // grapheme breaking on every request.
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
+        var bytes = target
+        if let offset = bytes.withUTF8({ $0.firstIndex(of: UInt8(ascii: "?")) }) {
+            let mark = target.utf8.index(target.utf8.startIndex, offsetBy: offset)
             self.path = String(target[..<mark])
             self.query = QueryString.decode(String(target[target.index(after: mark)...]))
         } else {

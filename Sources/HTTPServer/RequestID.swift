@@ -21,14 +21,18 @@ enum RequestID {
     /// 128 random bits as 32 hex digits, drawn from `source` (an event loop keeps one, so a request costs no
     /// getrandom call of its own).
     static func generate(using source: inout RandomBytes) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        return String(unsafeUninitializedCapacity: 32) { text in
+        String(unsafeUninitializedCapacity: 32) { text in
             for index in 0..<16 {
                 let byte = source.next()
-                text[index * 2] = digits[Int(byte >> 4)]
-                text[index * 2 + 1] = digits[Int(byte & 0xF)]
+                text[index * 2] = hexDigit(byte >> 4)
+                text[index * 2 + 1] = hexDigit(byte & 0xF)
             }
             return 32
         }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 }

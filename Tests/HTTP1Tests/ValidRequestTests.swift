@@ -89,4 +89,20 @@ let validFixtures: [ValidFixture] = [
         #expect(head.headers.values(for: "X-A") == ["1", "2"])
         #expect(head.headers.fields.map(\.name) == ["Host", "X-A", "x-a"])
     }
+
+    /// Named methods come back as the named values; any other token, in any case, is kept as sent.
+    @Test(arguments: ["GET", "PUT", "POST", "HEAD", "PATCH", "DELETE", "OPTIONS", "get", "GETS", "PUTT", "M-SEARCH", "PRI"])
+    func keepsTheMethodTokenAsSent(_ token: String) throws {
+        guard case .request(let head, _, _) = parseRequest("\(token) / HTTP/1.1\r\nHost: a\r\n\r\n")
+        else { Issue.record("not parsed: \(token)"); return }
+        #expect(head.method.rawValue == token)
+        #expect(head.method == HTTPMethod(rawValue: token))
+    }
+
+    @Test func countsFieldOccurrencesCaseInsensitively() {
+        let fields: HeaderFields = ["Host": "a", "X-A": "1", "x-a": "2"]
+        #expect(fields.occurrences(of: "x-a") == (2, "1"))
+        #expect(fields.occurrences(of: "HOST") == (1, "a"))
+        #expect(fields.occurrences(of: "content-length") == (0, nil))
+    }
 }

@@ -10,7 +10,7 @@ struct AppResponder: Responder {
     let metrics: Metrics
 
     func respond(to request: Request) async -> Response {
-        let start = ContinuousClock.now
+        let start = MonotonicTime.nanoseconds()
         var request = request
         var response: Response
         switch router.match(method: request.method, path: request.path) {
@@ -39,7 +39,7 @@ struct AppResponder: Responder {
         guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else {
             return nil
         }
-        let start = ContinuousClock.now
+        let start = MonotonicTime.nanoseconds()
         var request = request
         request.route = template
         let response = handler(request)
@@ -47,9 +47,8 @@ struct AppResponder: Responder {
         return ImmediateResponse(response, route: template)
     }
 
-    private func record(_ response: Response, to request: Request, route: String, since start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
+        let seconds = Double(MonotonicTime.nanoseconds() &- start) / 1e9
         metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
     }
 }

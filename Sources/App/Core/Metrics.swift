@@ -3,7 +3,6 @@ import Postgres
 
 /// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
 public final class Metrics: Sendable {
-    private struct Key: Hashable { let method: String; let route: String; let status: Int }
     /// One route's latency histogram: counts per bound (cumulative, as Prometheus wants), then +Inf.
     private struct Histogram {
         var buckets = Array(repeating: 0, count: Metrics.bounds.count + 1)
@@ -16,9 +15,24 @@ public final class Metrics: Sendable {
         }
     }
 
+    /// One route's counters. A route sees few (method, status) pairs, so a list beats hashing two strings and
+    /// a number per request, and the route's template is hashed once for both its counts and its histogram.
+    private struct RouteStats {
+        var counts: [(method: String, status: Int, count: Int)] = []
+        var histogram = Histogram()
+
+        mutating func record(method: String, status: Int, seconds: Double) {
+            if let index = counts.firstIndex(where: { $0.status == status && $0.method == method }) {
+                counts[index].count += 1
+            } else {
+                counts.append((method, status, 1))
+            }
+            histogram.record(seconds)
+        }
+    }
+
     private struct State {
-        var requests: [Key: Int] = [:]
-        var durations: [String: Histogram] = [:]
+        var routes: [String: RouteStats] = [:]
     }
 
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
@@ -28,9 +42,8 @@ public final class Metrics: Sendable {
 
     public func record(method: String, route: String, status: Int, seconds: Double) {
         state.withLock { state in
-            state.requests[Key(method: method, route: route, status: status), default: 0] += 1
             // Mutated in place (no copy of the buckets per request).
-            state.durations[route, default: Histogram()].record(seconds)
+            state.routes[route, default: RouteStats()].record(method: method, status: status, seconds: seconds)
         }
     }
 
@@ -45,12 +58,16 @@ public final class Metrics: Sendable {
         let snapshot = state.withLock { $0 }
         var out = "# HELP http_requests_total Requests answered, by method, route template and status.\n"
         out += "# TYPE http_requests_total counter\n"
-        for (key, count) in snapshot.requests.sorted(by: { "\($0.key)" < "\($1.key)" }) {
-            out += "http_requests_total{method=\"\(key.method)\",route=\"\(key.route)\",status=\"\(key.status)\"} \(count)\n"
+        let requests = snapshot.routes.flatMap { route, stats in
+            stats.counts.map { (method: $0.method, route: route, status: "\($0.status)", count: $0.count) }
+        }
+        for entry in requests.sorted(by: { ($0.method, $0.route, $0.status) < ($1.method, $1.route, $1.status) }) {
+            out += "http_requests_total{method=\"\(entry.method)\",route=\"\(entry.route)\",status=\"\(entry.status)\"} \(entry.count)\n"
         }
         out += "# HELP http_request_duration_seconds Time from complete request to response, by route template.\n"
         out += "# TYPE http_request_duration_seconds histogram\n"
-        for (route, histogram) in snapshot.durations.sorted(by: { $0.key < $1.key }) {
+        for (route, stats) in snapshot.routes.sorted(by: { $0.key < $1.key }) {
+            let histogram = stats.histogram
             let buckets = histogram.buckets
             for (index, bound) in Self.bounds.enumerated() {
                 out += "http_request_duration_seconds_bucket{route=\"\(route)\",le=\"\(bound)\"} \(buckets[index])\n"

@@ -1,0 +1,28 @@
+@testable import App
+import Testing
+
+@Suite struct MetricsTests {
+    @Test func countsByMethodRouteAndStatusInSortedOrder() {
+        let metrics = Metrics()
+        metrics.record(method: "POST", route: "/hubs", status: 201, seconds: 0.002)
+        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 404, seconds: 0.0005)
+        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 200, seconds: 0.03)
+        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 200, seconds: 0.0009)
+        metrics.record(method: "HEAD", route: "/hubs/:hub_id", status: 200, seconds: 0.0001)
+        let lines = metrics.render().split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("http_requests_total{") } == [
+            #"http_requests_total{method="GET",route="/hubs/:hub_id",status="200"} 2"#,
+            #"http_requests_total{method="GET",route="/hubs/:hub_id",status="404"} 1"#,
+            #"http_requests_total{method="HEAD",route="/hubs/:hub_id",status="200"} 1"#,
+            #"http_requests_total{method="POST",route="/hubs",status="201"} 1"#,
+        ])
+        // One histogram per route, whatever the method or status: cumulative buckets.
+        #expect(lines.contains(#"http_request_duration_seconds_bucket{route="/hubs/:hub_id",le="0.001"} 3"#))
+        #expect(lines.contains(#"http_request_duration_seconds_bucket{route="/hubs/:hub_id",le="0.025"} 3"#))
+        #expect(lines.contains(#"http_request_duration_seconds_bucket{route="/hubs/:hub_id",le="0.05"} 4"#))
+        #expect(lines.contains(#"http_request_duration_seconds_count{route="/hubs/:hub_id"} 4"#))
+        #expect(lines.contains(#"http_request_duration_seconds_count{route="/hubs"} 1"#))
+        let routes = lines.filter { $0.hasPrefix("http_request_duration_seconds_count") }
+        #expect(routes.first?.contains(#"route="/hubs""#) == true)  // sorted by route
+    }
+}
