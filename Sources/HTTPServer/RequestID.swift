@@ -31,8 +31,10 @@ enum RequestID {
         }
     }
 
+    /// From static text: an `Array` made here per call was an allocation per request.
     @inline(__always)
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
-        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        let digits: StaticString = "0123456789abcdef"
+        return digits.utf8Start[Int(nibble)]
     }
 }
