@@ -36,8 +36,8 @@ enum KeysetPage {
             ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)", "DESC")
         }
         // Shape: everything but the binds. The filter appears twice (count and page).
-        var shape = "page:\(order):\(columns)\u{1}" + filter.text
-        if let scope { shape += "\u{1}" + scope.columns + "\u{1}" + scope.from.text + "\u{1}" + scope.condition.text }
+        var shape = ["page", order, columns, filter.text]
+        if let scope { shape += [scope.columns, scope.from.text, scope.condition.text] }
         let binds = (scope?.from.binds ?? []) + filter.binds + filter.binds + clause.binds + (scope?.condition.binds ?? [])
         return ComposedStatements.statement(shape: shape, binds: binds) {
             compose(columns: columns, filter: filter, clause: clause, order: order, scope: scope)

@@ -63,7 +63,7 @@ struct EndUserResolution: Sendable {
     static func source(organisationID: String, hubID: String, endUser lookup: EndUserLookup?) -> KeysetPage.Scope {
         KeysetPage.Scope(
             columns: columns,
-            from: ComposedStatements.statement(shape: "source:\(lookup?.shape ?? "none")", binds: lookup.map { [$0.bind] } ?? []) {
+            from: ComposedStatements.statement(shape: "source", lookup?.shape ?? "none", binds: lookup.map { [$0.bind] } ?? []) {
                 SQL("hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND").appending(lookup?.condition(alias: "u") ?? "false")
             },
             condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)")
@@ -82,7 +82,7 @@ struct EndUserResolution: Sendable {
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
         let sql = ComposedStatements.statement(
-            shape: "resolution:\(lookup?.shape ?? "none")", binds: source.from.binds + source.condition.binds
+            shape: "resolution", lookup?.shape ?? "none", binds: source.from.binds + source.condition.binds
         ) {
             SQL(unsafe: "SELECT \(columns) FROM").appending(source.from).appending(SQL(unsafe: "WHERE")).appending(source.condition)
         }
@@ -97,7 +97,7 @@ struct EndUserResolution: Sendable {
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
         let sql = ComposedStatements.statement(
-            shape: "resolution:\(lookup.shape):" + connection.text,
+            shape: "resolution", lookup.shape, connection.text,
             binds: source.from.binds + connection.binds + source.condition.binds
         ) {
             SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)
