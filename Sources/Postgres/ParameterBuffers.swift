@@ -6,52 +6,64 @@ struct ParameterBuffers {
     let lengths: UnsafePointer<Int32>?
     let formats: UnsafePointer<Int32>?
 
+    /// Every value goes into one block and the three arrays into temporary storage (the stack, when small):
+    /// a copy and an allocation per value, plus four arrays, were about a dozen allocations per statement.
     static func withBuffers<R>(
         _ binds: [PostgresBind], _ body: (ParameterBuffers) throws(DatabaseError) -> R
     ) throws(DatabaseError) -> R {
         if binds.isEmpty {
             return try body(ParameterBuffers(count: 0, values: nil, lengths: nil, formats: nil))
         }
-        var storage: [UnsafeMutableRawPointer?] = []
-        storage.reserveCapacity(binds.count)
-        defer { storage.forEach { $0?.deallocate() } }
-        var lengths: [Int32] = []
-        var formats: [Int32] = []
-        lengths.reserveCapacity(binds.count)
-        formats.reserveCapacity(binds.count)
-
+        var total = 0
         for bind in binds {
             switch bind {
-            case .null:
-                storage.append(nil)
-                lengths.append(0)
-                formats.append(0)
-            case .text(let string):
-                let utf8 = Array(string.utf8CString)
-                let pointer = UnsafeMutableRawPointer.allocate(byteCount: utf8.count, alignment: 1)
-                utf8.withUnsafeBytes { pointer.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-                storage.append(pointer)
-                lengths.append(Int32(utf8.count - 1))
-                formats.append(0)
-            case .binary(let bytes):
-                // Never a null pointer for an empty bytea: libpq would read it as SQL NULL.
-                let pointer = UnsafeMutableRawPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-                bytes.withUnsafeBytes { if let base = $0.baseAddress { pointer.copyMemory(from: base, byteCount: $0.count) } }
-                storage.append(pointer)
-                lengths.append(Int32(bytes.count))
-                formats.append(1)
+            case .null: break
+            case .text(let string): total += string.utf8.count + 1
+            // Never a null pointer for an empty bytea: libpq would read it as SQL NULL.
+            case .binary(let bytes): total += max(bytes.count, 1)
             }
         }
-        let values = storage.map { $0.map { UnsafePointer<CChar>($0.assumingMemoryBound(to: CChar.self)) } }
-        return try values.withUnsafeBufferPointer { (valuesBuffer) throws(DatabaseError) -> R in
-            try lengths.withUnsafeBufferPointer { (lengthsBuffer) throws(DatabaseError) -> R in
-                try formats.withUnsafeBufferPointer { (formatsBuffer) throws(DatabaseError) -> R in
-                    try body(
-                        ParameterBuffers(
-                            count: Int32(binds.count), values: valuesBuffer.baseAddress,
-                            lengths: lengthsBuffer.baseAddress, formats: formatsBuffer.baseAddress))
+        let count = binds.count
+        let outcome = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(total, 1)) { block in
+            withUnsafeTemporaryAllocation(of: UnsafePointer<CChar>?.self, capacity: count) { values in
+                // Lengths, then formats.
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * count) { numbers in
+                    let base = block.baseAddress!
+                    var offset = 0
+                    for (index, bind) in binds.enumerated() {
+                        switch bind {
+                        case .null:
+                            values[index] = nil
+                            numbers[index] = 0
+                            numbers[count + index] = 0
+                        case .text(var string):
+                            let length = string.withUTF8 { utf8 in
+                                if let source = utf8.baseAddress { (base + offset).update(from: source, count: utf8.count) }
+                                return utf8.count
+                            }
+                            base[offset + length] = 0
+                            values[index] = UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
+                            numbers[index] = Int32(length)
+                            numbers[count + index] = 0
+                            offset += length + 1
+                        case .binary(let bytes):
+                            bytes.withUnsafeBufferPointer { bytes in
+                                if let source = bytes.baseAddress { (base + offset).update(from: source, count: bytes.count) }
+                            }
+                            values[index] = UnsafeRawPointer(base + offset).assumingMemoryBound(to: CChar.self)
+                            numbers[index] = Int32(bytes.count)
+                            numbers[count + index] = 1
+                            offset += max(bytes.count, 1)
+                        }
+                    }
+                    return Result { () throws(DatabaseError) -> R in
+                        try body(ParameterBuffers(
+                            count: Int32(count), values: UnsafePointer(values.baseAddress),
+                            lengths: UnsafePointer(numbers.baseAddress), formats: UnsafePointer(numbers.baseAddress! + count)))
+                    }
                 }
             }
         }
+        return try outcome.get()
     }
 }

@@ -50,6 +50,29 @@ struct QueryTests {
         #expect(length == everyByte.count)
     }
 
+    /// All parameter kinds side by side, in one block: empty text, NULLs between values, an empty and a
+    /// non-empty bytea, and a value too large for temporary stack storage.
+    @Test func mixedParametersKeepTheirBoundaries() async throws {
+        let large = String(repeating: "λx", count: 100_000)
+        let missing: String? = nil
+        let row = try await withTestPool { pool in
+            try await pool.withConnection { connection in
+                try await connection.query(
+                    """
+                    SELECT \("")::text AS empty, \(missing)::text AS gap, \([UInt8]([0, 7, 0]))::bytea AS b,
+                           \([UInt8]())::bytea AS e, \(large)::text AS large, \("é漢")::text AS tail
+                    """
+                ).rows[0]
+            }
+        }
+        #expect(try row.string("empty") == "")
+        #expect(try row.optionalString("gap") == nil)
+        #expect(try row.bytes("b") == [0, 7, 0])
+        #expect(try row.bytes("e") == [])
+        #expect(try row.string("large") == large)
+        #expect(try row.string("tail") == "é漢")
+    }
+
     @Test func scalarsAndTimestamps() async throws {
         let row = try await withTestPool { pool in
             try await pool.withConnection { connection in
