@@ -1,3 +1,4 @@
+import Glibc
 public import HTTP1
 
 public typealias Handler = @Sendable (Request) async throws -> Response
@@ -13,18 +14,28 @@ public struct Router: Sendable {
         case notFound
     }
 
-    private struct Route: Sendable {
+    /// A class: a candidate is looked at by reference, not copied out of the table with its arrays retained.
+    private final class Route: Sendable {
         let method: HTTPMethod
         let template: String
-        let segments: [Segment]
-        let parameterCount: Int
+        let segmentCount: Int
+        /// The literal segments, by position: a path segment there must equal the bytes.
+        let literals: [(position: Int, bytes: [UInt8])]
+        /// The parameters, by position, in template order.
+        let parameters: [(position: Int, name: String)]
         let handler: Handler
-    }
 
-    /// A template segment: bytes a path segment must equal, or a parameter's name.
-    private enum Segment: Sendable {
-        case literal([UInt8])
-        case parameter(String)
+        init(method: HTTPMethod, template: String, segmentCount: Int, literals: [(position: Int, bytes: [UInt8])],
+             parameters: [(position: Int, name: String)], handler: @escaping Handler) {
+            self.method = method
+            self.template = template
+            self.segmentCount = segmentCount
+            self.literals = literals
+            self.parameters = parameters
+            self.handler = handler
+        }
+
+        func answers(_ method: HTTPMethod) -> Bool { self.method == method || (method == .HEAD && self.method == .GET) }
     }
 
     /// A literal template whose handler runs on the event loop (`onImmediate(_:_:_:)`).
@@ -37,28 +48,36 @@ public struct Router: Sendable {
     private var routes: [Route] = []
     /// Few (health, metrics, the API document), so a scan comparing the path finds them cheaper than a hash.
     private var immediateRoutes: [ImmediateRoute] = []
-    /// Positions in `routes` of the templates without parameters, by template: such paths (`/healthz`) are
-    /// found by one lookup instead of a split and a scan.
-    private var literalRoutes: [String: [Int]] = [:]
-    /// Positions in `routes` (in `routes` order) by segment count: a path is compared only with templates as long.
-    private var routesBySegmentCount: [Int: [Int]] = [:]
+    /// Positions in `routes` of the templates without parameters, indexed by the template's length in bytes:
+    /// such paths (`/healthz`) are found without a split, and other paths rarely share a length with one.
+    private var literalRoutesByLength: [[Int]] = []
+    /// Positions in `routes` (in `routes` order), indexed by segment count: a path is compared only with templates
+    /// as long.
+    private var routesBySegmentCount: [[Int]] = []
 
     public init() {}
 
     public mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
-        let segments: [Segment] = template.split(separator: "/", omittingEmptySubsequences: true).map {
-            $0.first == ":" ? .parameter(String($0.dropFirst())) : .literal(Array($0.utf8))
+        let segments = template.split(separator: "/", omittingEmptySubsequences: true)
+        var literals: [(position: Int, bytes: [UInt8])] = []
+        var parameters: [(position: Int, name: String)] = []
+        for (position, segment) in segments.enumerated() {
+            if segment.first == ":" {
+                parameters.append((position, String(segment.dropFirst())))
+            } else {
+                literals.append((position, Array(segment.utf8)))
+            }
         }
-        let parameterCount = segments.count { if case .parameter = $0 { true } else { false } }
         routes.append(Route(
-            method: method, template: template, segments: segments, parameterCount: parameterCount, handler: handler))
+            method: method, template: template, segmentCount: segments.count, literals: literals,
+            parameters: parameters, handler: handler))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
-        routes.sort { Self.specificity($0.segments) > Self.specificity($1.segments) }
-        literalRoutes = [:]
-        routesBySegmentCount = [:]
+        routes.sort { Self.specificity($0) > Self.specificity($1) }
+        literalRoutesByLength = Array(repeating: [], count: (routes.map(\.template.utf8.count).max() ?? 0) + 1)
+        routesBySegmentCount = Array(repeating: [], count: (routes.map(\.segmentCount).max() ?? 0) + 1)
         for (position, route) in routes.enumerated() {
-            routesBySegmentCount[route.segments.count, default: []].append(position)
-            if route.parameterCount == 0 { literalRoutes[route.template, default: []].append(position) }
+            routesBySegmentCount[route.segmentCount].append(position)
+            if route.parameters.isEmpty { literalRoutesByLength[route.template.utf8.count].append(position) }
         }
     }
 
@@ -72,7 +91,8 @@ public struct Router: Sendable {
 
     /// The immediate handler for this method and path, if one was registered (HEAD finds GET's).
     public func immediateRoute(method: HTTPMethod, path: String) -> (handler: ImmediateHandler, template: String)? {
-        for route in immediateRoutes where route.template == path {
+        let length = path.utf8.count
+        for route in immediateRoutes where route.template.utf8.count == length && route.template == path {
             if route.method == method || (method == .HEAD && route.method == .GET) { return (route.handler, route.template) }
         }
         return nil
@@ -83,10 +103,11 @@ public struct Router: Sendable {
 
     public func match(method: HTTPMethod, path: String) -> Match {
         // An all-literal template outranks every template with parameters, so its match is the scan's answer.
-        for position in literalRoutes[path] ?? [] {
-            let route = routes[position]
-            if route.method == method || (method == .HEAD && route.method == .GET) {
-                return .found(route.handler, parameters: [:], template: route.template)
+        let length = path.utf8.count
+        if length < literalRoutesByLength.count {
+            for position in literalRoutesByLength[length] where routes[position].template == path {
+                let route = routes[position]
+                if route.answers(method) { return .found(route.handler, parameters: [:], template: route.template) }
             }
         }
         var path = path
@@ -95,11 +116,13 @@ public struct Router: Sendable {
 
     private func match(method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> Match {
         var allowed: [HTTPMethod] = []
-        for position in routesBySegmentCount[segments.count] ?? [] {
+        guard segments.count < routesBySegmentCount.count else { return .notFound }
+        for position in routesBySegmentCount[segments.count] {
             let route = routes[position]
-            guard let parameters = Self.bind(route, to: segments, of: path) else { continue }
-            if route.method == method || (method == .HEAD && route.method == .GET) {
-                return .found(route.handler, parameters: parameters, template: route.template)
+            guard Self.literalsMatch(route, segments, path) else { continue }
+            // Parameters are decoded only for the route that answers: a template usually has several methods.
+            if route.answers(method) {
+                return .found(route.handler, parameters: Self.parameters(of: route, segments, path), template: route.template)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -123,20 +146,30 @@ public struct Router: Sendable {
 
     /// The route's parameters in `path`, or nil when a literal segment differs. Literals are compared
     /// first, so the templates that do not match (most of them) cost no allocation.
-    private static func bind(_ route: Route, to segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> PathParameters? {
-        for (pattern, range) in zip(route.segments, segments) {
-            if case .literal(let literal) = pattern, !literal.elementsEqual(path[range]) { return nil }
+    /// Whether every literal segment of the route equals the path's segment there.
+    private static func literalsMatch(_ route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        for literal in route.literals {
+            let range = segments[literal.position]
+            guard range.count == literal.bytes.count else { return false }
+            let equal = literal.bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, path.baseAddress! + range.lowerBound, range.count) == 0 }
+            if !equal { return false }
         }
-        var parameters = PathParameters(capacity: route.parameterCount)
-        for (pattern, range) in zip(route.segments, segments) {
-            if case .parameter(let name) = pattern {
-                parameters[name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
-            }
+        return true
+    }
+
+    /// The route's parameters, percent-decoded, from a path whose literals matched.
+    private static func parameters(of route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>) -> PathParameters {
+        var parameters = PathParameters(capacity: route.parameters.count)
+        for parameter in route.parameters {
+            let range = segments[parameter.position]
+            parameters[parameter.name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
         }
         return parameters
     }
 
-    private static func specificity(_ segments: [Segment]) -> Int {
-        segments.reduce(0) { if case .literal = $1 { $0 * 2 + 1 } else { $0 * 2 } }
+    /// Literal segments as ones, parameters as zeros, read as a binary number from the first segment.
+    private static func specificity(_ route: Route) -> Int {
+        let literalPositions = Set(route.literals.map(\.position))
+        return (0..<route.segmentCount).reduce(0) { literalPositions.contains($1) ? $0 * 2 + 1 : $0 * 2 }
     }
 }
