@@ -152,9 +152,8 @@ extension EventLoop {
         }
         let (handle, id) = (handle, connection.id)
         Task(executorPreference: handle) {
-            let slot = RouteSlot()
-            let response = await RouteRecorder.$slot.withValue(slot) { await responder.respond(to: request) }
-            handle.submit(.response(connection: id, response, route: slot.template.withLock { $0 }))
+            let routed = await responder.respondRouted(to: request)
+            handle.submit(.response(connection: id, routed.response, route: routed.route))
         }
         return .none
     }

@@ -1,15 +1,20 @@
 import HTTP1
+import Synchronization
 
 /// Turns a request into a response. It never throws: mapping errors to responses is the responder's job.
 public protocol Responder: Sendable {
     func respond(to request: Request) async -> Response
+    /// `respond(to:)` with the route template that answered, for the access log. The server calls this one.
+    /// The default binds a `RouteRecorder` slot around `respond(to:)`; a responder that knows its route answers
+    /// it directly and saves the task-local binding and the slot.
+    func respondRouted(to request: Request) async -> RoutedResponse
     /// The response, made on the event loop's thread without suspending, for requests that need no I/O; nil
-    /// sends the request to `respond(to:)` in a task. The default answers nil.
-    func respondImmediately(to request: Request) -> ImmediateResponse?
+    /// sends the request to `respondRouted(to:)` in a task. The default answers nil.
+    func respondImmediately(to request: Request) -> RoutedResponse?
 }
 
-/// A response made in place, with the route template for the access log (`RouteRecorder` needs a task).
-public struct ImmediateResponse: Sendable {
+/// A response with the route template that matched (nil when none did), for the access log.
+public struct RoutedResponse: Sendable {
     public var response: Response
     public var route: String?
 
@@ -20,5 +25,11 @@ public struct ImmediateResponse: Sendable {
 }
 
 extension Responder {
-    public func respondImmediately(to request: Request) -> ImmediateResponse? { nil }
+    public func respondRouted(to request: Request) async -> RoutedResponse {
+        let slot = RouteSlot()
+        let response = await RouteRecorder.$slot.withValue(slot) { await respond(to: request) }
+        return RoutedResponse(response, route: slot.template.withLock { $0 })
+    }
+
+    public func respondImmediately(to request: Request) -> RoutedResponse? { nil }
 }

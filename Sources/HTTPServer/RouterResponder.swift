@@ -33,11 +33,11 @@ public struct RouterResponder: Responder {
         }
     }
 
-    public func respondImmediately(to request: Request) -> ImmediateResponse? {
+    public func respondImmediately(to request: Request) -> RoutedResponse? {
         guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else { return nil }
         var routed = request
         routed.route = template
-        return ImmediateResponse(handler(routed), route: template)
+        return RoutedResponse(handler(routed), route: template)
     }
 
     /// The path is echoed in messages; cap it so an 8 KiB target does not become an 8 KiB error body.

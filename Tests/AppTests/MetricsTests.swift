@@ -1,4 +1,7 @@
 @testable import App
+import HTTP1
+import HTTPServer
+import Logging
 import Testing
 
 @Suite struct MetricsTests {
@@ -24,5 +27,31 @@ import Testing
         #expect(lines.contains(#"http_request_duration_seconds_count{route="/hubs"} 1"#))
         let routes = lines.filter { $0.hasPrefix("http_request_duration_seconds_count") }
         #expect(routes.first?.contains(#"route="/hubs""#) == true)  // sorted by route
+    }
+}
+
+/// The route template travels back with the response (for the access log) and into the metrics.
+@Suite struct AppResponderTests {
+    let metrics = Metrics()
+
+    var responder: AppResponder {
+        var router = Router()
+        router.on(.GET, "/hubs/:hub_id") { request in Response(status: .ok, body: Array((request.parameters["hub_id"] ?? "").utf8)) }
+        router.onImmediate(.GET, "/healthz") { _ in Response(status: .ok) }
+        return AppResponder(router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics)
+    }
+
+    @Test func answersWithTheTemplateThatMatched() async {
+        let routed = await responder.respondRouted(to: Request(method: .GET, target: "/hubs/h1"))
+        #expect(routed.route == "/hubs/:hub_id")
+        #expect(routed.response.body == Array("h1".utf8))
+        let unmatched = await responder.respondRouted(to: Request(method: .GET, target: "/nowhere"))
+        #expect(unmatched.route == nil && unmatched.response.status == .notFound)
+        #expect(responder.respondImmediately(to: Request(method: .GET, target: "/healthz"))?.route == "/healthz")
+        #expect(responder.respondImmediately(to: Request(method: .GET, target: "/hubs/h1")) == nil)
+        let lines = metrics.render().split(separator: "\n")
+        #expect(lines.contains(#"http_requests_total{method="GET",route="/hubs/:hub_id",status="200"} 1"#))
+        #expect(lines.contains(#"http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
+        #expect(lines.contains(#"http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
     }
 }

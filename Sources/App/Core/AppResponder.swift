@@ -3,13 +3,15 @@ import HTTPServer
 import JSON
 
 /// Routes a request, runs its handler, maps any thrown error, and records the outcome: the route template for the
-/// server's access log (`RouteRecorder`) and the Prometheus metrics.
+/// server's access log (returned beside the response) and the Prometheus metrics.
 struct AppResponder: Responder {
     let router: Router
     let errors: ErrorMapping
     let metrics: Metrics
 
-    func respond(to request: Request) async -> Response {
+    func respond(to request: Request) async -> Response { await respondRouted(to: request).response }
+
+    func respondRouted(to request: Request) async -> RoutedResponse {
         let start = MonotonicTime.nanoseconds()
         var request = request
         var response: Response
@@ -17,7 +19,6 @@ struct AppResponder: Responder {
         case .found(let handler, let parameters, let template):
             request.parameters = parameters
             request.route = template
-            RouteRecorder.record(template)
             do {
                 response = try await handler(request)
             } catch {
@@ -31,11 +32,11 @@ struct AppResponder: Responder {
             response = .apiError(APIError(.routeNotFound, "no such route"))
         }
         record(response, to: request, route: request.route ?? "unmatched", since: start)
-        return response
+        return RoutedResponse(response, route: request.route)
     }
 
     /// Health, metrics and the API document answer on the event loop (`Router.onImmediate(_:_:_:)`).
-    func respondImmediately(to request: Request) -> ImmediateResponse? {
+    func respondImmediately(to request: Request) -> RoutedResponse? {
         guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else {
             return nil
         }
@@ -44,7 +45,7 @@ struct AppResponder: Responder {
         request.route = template
         let response = handler(request)
         record(response, to: request, route: template, since: start)
-        return ImmediateResponse(response, route: template)
+        return RoutedResponse(response, route: template)
     }
 
     private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
