@@ -14,10 +14,14 @@ public struct Response: Sendable {
 
     /// A JSON response from already-serialised bytes.
     public static func json(_ status: HTTPStatus, _ body: [UInt8], headers: HeaderFields = [:]) -> Response {
+        // Most responses carry no other field: share one list instead of building it for each.
+        if headers.count == 0 { return Response(status: status, headers: jsonOnly, body: body) }
         var headers = headers
         headers.replaceOrAdd(name: "Content-Type", value: "application/json")
         return Response(status: status, headers: headers, body: body)
     }
+
+    private static let jsonOnly: HeaderFields = ["Content-Type": "application/json"]
 
     /// The contract's error body, `{"code":"NNNNNN","message":"..."}`, for errors the server itself answers
     /// (framing, routing, limits). `code` is the status times 1000 plus `cause`.
