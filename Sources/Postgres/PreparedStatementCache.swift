@@ -16,8 +16,9 @@ struct PreparedStatementCache {
 
     /// The name `text` runs under, and whether it is new (to be prepared before it first runs); nil to run it
     /// unprepared (not a plain data statement, or the cache is full).
-    mutating func name(preparing text: String) -> (name: String, isNew: Bool)? {
-        let key = StatementKey(text)
+    mutating func name(preparing sql: SQL) -> (name: String, isNew: Bool)? {
+        let text = sql.text
+        let key = StatementKey(text, digest: sql.digest)
         if let known = names[key] { return (known, false) }
         guard names.count < capacity, Self.isCacheable(text) else { return nil }
         nextNumber += 1
@@ -45,9 +46,9 @@ struct StatementKey: Hashable {
     let text: String
     let digest: UInt64
 
-    init(_ text: String) {
+    init(_ text: String, digest: UInt64? = nil) {
         self.text = text
-        digest = ByteHash.of(text)
+        self.digest = digest ?? ByteHash.of(text)
     }
 
     func hash(into hasher: inout Hasher) { hasher.combine(digest) }
@@ -57,7 +58,7 @@ struct StatementKey: Hashable {
 extension PGConnection {
     /// The prepared statement's name for `sql`, preparing it first if needed; nil to run it unprepared.
     func preparedName(for sql: SQL, until deadline: ContinuousClock.Instant) async throws(DatabaseError) -> String? {
-        guard let (name, isNew) = statementCache.name(preparing: sql.text) else { return nil }
+        guard let (name, isNew) = statementCache.name(preparing: sql) else { return nil }
         guard isNew else { return name }
         do {
             let sent = PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil)

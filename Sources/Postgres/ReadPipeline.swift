@@ -73,7 +73,7 @@ final class ReadPipeline {
     /// The statement's result, or nil when it should run on a pooled connection instead.
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
         guard inFlightCount < Self.capacity, let connection = await usableConnection() else { return nil }
-        guard let (name, isNew) = connection.statementCache.name(preparing: sql.text) else { return nil }
+        guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return nil }
         let handle = connection.handle
         let sent: Bool
         do {

@@ -1,8 +1,14 @@
 /// A statement with its parameters. Interpolated values become `$n` parameters, never SQL text:
 /// `"SELECT id FROM hubs WHERE id = \(hubID) AND organisation_id = \(orgID)"`.
 public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
-    public var text: String
+    public var text: String { didSet { knownDigest = nil } }
     public var binds: [PostgresBind]
+    /// `ByteHash.of(text)` when a caller already knows it (a remembered composition), so that finding the
+    /// prepared statement does not hash a kilobyte of text again. Cleared whenever `text` changes.
+    package var knownDigest: UInt64?
+
+    /// The text's `ByteHash`, the key of the connection's prepared statements.
+    var digest: UInt64 { knownDigest ?? ByteHash.of(text) }
 
     public init(stringLiteral value: String) {
         text = value

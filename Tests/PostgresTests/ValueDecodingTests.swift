@@ -39,6 +39,17 @@ import Testing
 }
 
 @Suite struct SQLTests {
+    /// A digest a caller supplied never outlives the text it was computed for.
+    @Test func aKnownDigestIsDroppedWhenTheTextChanges() {
+        var sql = SQL(unsafe: "SELECT 1")
+        #expect(sql.digest == ByteHash.of("SELECT 1"))
+        sql.knownDigest = 42
+        #expect(sql.digest == 42)
+        sql.text += " + 1"
+        #expect(sql.knownDigest == nil)
+        #expect(sql.digest == ByteHash.of("SELECT 1 + 1"))
+    }
+
     @Test func interpolationBecomesNumberedParameters() {
         let name = "x'); DROP TABLE hubs; --"
         let missing: String? = nil

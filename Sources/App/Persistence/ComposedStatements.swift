@@ -19,7 +19,8 @@ enum ComposedStatements {
         }
     }
 
-    private static let texts = Locked<[Shape: String]>([:])
+    /// Each text with its `ByteHash`, which the connection's prepared-statement lookup then need not compute.
+    private static let texts = Locked<[Shape: (text: String, digest: UInt64)]>([:])
     static let capacity = 256
 
     /// `compose()`'s statement: its text remembered under the shape `parts` make (everything but the binds),
@@ -35,19 +36,22 @@ enum ComposedStatements {
         let composed = compose()
         precondition(composed.binds == binds, "the binds of \(shape) are not in the order of its composition")
         #endif
-        let text = texts.withLock { $0[shape] } ?? remember(compose().text, as: shape)
-        var sql = SQL(unsafe: text)
+        let known = texts.withLock { $0[shape] } ?? remember(compose().text, as: shape)
+        var sql = SQL(unsafe: known.text)
         sql.binds = binds
+        sql.knownDigest = known.digest
         #if DEBUG
         precondition(sql.text == composed.text, "the text remembered for \(shape) differs from its composition")
+        precondition(known.digest == ByteHash.of(sql.text), "the digest remembered for \(shape) is not its text's")
         #endif
         return sql
     }
 
-    private static func remember(_ text: String, as shape: Shape) -> String {
+    private static func remember(_ text: String, as shape: Shape) -> (text: String, digest: UInt64) {
+        let known = (text: text, digest: ByteHash.of(text))
         texts.withLock { texts in
-            if texts.count < capacity { texts[shape] = text }
+            if texts.count < capacity { texts[shape] = known }
         }
-        return text
+        return known
     }
 }
