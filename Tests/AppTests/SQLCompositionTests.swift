@@ -11,6 +11,20 @@ struct SQLCompositionTests {
         #expect(combined.binds.count == 13)
     }
 
+    /// Joining many parts at once equals appending them one by one: binds in order, placeholders renumbered
+    /// after every part before, parts without binds or text kept.
+    @Test func joiningEqualsAChainOfAppends() {
+        let parts: [SQL] = [
+            "WITH a AS (SELECT \("x"))", SQL(unsafe: "SELECT"), "\("y"), \("z")", "", "FROM t WHERE c = \("w")",
+        ]
+        let joined = SQL.joining(parts)
+        let chained = parts.dropFirst().reduce(parts[0]) { $0.appending($1) }
+        #expect(joined.text == "WITH a AS (SELECT $1) SELECT $2, $3  FROM t WHERE c = $4")
+        #expect(joined.text == chained.text)
+        #expect(joined.binds == [.text("x"), .text("y"), .text("z"), .text("w")])
+        #expect(joined.binds == chained.binds)
+    }
+
     @Test func textWithoutPlaceholdersAndBareDollarsIsKept() {
         let first: SQL = "SELECT \("x")"
         #expect(first.appending(SQL(unsafe: "FROM t")).text == "SELECT $1 FROM t")

@@ -29,8 +29,7 @@ enum ConnectionInsert {
         on database: PGConnection
     ) async throws -> Outcome {
         let (owners, answer) = ownerParts(owner)
-        let sql = owners.appending(insertions(new, endUser: endUser, idempotency: idempotency))
-            .appending(SQL(unsafe: answer))
+        let sql = SQL.joining(owners + [insertions(new, endUser: endUser, idempotency: idempotency), SQL(unsafe: answer)])
         guard let row = try await database.query(sql).rows.first else { throw DatabaseError(kind: .protocolViolation) }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))
@@ -38,22 +37,22 @@ enum ConnectionInsert {
 
     /// `WITH [target AS (…),] owner AS (end_user_id, connector_id),` (one row, or none to write nothing) and the
     /// statement's answer row.
-    private static func ownerParts(_ owner: Owner) -> (SQL, answer: String) {
+    private static func ownerParts(_ owner: Owner) -> ([SQL], answer: String) {
         switch owner {
         case .known(let endUserID, let connectorID):
-            return ("WITH owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),",
+            return (["WITH owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),"],
                     "SELECT true AS written")
         case .resolved(let query):
             // CreationTargets' own lookup, with the columns its init reads empty: no key, no references.
-            let target = CreationTargets.lookup(
+            let target = CreationTargets.lookupParts(
                 query, extraColumns: "false AS claimed, '[]'::json AS referenced, NULL::bytea AS request_hash",
                 extraJoins: "")
-            return (SQL(unsafe: "WITH target AS (").appending(target).appending(SQL(unsafe: """
+            return ([SQL(unsafe: "WITH target AS (")] + target + [SQL(unsafe: """
                 ), owner AS (
                     SELECT id AS end_user_id, connector_id FROM target
                     WHERE id IS NOT NULL AND connector_id IS NOT NULL AND NOT name_taken
                 ),
-                """)), "SELECT EXISTS (SELECT 1 FROM owner) AS written, target.* FROM target")
+                """)], "SELECT EXISTS (SELECT 1 FROM owner) AS written, target.* FROM target")
         }
     }
 

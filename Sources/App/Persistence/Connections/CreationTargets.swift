@@ -47,19 +47,24 @@ struct CreationTargets: Sendable {
     /// hub's primary one when none is named), the end user and whether the name is taken: `extraColumns` and
     /// `extraJoins` (with their own parameters) go beside it. One row, whatever was found.
     static func lookup(_ query: Query, extraColumns: SQL, extraJoins: SQL) -> SQL {
-        SQL("""
+        SQL.joining(lookupParts(query, extraColumns: extraColumns, extraJoins: extraJoins))
+    }
+
+    /// `lookup`'s parts, for a statement that joins them with its own (`SQL.joining`).
+    static func lookupParts(_ query: Query, extraColumns: SQL, extraJoins: SQL) -> [SQL] {
+        [SQL("""
             SELECT h.id AS hub_id, h.primary_connector_id, u.id, u.external_id, u.display_name, u.created_at,
                    u.updated_at, k.id AS connector_id,
                    EXISTS (SELECT 1 FROM connections c
                            WHERE c.end_user_id = u.id AND c.connector_id = k.id AND c.name = \(query.connectionName)
                    ) AS name_taken,
-            """).appending(extraColumns).appending(SQL("""
+            """), extraColumns, SQL("""
             FROM (VALUES (1)) AS one (x)
             LEFT JOIN hubs h ON h.id = \(query.hubID) AND h.organisation_id = \(query.organisationID)
             LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
                  AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
-            """)).appending(extraJoins)
-            .appending(SQL(unsafe: "LEFT JOIN end_users u ON u.hub_id = h.id AND")).appending(query.endUser.condition(alias: "u"))
+            """), extraJoins,
+         SQL(unsafe: "LEFT JOIN end_users u ON u.hub_id = h.id AND"), query.endUser.condition(alias: "u")]
     }
 
     static func read(_ query: Query, on connection: PGConnection) async throws -> CreationTargets {
@@ -73,7 +78,7 @@ struct CreationTargets: Sendable {
                 RETURNING 1
             )
             """
-        let sql = claim.appending(lookup(query, extraColumns: """
+        let sql = SQL.joining([claim] + lookupParts(query, extraColumns: """
                    EXISTS (SELECT 1 FROM claim) AS claimed,
                    (SELECT coalesce(json_agg(json_build_object('id', cr.id, 'name', cr.name, 'type', cr.type,
                                                                  'data', cr.public_data, 'errors', cr.errors)), '[]'::json)
