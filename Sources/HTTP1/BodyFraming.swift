@@ -15,7 +15,7 @@ public enum BodyFraming: Sendable, Equatable {
     /// - A Content-Length above `maxBodyBytes` is 413 before any body byte is read.
     public static func decide(for head: RequestHead, limits: ParserLimits) throws(HTTPParseError) -> BodyFraming {
         let lengths = head.headers.occurrences(of: "content-length")
-        if head.headers.occurrences(of: "transfer-encoding").count > 0 {
+        if head.headers.contains("transfer-encoding") {
             guard lengths.count == 0 else { throw .transferEncodingWithContentLength }
             guard head.version != .http1_0 else { throw .transferEncodingInHTTP10 }
             return try chunkedFraming(head.headers.values(for: "transfer-encoding"))

@@ -25,6 +25,7 @@ public struct HTTPMethod: RawRepresentable, Hashable, Sendable, CustomStringConv
         case 4 where spells("HEAD"): return .HEAD
         case 5 where spells("PATCH"): return .PATCH
         case 6 where spells("DELETE"): return .DELETE
+        case 7 where spells("OPTIONS"): return .OPTIONS
         default: return HTTPMethod(rawValue: String(decoding: token, as: UTF8.self))
         }
     }

@@ -24,7 +24,7 @@ public struct RequestHead: Sendable, Equatable {
 
     /// HTTP/1.1 defaults to persistent, HTTP/1.0 to close; `Connection: close` / `keep-alive` tokens override.
     static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
-        guard headers.occurrences(of: "connection").count > 0 else { return version == .http1_1 }
+        guard headers.contains("connection") else { return version == .http1_1 }
         var close = false
         var keepAlive = false
         for value in headers.values(for: "connection") {
@@ -40,12 +40,21 @@ public struct RequestHead: Sendable, Equatable {
 }
 
 extension StringProtocol {
-    /// Drops leading and trailing spaces and tabs (RFC 9110 OWS).
-    package func trimmingOWS() -> SubSequence {
-        var slice = self[...]
-        while let first = slice.first, first == " " || first == "\t" { slice = slice.dropFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice = slice.dropLast() }
-        return slice
+    /// Drops leading and trailing spaces and tabs (RFC 9110 OWS). By byte, over contiguous UTF-8: both are ASCII,
+    /// and a Character step costs grapheme breaking on values read for every request. The one trim of the
+    /// project: header values here and in the client, and the App's names and parameters.
+    package func trimmingOWS() -> Substring {
+        var text = Substring(self)
+        let (start, end) = text.withUTF8 { bytes in
+            func isSpace(_ byte: UInt8) -> Bool { byte == ASCII.space || byte == ASCII.tab }
+            var start = 0, end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            return (start, end)
+        }
+        // Both offsets sit next to an ASCII byte (or an end), so they are scalar boundaries.
+        let utf8 = text.utf8
+        return text[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]
     }
 
     /// ASCII case-insensitive equality without allocating lowercased copies.

@@ -127,12 +127,12 @@ public struct ResponseParser: Sendable {
         let lengths = head.headers.values(for: "Content-Length")
         if !codings.isEmpty {
             guard lengths.isEmpty else { throw .transferEncodingWithContentLength }
-            let list = codings.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS.lowercased() }
+            let list = codings.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS().lowercased() }
             guard list == ["chunked"] else { throw .unsupportedTransferCoding }
             return .chunked
         }
         guard !lengths.isEmpty else { return .untilClose }
-        let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map(\.trimmingOWS))
+        let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { String($0.trimmingOWS()) })
         guard values.count == 1, let text = values.first, (1...18).contains(text.utf8.count),
               text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(text)
         else { throw .invalidContentLength }
@@ -148,12 +148,5 @@ extension ResponseParseError {
         case .headerSectionTooLarge, .tooManyHeaderFields: self = .headerSectionTooLarge
         default: self = .malformedChunkedBody
         }
-    }
-}
-
-extension Substring {
-    /// Without leading and trailing optional whitespace (SP, HTAB).
-    fileprivate var trimmingOWS: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

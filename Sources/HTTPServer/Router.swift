@@ -24,30 +24,24 @@ public struct Router: Sendable {
         /// The parameters, by position, in template order.
         let parameters: [(position: Int, name: String)]
         let handler: Handler
+        /// The same handler, to run in place on the event loop (`onImmediate`); nil for an ordinary route.
+        let immediate: ImmediateHandler?
 
         init(method: HTTPMethod, template: String, segmentCount: Int, literals: [(position: Int, bytes: [UInt8])],
-             parameters: [(position: Int, name: String)], handler: @escaping Handler) {
+             parameters: [(position: Int, name: String)], handler: @escaping Handler, immediate: ImmediateHandler?) {
             self.method = method
             self.template = template
             self.segmentCount = segmentCount
             self.literals = literals
             self.parameters = parameters
             self.handler = handler
+            self.immediate = immediate
         }
 
         func answers(_ method: HTTPMethod) -> Bool { self.method == method || (method == .HEAD && self.method == .GET) }
     }
 
-    /// A literal template whose handler runs on the event loop (`onImmediate(_:_:_:)`).
-    private struct ImmediateRoute: Sendable {
-        let method: HTTPMethod
-        let template: String
-        let handler: ImmediateHandler
-    }
-
     private var routes: [Route] = []
-    /// Few (health, metrics, the API document), so a scan comparing the path finds them cheaper than a hash.
-    private var immediateRoutes: [ImmediateRoute] = []
     /// Positions in `routes` of the templates without parameters, indexed by the template's length in bytes:
     /// such paths (`/healthz`) are found without a split, and other paths rarely share a length with one.
     private var literalRoutesByLength: [[Int]] = []
@@ -58,6 +52,17 @@ public struct Router: Sendable {
     public init() {}
 
     public mutating func on(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler) {
+        add(method, template, handler, immediate: nil)
+    }
+
+    /// Registers a handler that answers without suspending, for a template without parameters. It is also an
+    /// ordinary route, so `match` (and with it `Allow`, 405 and the route table) sees it like any other.
+    public mutating func onImmediate(_ method: HTTPMethod, _ template: String, _ handler: @escaping ImmediateHandler) {
+        precondition(!template.utf8.contains(UInt8(ascii: ":")), "an immediate route has no parameters: \(template)")
+        add(method, template, { handler($0) }, immediate: handler)
+    }
+
+    private mutating func add(_ method: HTTPMethod, _ template: String, _ handler: @escaping Handler, immediate: ImmediateHandler?) {
         let segments = template.split(separator: "/", omittingEmptySubsequences: true)
         var literals: [(position: Int, bytes: [UInt8])] = []
         var parameters: [(position: Int, name: String)] = []
@@ -70,7 +75,7 @@ public struct Router: Sendable {
         }
         routes.append(Route(
             method: method, template: template, segmentCount: segments.count, literals: literals,
-            parameters: parameters, handler: handler))
+            parameters: parameters, handler: handler, immediate: immediate))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
         routes.sort { Self.specificity($0) > Self.specificity($1) }
         literalRoutesByLength = Array(repeating: [], count: (routes.map(\.template.utf8.count).max() ?? 0) + 1)
@@ -81,21 +86,25 @@ public struct Router: Sendable {
         }
     }
 
-    /// Registers a handler that answers without suspending, for a template without parameters. It is also an
-    /// ordinary route, so `match` (and with it `Allow`, 405 and the route table) sees it like any other.
-    public mutating func onImmediate(_ method: HTTPMethod, _ template: String, _ handler: @escaping ImmediateHandler) {
-        precondition(!template.utf8.contains(UInt8(ascii: ":")), "an immediate route has no parameters: \(template)")
-        immediateRoutes.append(ImmediateRoute(method: method, template: template, handler: handler))
-        on(method, template) { handler($0) }
+    /// A matched immediate route (`onImmediate`).
+    public struct ImmediateRoute: Sendable {
+        public let template: String
+        let handler: ImmediateHandler
+
+        /// The handler's response, with `request.route` set as for any route.
+        public func respond(to request: Request) -> RoutedResponse {
+            var routed = request
+            routed.route = template
+            return RoutedResponse(handler(routed), route: template)
+        }
     }
 
-    /// The immediate handler for this method and path, if one was registered (HEAD finds GET's).
-    public func immediateRoute(method: HTTPMethod, path: String) -> (handler: ImmediateHandler, template: String)? {
-        let length = path.utf8.count
-        for route in immediateRoutes where route.template.utf8.count == length && route.template == path {
-            if route.method == method || (method == .HEAD && route.method == .GET) { return (route.handler, route.template) }
-        }
-        return nil
+    /// The immediate route for this request's method and path, if one was registered (HEAD finds GET's); nil
+    /// sends the request to `match` in a task.
+    public func immediateRoute(for request: Request) -> ImmediateRoute? {
+        guard let route = literalRoute(method: request.method, path: request.path), let immediate = route.immediate
+        else { return nil }
+        return ImmediateRoute(template: route.template, handler: immediate)
     }
 
     /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.
@@ -103,15 +112,21 @@ public struct Router: Sendable {
 
     public func match(method: HTTPMethod, path: String) -> Match {
         // An all-literal template outranks every template with parameters, so its match is the scan's answer.
-        let length = path.utf8.count
-        if length < literalRoutesByLength.count {
-            for position in literalRoutesByLength[length] where routes[position].template == path {
-                let route = routes[position]
-                if route.answers(method) { return .found(route.handler, parameters: [:], template: route.template) }
-            }
+        if let route = literalRoute(method: method, path: path) {
+            return .found(route.handler, parameters: [:], template: route.template)
         }
         var path = path
         return path.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+    }
+
+    /// The template without parameters that is exactly `path` and answers `method`.
+    private func literalRoute(method: HTTPMethod, path: String) -> Route? {
+        let length = path.utf8.count
+        guard length < literalRoutesByLength.count else { return nil }
+        for position in literalRoutesByLength[length] where routes[position].template == path && routes[position].answers(method) {
+            return routes[position]
+        }
+        return nil
     }
 
     private func match(method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> Match {

@@ -34,10 +34,7 @@ public struct RouterResponder: Responder {
     }
 
     public func respondImmediately(to request: Request) -> RoutedResponse? {
-        guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else { return nil }
-        var routed = request
-        routed.route = template
-        return RoutedResponse(handler(routed), route: template)
+        router.immediateRoute(for: request)?.respond(to: request)
     }
 
     /// The path is echoed in messages; cap it so an 8 KiB target does not become an 8 KiB error body.

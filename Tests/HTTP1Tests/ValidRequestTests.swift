@@ -106,3 +106,15 @@ let validFixtures: [ValidFixture] = [
         #expect(fields.occurrences(of: "content-length") == (0, nil))
     }
 }
+
+/// The project's one trim of spaces and tabs (RFC 9110 OWS), by byte.
+@Suite struct OWSTrimTests {
+    @Test(arguments: [
+        (" \t a b \t", "a b"), ("", ""), (" \t ", ""), ("x", "x"), ("\tcafé ", "café"), (" é漢 ", "é漢"), ("a\u{301} ", "a\u{301}"),
+    ])
+    func trimsSpacesAndTabsOnly(_ input: String, _ expected: String) {
+        #expect(String(input.trimmingOWS()) == expected)
+        #expect(String(input.dropFirst(0).trimmingOWS()) == expected)
+        #expect(String(("<" + input + ">").dropFirst().dropLast().trimmingOWS()) == expected)
+    }
+}

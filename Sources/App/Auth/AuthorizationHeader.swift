@@ -12,12 +12,12 @@ enum AuthorizationHeader: Equatable {
     /// nil when the header is absent, empty, or uses another scheme.
     static func parse(_ value: String?) -> AuthorizationHeader? {
         guard let value else { return nil }
-        let trimmed = value.trimmingSpaces()
+        let trimmed = value.trimmingOWS()
         // By byte: the separators are ASCII, and this runs for every request.
         guard let space = trimmed.utf8.firstIndex(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
         else { return nil }
         let scheme = String(Substring(trimmed.utf8[..<space]))
-        let credential = Substring(trimmed.utf8[space...]).trimmingSpaces()
+        let credential = String(Substring(trimmed.utf8[space...]).trimmingOWS())
         guard !credential.isEmpty, credential.utf8.count <= maxCredentialBytes else { return nil }
         if scheme.equalsIgnoringASCIICase("bearer") { return .bearer(credential) }
         if scheme.equalsIgnoringASCIICase("jwt") { return .jwt(credential) }

@@ -37,15 +37,11 @@ struct AppResponder: Responder {
 
     /// Health, metrics and the API document answer on the event loop (`Router.onImmediate(_:_:_:)`).
     func respondImmediately(to request: Request) -> RoutedResponse? {
-        guard let (handler, template) = router.immediateRoute(method: request.method, path: request.path) else {
-            return nil
-        }
+        guard let route = router.immediateRoute(for: request) else { return nil }
         let start = MonotonicTime.nanoseconds()
-        var request = request
-        request.route = template
-        let response = handler(request)
-        record(response, to: request, route: template, since: start)
-        return RoutedResponse(response, route: template)
+        let routed = route.respond(to: request)
+        record(routed.response, to: request, route: route.template, since: start)
+        return routed
     }
 
     private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {

@@ -31,7 +31,7 @@ extension Request {
 
     /// Whether `\u0000` occurs in the bytes (also when its backslash is itself escaped: the walk decides).
     static func mayEscapeNUL(_ body: [UInt8]) -> Bool {
-        let escape = Array(#"\u0000"#.utf8)
+        let escape = nulEscape
         return body.withUnsafeBufferPointer { bytes in
             var next = bytes.offset(of: UInt8(ascii: "\\"))
             while let start = next, start + escape.count <= bytes.count {
@@ -41,6 +41,8 @@ extension Request {
             return false
         }
     }
+
+    private static let nulEscape = Array(#"\u0000"#.utf8)
 
     private static func findNUL(in value: JSONValue, at path: String, into fields: inout [APIError.Field]) {
         func note(_ field: String) {
@@ -62,23 +64,8 @@ extension Request {
     }
 
     static func isJSON(_ contentType: String) -> Bool {
-        let parts = contentType.split(separator: ";").map { $0.trimmingSpaces().lowercased() }
+        let parts = contentType.split(separator: ";").map { $0.trimmingOWS().lowercased() }
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { $0 == "charset=utf-8" || $0 == "charset=\"utf-8\"" }
-    }
-}
-
-extension StringProtocol {
-    /// Drops leading and trailing spaces and tabs. Over contiguous UTF-8 bytes, not Characters: both are ASCII,
-    /// and Character (or generic index) steps cost grapheme breaking on header values read for every request.
-    func trimmingSpaces() -> String {
-        var text = Substring(self)
-        return text.withUTF8 { bytes in
-            func isSpace(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-            var start = 0, end = bytes.count
-            while start < end, isSpace(bytes[start]) { start += 1 }
-            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
     }
 }

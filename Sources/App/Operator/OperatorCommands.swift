@@ -1,4 +1,5 @@
 import Domain
+import HTTP1
 import JSON
 public import Postgres
 
@@ -43,7 +44,7 @@ public enum OperatorCommands {
     }
 
     public static func makeOrganisation(name: String, database: DatabasePool) async throws -> CreatedOrganisation {
-        let name = name.trimmingSpaces()
+        let name = String(name.trimmingOWS())
         guard !name.isEmpty, name.count <= 200 else { throw OperatorError.invalidName }
         let organisationID = ULID.generate().string
         let keyID = ULID.generate().string

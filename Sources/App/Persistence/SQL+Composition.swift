@@ -3,7 +3,7 @@ import Postgres
 extension SQL {
     /// This statement, a space, then `other`, renumbering `other`'s `$n` placeholders after this one's, so a query
     /// can be assembled from fixed parts (a filter, then the paging clause for one direction).
-    consuming func appending(_ other: SQL) -> SQL { SQL.joining([self, other]) }
+    func appending(_ other: SQL) -> SQL { SQL.joining([self, other]) }
 
     /// The parts separated by spaces, each part's `$n` placeholders renumbered after the binds of the parts
     /// before it. One buffer and one `String` for the whole statement: a chain of `appending` copied the growing

@@ -11,7 +11,7 @@ enum ListConnectionsRoute {
         let page = try PageRequest.from(request)
         let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
             .flatMap { $0.value.split(separator: ",") }
-            .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            .map { String($0.trimmingOWS()) }.filter { !$0.isEmpty }
         let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at",

@@ -49,7 +49,7 @@ enum SigningKeyRoutes {
             fields.append(.init(field: "name", message: "is required"))
         } else if name == nil {
             fields.append(.init(field: "name", message: "must be a string"))
-        } else if let name, name.trimmingSpaces().isEmpty || name.unicodeScalars.count > 200 {
+        } else if let name, name.trimmingOWS().isEmpty || name.unicodeScalars.count > 200 {
             fields.append(.init(field: "name", message: "must be 1 to 200 characters"))
         }
         guard fields.isEmpty, let name else { throw APIError.validation(fields) }
