@@ -9,10 +9,10 @@ public struct PooledReads: StatementRunning {
     public func query(_ sql: SQL) async throws -> QueryResult {
         if let pipelines = pool.readPipelines {
             if let pipelined = await pipelines.current()?.run(sql) {
-                pipelines.pipelined.add(1, ordering: .relaxed)
+                pipelines.counters.pipelined.add(1, ordering: .relaxed)
                 return try pipelined.get()
             }
-            pipelines.pooled.add(1, ordering: .relaxed)
+            pipelines.counters.pooled.add(1, ordering: .relaxed)
         }
         return try await pool.withConnection { try await $0.query(sql) }
     }
@@ -24,13 +24,31 @@ public struct ReadCounts: Sendable, Equatable {
     /// On a pooled connection although pipelining is on: off the loops, while a pipeline opened, at capacity,
     /// aborted by another statement's error, or after its connection failed.
     public var pooled: Int
+    /// Batches the pipelines sent (one Sync each): `pipelined / batches` is how many statements shared a
+    /// PostgreSQL wakeup.
+    public var batches: Int
+
+    public init(pipelined: Int, pooled: Int, batches: Int) {
+        self.pipelined = pipelined
+        self.pooled = pooled
+        self.batches = batches
+    }
+}
+
+/// The counters behind `ReadCounts`, shared by every loop's pipeline.
+final class ReadCounters: Sendable {
+    let pipelined = Atomic<Int>(0)
+    let pooled = Atomic<Int>(0)
+    let batches = Atomic<Int>(0)
 }
 
 extension DatabasePool {
     /// Zero and zero when pipelining is off (every read is then a plain pooled statement).
     public var readCounts: ReadCounts {
-        ReadCounts(pipelined: readPipelines?.pipelined.load(ordering: .relaxed) ?? 0,
-                   pooled: readPipelines?.pooled.load(ordering: .relaxed) ?? 0)
+        guard let counters = readPipelines?.counters else { return ReadCounts(pipelined: 0, pooled: 0, batches: 0) }
+        return ReadCounts(pipelined: counters.pipelined.load(ordering: .relaxed),
+                          pooled: counters.pooled.load(ordering: .relaxed),
+                          batches: counters.batches.load(ordering: .relaxed))
     }
 
     /// Runs `body` with the read path. Each statement is on its own, with its own snapshot: for reads that need
@@ -52,8 +70,7 @@ final class ReadPipelines: Sendable {
     private let socketWaiter: any SocketWaiting
     private let pipelines = Locked<[UInt64: Box]>([:])
     private let stopped = Locked(false)
-    let pipelined = Atomic<Int>(0)
-    let pooled = Atomic<Int>(0)
+    let counters = ReadCounters()
 
     init(configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: any SocketWaiting) {
         self.configuration = configuration
@@ -67,9 +84,8 @@ final class ReadPipelines: Sendable {
         return pipelines.withLock { pipelines in
             if let box = pipelines[loopID] { return box.pipeline }
             let stopped = self.stopped
-            let pipeline = ReadPipeline(configuration: configuration, reactor: reactor, socketWaiter: socketWaiter) {
-                stopped.withLock { $0 }
-            }
+            let pipeline = ReadPipeline(configuration: configuration, reactor: reactor, socketWaiter: socketWaiter,
+                                        counters: counters) { stopped.withLock { $0 } }
             pipelines[loopID] = Box(pipeline)
             return pipeline
         }

@@ -1,8 +1,10 @@
 import CLibPQ
+import Synchronization
 
 /// The single read statements of one event loop's request tasks, sent on one connection of the loop's own in
-/// libpq pipeline mode. The statements the loop's tasks ask for in one turn go out together, closed by one Sync,
-/// just before the loop next waits; answers come back in order, in one flush per batch. PostgreSQL then reads many
+/// libpq pipeline mode. The statements the loop's tasks ask for go out together, closed by one Sync: just before
+/// the loop next waits, or, while an earlier batch is out, once its answers are in (so at most one batch is out,
+/// and a busy loop's batches grow); answers come back in order, in one flush per batch. PostgreSQL then reads many
 /// statements per wakeup and the loop many answers per `recv`, where a pooled connection costs a round trip, a
 /// sleep and a wakeup on each side per statement (bench/README.md, change 18).
 ///
@@ -45,6 +47,7 @@ final class ReadPipeline {
     private let configuration: DatabaseConfiguration
     private let reactor: IOReactor
     private let socketWaiter: any SocketWaiting
+    private let counters: ReadCounters
     private let isStopped: () -> Bool
     private var connection: PGConnection?
     private var isOpening = false
@@ -61,8 +64,9 @@ final class ReadPipeline {
     private var emptyResults = 0
 
     init(configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: any SocketWaiting,
-         isStopped: @escaping () -> Bool) {
+         counters: ReadCounters, isStopped: @escaping () -> Bool) {
         self.configuration = configuration
+        self.counters = counters
         self.reactor = reactor
         self.socketWaiter = socketWaiter
         self.isStopped = isStopped
@@ -120,12 +124,16 @@ final class ReadPipeline {
         if !scheduled { sendSync(on: connection) }
     }
 
+    /// While an earlier batch is still out, the statements wait for its answers and go with the next Sync then
+    /// (libpq may already have flushed them; PostgreSQL holds their answers until that Sync). Batches thus grow
+    /// with the load instead of waking PostgreSQL once per statement; a statement waits for one batch at most.
     private func sendSync(on connection: PGConnection) {
         // Failed meanwhile: its statements have ended already.
-        guard self.connection === connection, syncPending else { return }
+        guard self.connection === connection, syncPending, syncsInFlight == 0 else { return }
         syncPending = false
         guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
         syncsInFlight += 1
+        counters.batches.add(1, ordering: .relaxed)
     }
 
     /// The open connection; opened here first (by the task that finds none), checked for a server that hung
@@ -212,8 +220,10 @@ final class ReadPipeline {
             syncsInFlight -= 1
             // Every statement sent before this Sync has had its answer; one still waiting means libpq lost track.
             if syncsInFlight < 0 || (syncsInFlight == 0 && !syncPending && inFlightCount > 0) {
-                fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
+                return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
             }
+            // The statements held back while this batch was out.
+            sendSync(on: connection)
             return
         }
         guard inFlightCount > 0 else {

@@ -2,6 +2,7 @@
 import HTTP1
 import HTTPServer
 import Logging
+import Postgres
 import Testing
 
 @Suite struct MetricsTests {
@@ -27,6 +28,14 @@ import Testing
         #expect(lines.contains(#"http_request_duration_seconds_count{route="/hubs"} 1"#))
         let routes = lines.filter { $0.hasPrefix("http_request_duration_seconds_count") }
         #expect(routes.first?.contains(#"route="/hubs""#) == true)  // sorted by route
+    }
+
+    @Test func readPathCountersIncludingBatches() {
+        let lines = Metrics.render(ReadCounts(pipelined: 30, pooled: 2, batches: 7)).split(separator: "\n")
+        #expect(lines.filter { !$0.hasPrefix("#") } == [
+            #"db_reads_total{path="pipeline"} 30"#, #"db_reads_total{path="pool"} 2"#, "db_read_batches_total 7",
+        ])
+        #expect(lines.contains("# TYPE db_read_batches_total counter"))
     }
 }
 

@@ -8,8 +8,8 @@ import TestSupport
 /// `DatabasePool.reading` from request tasks on a real HTTP event loop, where reads are pipelined: one loop, so
 /// concurrent requests share one pipeline and their statements go out in batches.
 @Suite(.enabled(if: hasDatabase)) struct ReadPipelineTests {
-    /// `/n/<k>` answers `k` from `SELECT`, after `pg_sleep(0.02)` so that requests overlap; `/fail` divides by
-    /// zero. The body is the value, or the error's SQLSTATE.
+    /// `/n/<k>` answers `k` from `SELECT`, after `pg_sleep(0.02)` so that requests overlap (`/slow/<k>` after
+    /// half a second); `/fail` divides by zero. The body is the value, or the error's SQLSTATE.
     struct ReadResponder: Responder {
         let pool: DatabasePool
         func respond(to request: Request) async -> Response {
@@ -19,8 +19,9 @@ import TestSupport
                     value = try await pool.reading { try await $0.query("SELECT 1 / 0 AS n") }.rows.first?.int("n") ?? -1
                 } else {
                     let k = Int(request.path.split(separator: "/").last ?? "") ?? -1
+                    let seconds = request.path.hasPrefix("/slow/") ? "0.5" : "0.02"
                     value = try await pool.reading {
-                        try await $0.query("SELECT \(k)::int AS n, pg_sleep(0.02)::text AS slept")
+                        try await $0.query("SELECT \(k)::int AS n, pg_sleep(\(seconds)::float8)::text AS slept")
                     }.rows.first?.int("n") ?? -1
                 }
                 return Response(status: .ok, body: Array(String(value).utf8))
@@ -75,6 +76,32 @@ import TestSupport
             #expect(after.pipelined - before.pipelined + after.pooled - before.pooled == 40)
             // Only a read beyond the pipeline's capacity could have gone to the pool; 40 fit.
             #expect(after.pipelined - before.pipelined == 40)
+        }
+    }
+
+    @Test func readsAskedWhileABatchIsOutWaitForItAndThenGoAsOneBatch() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/n/0", port: port)
+            let before = pool.readCounts
+            // The slow read is out for half a second; three more come in turns of their own meanwhile.
+            let answers = try await withThrowingTaskGroup(of: (String, (Int, String)).self) { group in
+                group.addTask { ("/slow/1", try await get("/slow/1", port: port)) }
+                for k in 2...4 {
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(50 * k))
+                        return ("/n/\(k)", try await get("/n/\(k)", port: port))
+                    }
+                }
+                var answers: [String: (Int, String)] = [:]
+                for try await (path, answer) in group { answers[path] = answer }
+                return answers
+            }
+            #expect(answers["/slow/1"]?.1 == "1")
+            for k in 2...4 { #expect(answers["/n/\(k)"]?.1 == String(k)) }
+            let after = pool.readCounts
+            #expect(after.pipelined - before.pipelined == 4)
+            // One Sync for the slow read, one for the three held back behind it (one each would be four).
+            #expect(after.batches - before.batches <= 2)
         }
     }
 

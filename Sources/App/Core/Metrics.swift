@@ -52,6 +52,9 @@ public final class Metrics: Sendable {
         "# HELP db_reads_total Stand-alone reads, by whether they were pipelined or ran on a pooled connection.\n"
             + "# TYPE db_reads_total counter\n"
             + "db_reads_total{path=\"pipeline\"} \(reads.pipelined)\ndb_reads_total{path=\"pool\"} \(reads.pooled)\n"
+            + "# HELP db_read_batches_total Batches of pipelined reads sent, one PostgreSQL Sync each.\n"
+            + "# TYPE db_read_batches_total counter\n"
+            + "db_read_batches_total \(reads.batches)\n"
     }
 
     public func render() -> String {
