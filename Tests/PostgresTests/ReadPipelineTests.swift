@@ -9,7 +9,7 @@ import TestSupport
 /// concurrent requests share one pipeline and their statements go out in batches.
 @Suite(.enabled(if: hasDatabase)) struct ReadPipelineTests {
     /// `/n/<k>` answers `k` from `SELECT`, after `pg_sleep(0.02)` so that requests overlap (`/slow/<k>` after
-    /// half a second); `/fail` divides by zero. The body is the value, or the error's SQLSTATE.
+    /// 1.5 s); `/fail` divides by zero. The body is the value, or the error's SQLSTATE.
     struct ReadResponder: Responder {
         let pool: DatabasePool
         func respond(to request: Request) async -> Response {
@@ -19,7 +19,7 @@ import TestSupport
                     value = try await pool.reading { try await $0.query("SELECT 1 / 0 AS n") }.rows.first?.int("n") ?? -1
                 } else {
                     let k = Int(request.path.split(separator: "/").last ?? "") ?? -1
-                    let seconds = request.path.hasPrefix("/slow/") ? "0.5" : "0.02"
+                    let seconds = request.path.hasPrefix("/slow/") ? "1.5" : "0.02"
                     value = try await pool.reading {
                         try await $0.query("SELECT \(k)::int AS n, pg_sleep(\(seconds)::float8)::text AS slept")
                     }.rows.first?.int("n") ?? -1
@@ -83,12 +83,16 @@ import TestSupport
         try await withPipelinedServer { pool, port in
             _ = try await get("/n/0", port: port)
             let before = pool.readCounts
-            // The slow read is out for half a second; three more come in turns of their own meanwhile.
+            // The slow read is out for 1.5 s; once its batch has gone, three more come in turns of their own.
             let answers = try await withThrowingTaskGroup(of: (String, (Int, String)).self) { group in
                 group.addTask { ("/slow/1", try await get("/slow/1", port: port)) }
+                let patience = ContinuousClock.now + .seconds(10)
+                while pool.readCounts.batches == before.batches, ContinuousClock.now < patience {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
                 for k in 2...4 {
                     group.addTask {
-                        try await Task.sleep(for: .milliseconds(50 * k))
+                        try await Task.sleep(for: .milliseconds(50 * (k - 1)))
                         return ("/n/\(k)", try await get("/n/\(k)", port: port))
                     }
                 }
