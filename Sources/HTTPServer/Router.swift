@@ -26,6 +26,9 @@ public struct Router: Sendable {
         let handler: Handler
         /// The same handler, to run in place on the event loop (`onImmediate`); nil for an ordinary route.
         let immediate: ImmediateHandler?
+        /// Literal segments as ones, parameters as zeros, read as a binary number from the first segment: the
+        /// routes are sorted by it, most specific first.
+        let specificity: Int
 
         init(method: HTTPMethod, template: String, segmentCount: Int, literals: [(position: Int, bytes: [UInt8])],
              parameters: [(position: Int, name: String)], handler: @escaping Handler, immediate: ImmediateHandler?) {
@@ -36,6 +39,8 @@ public struct Router: Sendable {
             self.parameters = parameters
             self.handler = handler
             self.immediate = immediate
+            let literalPositions = Set(literals.map(\.position))
+            specificity = (0..<segmentCount).reduce(0) { literalPositions.contains($1) ? $0 * 2 + 1 : $0 * 2 }
         }
 
         func answers(_ method: HTTPMethod) -> Bool { self.method == method || (method == .HEAD && self.method == .GET) }
@@ -77,7 +82,7 @@ public struct Router: Sendable {
             method: method, template: template, segmentCount: segments.count, literals: literals,
             parameters: parameters, handler: handler, immediate: immediate))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
-        routes.sort { Self.specificity($0) > Self.specificity($1) }
+        routes.sort { $0.specificity > $1.specificity }
         literalRoutesByLength = Array(repeating: [], count: (routes.map(\.template.utf8.count).max() ?? 0) + 1)
         routesBySegmentCount = Array(repeating: [], count: (routes.map(\.segmentCount).max() ?? 0) + 1)
         for (position, route) in routes.enumerated() {
@@ -159,9 +164,8 @@ public struct Router: Sendable {
         return ranges
     }
 
-    /// The route's parameters in `path`, or nil when a literal segment differs. Literals are compared
-    /// first, so the templates that do not match (most of them) cost no allocation.
-    /// Whether every literal segment of the route equals the path's segment there.
+    /// Whether every literal segment of the route equals the path's segment there: compared before any
+    /// parameter is decoded, so the templates that do not match (most of them) cost no allocation.
     private static func literalsMatch(_ route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>) -> Bool {
         for literal in route.literals {
             let range = segments[literal.position]
@@ -180,11 +184,5 @@ public struct Router: Sendable {
             parameters[parameter.name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
         }
         return parameters
-    }
-
-    /// Literal segments as ones, parameters as zeros, read as a binary number from the first segment.
-    private static func specificity(_ route: Route) -> Int {
-        let literalPositions = Set(route.literals.map(\.position))
-        return (0..<route.segmentCount).reduce(0) { literalPositions.contains($1) ? $0 * 2 + 1 : $0 * 2 }
     }
 }

@@ -43,7 +43,7 @@ final class ReadCounters: Sendable {
 }
 
 extension DatabasePool {
-    /// Zero and zero when pipelining is off (every read is then a plain pooled statement).
+    /// All zero when pipelining is off (every read is then a plain pooled statement).
     public var readCounts: ReadCounts {
         guard let counters = readPipelines?.counters else { return ReadCounts(pipelined: 0, pooled: 0, batches: 0) }
         return ReadCounts(pipelined: counters.pipelined.load(ordering: .relaxed),

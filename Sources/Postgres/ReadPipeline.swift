@@ -57,10 +57,11 @@ final class ReadPipeline {
     private var inFlight: [Entry] = []
     private var firstInFlight = 0
     private var hasReader = false
-    /// Statements sent since the last Sync; the Sync goes out before the loop next waits.
+    /// Statements sent since the last Sync; the Sync goes out before the loop next waits, or once the batch out
+    /// is answered.
     private var syncPending = false
-    /// Syncs sent but not yet read back.
-    private var syncsInFlight = 0
+    /// A Sync was sent and not yet read back: a batch is out (never more than one).
+    private var batchOut = false
     /// NULL results read in a row; libpq gives at most two between real results, more means it lost track.
     private var emptyResults = 0
 
@@ -130,10 +131,10 @@ final class ReadPipeline {
     /// with the load instead of waking PostgreSQL once per statement; a statement waits for one batch at most.
     private func sendSync(on connection: PGConnection) {
         // Failed meanwhile: its statements have ended already.
-        guard self.connection === connection, syncPending, syncsInFlight == 0 else { return }
+        guard self.connection === connection, syncPending, !batchOut else { return }
         syncPending = false
         guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
-        syncsInFlight += 1
+        batchOut = true
         counters.batches.add(1, ordering: .relaxed)
     }
 
@@ -218,11 +219,11 @@ final class ReadPipeline {
         let status = PQresultStatus(result)
         if status == PGRES_PIPELINE_SYNC {
             PQclear(result)
-            syncsInFlight -= 1
-            // Every statement sent before this Sync has had its answer; one still waiting means libpq lost track.
-            if syncsInFlight < 0 || (syncsInFlight == 0 && !syncPending && inFlightCount > 0) {
+            // A Sync with no batch out, or a statement sent before this Sync still waiting: libpq lost track.
+            guard batchOut, syncPending || inFlightCount == 0 else {
                 return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
             }
+            batchOut = false
             // The statements held back while this batch was out.
             sendSync(on: connection)
             return
@@ -290,7 +291,7 @@ final class ReadPipeline {
         firstInFlight = 0
         emptyResults = 0
         syncPending = false
-        syncsInFlight = 0
+        batchOut = false
         connection?.isBroken = true
         connection = nil
         for entry in failed {

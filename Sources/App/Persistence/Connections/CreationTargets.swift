@@ -45,12 +45,8 @@ struct CreationTargets: Sendable {
 
     /// The part of every create's lookup that finds the hub (in the caller's organisation), the connector (the
     /// hub's primary one when none is named), the end user and whether the name is taken: `extraColumns` and
-    /// `extraJoins` (with their own parameters) go beside it. One row, whatever was found.
-    static func lookup(_ query: Query, extraColumns: SQL, extraJoins: SQL) -> SQL {
-        SQL.joining(lookupParts(query, extraColumns: extraColumns, extraJoins: extraJoins))
-    }
-
-    /// `lookup`'s parts, for a statement that joins them with its own (`SQL.joining`).
+    /// `extraJoins` (with their own parameters) go beside it. One row, whatever was found. As parts, which the
+    /// statement joins with its own (`SQL.joining`).
     static func lookupParts(_ query: Query, extraColumns: SQL, extraJoins: SQL) -> [SQL] {
         [SQL("""
             SELECT h.id AS hub_id, h.primary_connector_id, u.id, u.external_id, u.display_name, u.created_at,
