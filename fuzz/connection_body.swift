@@ -63,12 +63,28 @@ private func shows(_ text: String, _ secret: String) -> Bool {
     return text.split(whereSeparator: { !isWordCharacter($0) }).contains { $0 == secret }
 }
 
-private func checkIssues(_ failure: ValidationFailure, secrets: [String]) {
+/// `value` with every string equal to `secret` replaced by one as long that no schema spells.
+private func replacing(_ secret: String, in value: JSONValue) -> JSONValue {
+    switch value {
+    case .string(let text) where text == secret: .string(String(repeating: "Q", count: secret.count))
+    case .array(let items): .array(items.map { replacing(secret, in: $0) })
+    case .object(let object): .object(JSONObject(object.map { ($0, replacing(secret, in: $1)) }))
+    default: value
+    }
+}
+
+/// `decodeWithout(secret)` decodes the input again with that secret replaced: an issue that shows a secret is
+/// a leak only if it changes with it. One that comes back the same spells a schema's own name that the secret
+/// happens to equal (found by the fuzzer: an accessToken "authSchemeConfigs", and a connector's path
+/// `authSchemeConfigs`).
+private func checkIssues(
+    _ failure: ValidationFailure, secrets: [String], decodeWithout: (String) -> ValidationFailure?
+) {
     check(!failure.issues.isEmpty, "a ValidationFailure without issues")
     for issue in failure.issues {
         check(!issue.message.isEmpty, "an issue without a message for \(issue.field)")
-        for secret in secrets {
-            check(!shows(issue.message, secret) && !shows(issue.field, secret),
+        for secret in secrets where shows(issue.message, secret) || shows(issue.field, secret) {
+            check(decodeWithout(secret)?.issues.contains(issue) == true,
                   "an issue at \(issue.field) quotes a value given under a secret field")
         }
     }
@@ -87,16 +103,22 @@ public func connectionBodyFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CIn
     var keys: [String] = []
     keyNames(in: value, into: &keys)
     secrets.removeAll { secret in keys.contains { $0.contains(secret) } }
-    let report = { (failure: ValidationFailure) -> Void in checkIssues(failure, secrets: secrets) }
-    do {
-        let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keyMaterial)
-        check(!request.connection.name.isEmpty, "accepted an empty connection name")
-    } catch {
-        report(error)
+    let decoders: [(JSONValue) -> ValidationFailure?] = [
+        { value in
+            do throws(ValidationFailure) {
+                let request = try CreateEndUserConnectionRequest.decode(value, keyMaterial: keyMaterial)
+                check(!request.connection.name.isEmpty, "accepted an empty connection name")
+                return nil
+            } catch { return error }
+        },
+        { value in do throws(ValidationFailure) { _ = try EndUserCreate.decode(value, keyMaterial: keyMaterial); return nil } catch { return error } },
+        { value in do throws(ValidationFailure) { _ = try ConnectorCreate.decode(value); return nil } catch { return error } },
+        { value in do throws(ValidationFailure) { _ = try HubCreate.decode(value); return nil } catch { return error } },
+        { value in do throws(ValidationFailure) { _ = try HubUpdate.decode(value); return nil } catch { return error } },
+    ]
+    for decode in decoders {
+        guard let failure = decode(value) else { continue }
+        checkIssues(failure, secrets: secrets) { secret in decode(replacing(secret, in: value)) }
     }
-    do { _ = try EndUserCreate.decode(value, keyMaterial: keyMaterial) } catch { report(error) }
-    do { _ = try ConnectorCreate.decode(value) } catch { report(error) }
-    do { _ = try HubCreate.decode(value) } catch { report(error) }
-    do { _ = try HubUpdate.decode(value) } catch { report(error) }
     return 0
 }
