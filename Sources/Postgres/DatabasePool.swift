@@ -9,7 +9,9 @@ public final class DatabasePool: Sendable {
     let reactor: IOReactor
     private let socketWaiter: (any SocketWaiting)?
     /// Pipelined reads on the event loops (`reading`), unless turned off by `configuration.pipelinesReads`.
-    let readPipelines: ReadPipelines?
+    let readPipelines: StatementPipelines
+    /// Grouped commits on the event loops (`writing`), unless turned off by `configuration.groupsCommits`.
+    let writePipelines: StatementPipelines
 
     /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event
     /// loops) serves the statements of tasks running on its threads; everything else uses the reactor.
@@ -20,10 +22,12 @@ public final class DatabasePool: Sendable {
         self.slots = slots
         let reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
         self.reactor = reactor
-        readPipelines = socketWaiter.flatMap { waiter in
-            configuration.pipelinesReads
-                ? ReadPipelines(configuration: configuration, reactor: reactor, socketWaiter: waiter) : nil
-        }
+        readPipelines = StatementPipelines(
+            mode: .reads, configuration: configuration, reactor: reactor,
+            socketWaiter: configuration.pipelinesReads ? socketWaiter : nil)
+        writePipelines = StatementPipelines(
+            mode: .commitGroups, configuration: configuration, reactor: reactor,
+            socketWaiter: configuration.groupsCommits ? socketWaiter : nil)
     }
 
     deinit { shutdown() }
@@ -72,7 +76,8 @@ public final class DatabasePool: Sendable {
     /// Closes the idle connections and stops the reactor; statements in flight fail, later calls fail with
     /// `.connectionUnavailable`, and connections in use close when their callers give them back.
     public func shutdown() {
-        readPipelines?.stop()
+        readPipelines.stop()
+        writePipelines.stop()
         slots.stop()
         reactor.stop()
     }

@@ -30,12 +30,17 @@ import Testing
         #expect(routes.first?.contains(#"route="/hubs""#) == true)  // sorted by route
     }
 
-    @Test func readPathCountersIncludingBatches() {
-        let lines = Metrics.render(ReadCounts(pipelined: 30, pooled: 2, batches: 7)).split(separator: "\n")
+    @Test func pipelineCountersOfReadsAndWritesIncludingBatches() {
+        let lines = Metrics.render(
+            reads: PipelineCounts(pipelined: 30, pooled: 2, batches: 7),
+            writes: PipelineCounts(pipelined: 12, pooled: 1, batches: 3)
+        ).split(separator: "\n")
         #expect(lines.filter { !$0.hasPrefix("#") } == [
             #"db_reads_total{path="pipeline"} 30"#, #"db_reads_total{path="pool"} 2"#, "db_read_batches_total 7",
+            #"db_writes_total{path="grouped"} 12"#, #"db_writes_total{path="pool"} 1"#, "db_write_batches_total 3",
         ])
         #expect(lines.contains("# TYPE db_read_batches_total counter"))
+        #expect(lines.contains("# TYPE db_write_batches_total counter"))
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 /// Database-backed tests run only when DATABASE_URL names a cluster (e.g. from `scripts/dev-db.sh start DIR`).
 let databaseURL = ProcessInfo.processInfo.environment["DATABASE_URL"]
@@ -52,4 +53,22 @@ func databaseError(_ body: () async throws -> Void) async -> DatabaseError? {
         Issue.record("expected a DatabaseError, got \(error)")
     }
     return nil
+}
+
+/// One request without a body on a connection of its own: its status and body.
+func send(_ method: String, _ path: String, port: Int) async throws -> (Int, String) {
+    let client = try RawHTTPClient(port: port)
+    try await client.write("\(method) \(path) HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n")
+    let response = try await client.readResponse()
+    return (response.statusCode, response.bodyText)
+}
+
+/// `send` for every path at once, each answer by its path.
+func sendConcurrently(_ method: String, _ paths: [String], port: Int) async throws -> [String: (Int, String)] {
+    try await withThrowingTaskGroup(of: (String, (Int, String)).self) { group in
+        for path in paths { group.addTask { (path, try await send(method, path, port: port)) } }
+        var answers: [String: (Int, String)] = [:]
+        for try await (path, answer) in group { answers[path] = answer }
+        return answers
+    }
 }

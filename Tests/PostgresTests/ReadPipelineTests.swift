@@ -46,20 +46,10 @@ import TestSupport
         }
     }
 
-    func get(_ path: String, port: Int) async throws -> (Int, String) {
-        let client = try RawHTTPClient(port: port)
-        try await client.write("GET \(path) HTTP/1.1\r\nHost: x\r\n\r\n")
-        let response = try await client.readResponse()
-        return (response.statusCode, response.bodyText)
-    }
+    func get(_ path: String, port: Int) async throws -> (Int, String) { try await send("GET", path, port: port) }
 
     func getConcurrently(_ paths: [String], port: Int) async throws -> [String: (Int, String)] {
-        try await withThrowingTaskGroup(of: (String, (Int, String)).self) { group in
-            for path in paths { group.addTask { (path, try await get(path, port: port)) } }
-            var answers: [String: (Int, String)] = [:]
-            for try await (path, answer) in group { answers[path] = answer }
-            return answers
-        }
+        try await sendConcurrently("GET", paths, port: port)
     }
 
     @Test func concurrentReadsShareThePipelineAndEachGetsItsOwnAnswer() async throws {

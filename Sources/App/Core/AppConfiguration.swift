@@ -15,6 +15,7 @@ public import Postgres
 /// | DATABASE_ACQUIRE_TIMEOUT_MS | 1-600000 | 5000 |
 /// | DATABASE_STATEMENT_TIMEOUT_MS | 1-3600000 | 15000 |
 /// | DATABASE_PIPELINE_READS | true/false (one more connection per event loop) | true |
+/// | DATABASE_GROUP_COMMITS | true/false (one more connection per event loop) | true |
 /// | CREDENTIAL_KEYS | `v2:<base64>,v1:<base64>` | required |
 /// | LOG_LEVEL | trace…critical | info |
 /// | LOG_FORMAT | text or json | text |
@@ -74,6 +75,7 @@ public struct AppConfiguration: Sendable {
         config.database.acquireTimeout = reader.milliseconds("DATABASE_ACQUIRE_TIMEOUT_MS") ?? config.database.acquireTimeout
         config.database.statementTimeout = reader.milliseconds("DATABASE_STATEMENT_TIMEOUT_MS") ?? config.database.statementTimeout
         config.database.pipelinesReads = reader.boolean("DATABASE_PIPELINE_READS") ?? config.database.pipelinesReads
+        config.database.groupsCommits = reader.boolean("DATABASE_GROUP_COMMITS") ?? config.database.groupsCommits
         config.logLevel = reader.logLevel("LOG_LEVEL") ?? .info
         config.logFormat = reader.choice("LOG_FORMAT", LogFormat.self) ?? .text
         config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds

@@ -47,14 +47,21 @@ public final class Metrics: Sendable {
         }
     }
 
-    /// The database read path's counters (`DatabasePool.reading`), in the same exposition format.
-    static func render(_ reads: ReadCounts) -> String {
+    /// The database's pipelined paths' counters (`DatabasePool.reading` and `writing`), in the same exposition
+    /// format.
+    static func render(reads: PipelineCounts, writes: PipelineCounts) -> String {
         "# HELP db_reads_total Stand-alone reads, by whether they were pipelined or ran on a pooled connection.\n"
             + "# TYPE db_reads_total counter\n"
             + "db_reads_total{path=\"pipeline\"} \(reads.pipelined)\ndb_reads_total{path=\"pool\"} \(reads.pooled)\n"
             + "# HELP db_read_batches_total Batches of pipelined reads sent, one PostgreSQL Sync each.\n"
             + "# TYPE db_read_batches_total counter\n"
             + "db_read_batches_total \(reads.batches)\n"
+            + "# HELP db_writes_total Single-statement writes, by whether they were grouped or ran on a pooled connection.\n"
+            + "# TYPE db_writes_total counter\n"
+            + "db_writes_total{path=\"grouped\"} \(writes.pipelined)\ndb_writes_total{path=\"pool\"} \(writes.pooled)\n"
+            + "# HELP db_write_batches_total Batches of grouped writes committed or rolled back, one transaction each.\n"
+            + "# TYPE db_write_batches_total counter\n"
+            + "db_write_batches_total \(writes.batches)\n"
     }
 
     public func render() -> String {

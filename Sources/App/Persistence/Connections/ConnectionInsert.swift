@@ -26,7 +26,7 @@ enum ConnectionInsert {
     @discardableResult
     static func run(
         _ new: NewConnection, owner: Owner, endUser: NewEndUser?, idempotency: IdempotencyRecord?,
-        on database: PGConnection
+        on database: some StatementRunning
     ) async throws -> Outcome {
         let (owners, answer) = ownerParts(owner)
         let sql = SQL.joining(owners + [insertions(new, endUser: endUser, idempotency: idempotency), SQL(unsafe: answer)])

@@ -166,7 +166,8 @@ struct ConnectionCreation: Sendable {
         _ connection: NewConnection, owner: ConnectionInsert.Owner, endUser: NewEndUser?, idempotency: IdempotencyRecord?
     ) async throws -> ConnectionInsert.Outcome {
         do {
-            return try await context.database.withConnection {
+            // One statement, atomic on its own: it may commit together with other requests' creates.
+            return try await context.database.writing {
                 try await ConnectionInsert.run(connection, owner: owner, endUser: endUser, idempotency: idempotency, on: $0)
             }
         } catch let error as DatabaseError {

@@ -1,24 +1,46 @@
 import CLibPQ
 import Synchronization
 
-/// The single read statements of one event loop's request tasks, sent on one connection of the loop's own in
-/// libpq pipeline mode. The statements the loop's tasks ask for go out together, closed by one Sync: just before
-/// the loop next waits, or, while an earlier batch is out, once its answers are in (so at most one batch is out,
-/// and a busy loop's batches grow); answers come back in order, in one flush per batch. PostgreSQL then reads many
+/// The single statements of one event loop's request tasks, sent on one connection of the loop's own in libpq
+/// pipeline mode. The statements the loop's tasks ask for go out together, closed by one Sync: just before the
+/// loop next waits, or, while an earlier batch is out, once its answers are in (so at most one batch is out, and
+/// a busy loop's batches grow); answers come back in order, in one flush per batch. PostgreSQL then reads many
 /// statements per wakeup and the loop many answers per `recv`, where a pooled connection costs a round trip, a
 /// sleep and a wakeup on each side per statement (bench/README.md, change 18).
+///
+/// A batch is one transaction: PostgreSQL's implicit one, which its Sync commits, and which an error in any of
+/// its statements rolls back whole (the statements after it come back aborted). `Mode` says what that means for
+/// the statements' tasks.
 ///
 /// Loop-confined: only tasks of the loop it belongs to touch it, and they run on that loop's thread one at a
 /// time, so it needs no lock. The task whose statement is oldest reads for everyone (the reader): it waits on the
 /// socket, hands each answer to its task, and once its own is in passes the role to the next task still waiting.
 /// A statement that is not pipelined gets nil and runs on a pooled connection instead: when there is no
-/// connection yet, too many statements are in flight, or its text is not preparable; when an earlier statement of
-/// its batch failed, which aborts the rest up to the Sync; and when the connection failed under it (a read is
-/// safe to run again).
-final class ReadPipeline {
-    /// Statements in flight at most. Past it, reads go to the pool, whose backends each cost PostgreSQL a wakeup
-    /// per statement: at 64, a loop with 128 clients sent a third of its reads there.
-    static let capacity = 256
+/// connection yet, too many statements are in flight, or its text is not preparable; when another statement of
+/// its batch failed; and when the connection failed under it before it could have taken effect.
+final class StatementPipeline {
+    enum Mode: Sendable {
+        /// Reads: each answer goes to its task as soon as it is in; a read is safe to run again on the pool,
+        /// whatever happened to its connection.
+        case reads
+        /// Atomic writes of one statement each (group commit): the writes of a batch commit together, with one
+        /// WAL flush, so their answers are handed out only when the batch's Sync is in. When one of them fails,
+        /// none is written, and each runs again alone on the pool (the failing one then gets its own error). When
+        /// the connection fails after the batch's Sync went out, the batch may have committed: its writes answer
+        /// the failure and are not run again.
+        case commitGroups
+
+        /// Statements in flight at most. Past it they go to the pool, whose backends each cost PostgreSQL a
+        /// wakeup per statement: at 64 reads, a loop with 128 clients sent a third of its reads there. A batch of
+        /// writes runs one after another on one backend, so fewer: a write's wait stays below two batches of 32.
+        var capacity: Int {
+            switch self {
+            case .reads: 256
+            case .commitGroups: 64
+            }
+        }
+    }
+
     /// How long after a failed connect the pipeline stays off (its statements use the pool meanwhile).
     static let reconnectPause: Duration = .seconds(1)
 
@@ -33,6 +55,8 @@ final class ReadPipeline {
         /// nil when finished without one: aborted by an earlier statement's error in its batch.
         var outcome: Result<QueryResult, DatabaseError>?
         var isFinished = false
+        /// Its batch's Sync went out: a write may have committed from then on.
+        var isSynced = false
         /// Resumed when the answer is in, or when this task is to become the reader.
         var waiter: CheckedContinuation<Void, Never>?
 
@@ -45,10 +69,11 @@ final class ReadPipeline {
         }
     }
 
+    let mode: Mode
     private let configuration: DatabaseConfiguration
     private let reactor: IOReactor
     private let socketWaiter: any SocketWaiting
-    private let counters: ReadCounters
+    private let counters: PipelineCounters
     private let isStopped: () -> Bool
     private var connection: PGConnection?
     private var isOpening = false
@@ -56,6 +81,10 @@ final class ReadPipeline {
     /// Oldest first, from `firstInFlight`; the entries before it are finished and cut off in batches.
     private var inFlight: [Entry] = []
     private var firstInFlight = 0
+    /// `.commitGroups`: the writes of the batch out whose answers are in, waiting for its Sync.
+    private var answered: [Entry] = []
+    /// `.commitGroups`: a write of the batch out failed, so the batch is rolled back.
+    private var batchFailed = false
     private var hasReader = false
     /// Statements sent since the last Sync; the Sync goes out before the loop next waits, or once the batch out
     /// is answered.
@@ -65,8 +94,9 @@ final class ReadPipeline {
     /// NULL results read in a row; libpq gives at most two between real results, more means it lost track.
     private var emptyResults = 0
 
-    init(configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: any SocketWaiting,
-         counters: ReadCounters, isStopped: @escaping () -> Bool) {
+    init(mode: Mode, configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: any SocketWaiting,
+         counters: PipelineCounters, isStopped: @escaping () -> Bool) {
+        self.mode = mode
         self.configuration = configuration
         self.counters = counters
         self.reactor = reactor
@@ -74,11 +104,13 @@ final class ReadPipeline {
         self.isStopped = isStopped
     }
 
-    private var inFlightCount: Int { inFlight.count - firstInFlight }
+    /// Sent and not yet answered.
+    private var unansweredCount: Int { inFlight.count - firstInFlight }
+    private var inFlightCount: Int { unansweredCount + answered.count }
 
     /// The statement's result, or nil when it should run on a pooled connection instead.
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
-        guard inFlightCount < Self.capacity, let connection = await usableConnection() else { return nil }
+        guard inFlightCount < mode.capacity, let connection = await usableConnection() else { return nil }
         guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return nil }
         let handle = connection.handle
         let sent: Bool
@@ -104,6 +136,8 @@ final class ReadPipeline {
         if !entry.isFinished { await read(until: entry) }
         guard let outcome = entry.outcome else { return nil }
         if case .failure(let error) = outcome {
+            // A write's failure is one it may have outlived (`fail`): a rolled-back batch answers nil instead.
+            if mode == .commitGroups { return outcome }
             switch error.kind {
             case .connectionUnavailable, .protocolViolation: return nil
             case .query where error.isStalePreparedStatement:
@@ -134,6 +168,7 @@ final class ReadPipeline {
         guard self.connection === connection, syncPending, !batchOut else { return }
         syncPending = false
         guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
+        for entry in inFlight[firstInFlight...] { entry.isSynced = true }
         batchOut = true
         counters.batches.add(1, ordering: .relaxed)
     }
@@ -174,7 +209,7 @@ final class ReadPipeline {
         while !mine.isFinished, let connection {
             let handle = connection.handle
             if PQisBusy(handle) == 1 {
-                await waitForInput(connection, until: inFlight[firstInFlight].deadline)
+                await waitForInput(connection, until: (answered.first ?? inFlight[firstInFlight]).deadline)
             } else {
                 take(PQgetResult(handle), from: connection)
             }
@@ -220,15 +255,16 @@ final class ReadPipeline {
         if status == PGRES_PIPELINE_SYNC {
             PQclear(result)
             // A Sync with no batch out, or a statement sent before this Sync still waiting: libpq lost track.
-            guard batchOut, syncPending || inFlightCount == 0 else {
+            guard batchOut, syncPending || unansweredCount == 0 else {
                 return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
             }
             batchOut = false
+            if mode == .commitGroups { settleBatch() }
             // The statements held back while this batch was out.
             sendSync(on: connection)
             return
         }
-        guard inFlightCount > 0 else {
+        guard unansweredCount > 0 else {
             PQclear(result)
             return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
         }
@@ -239,7 +275,7 @@ final class ReadPipeline {
                 entry.awaitsPrepare = false
                 entry.prepareFailed = true
             } else {
-                finishOldest()
+                answerOldest(failed: true)
             }
             return
         }
@@ -252,26 +288,57 @@ final class ReadPipeline {
             } else {
                 let read = try ResultReader.read(result, connection: connection.handle, layout: &entry.layout)
                 if entry.outcome == nil { entry.outcome = .success(read) }
-                finishOldest()
+                answerOldest(failed: false)
             }
         } catch {
             // A failed Prepare is the statement's error too; its Execute then comes back aborted.
             if entry.outcome == nil { entry.outcome = .failure(error) }
-            if isPrepare { entry.prepareFailed = true } else { finishOldest() }
+            if isPrepare { entry.prepareFailed = true } else { answerOldest(failed: true) }
         }
     }
 
-    private func finishOldest() {
+    /// The oldest statement's answer is in: to its task at once (reads), or held for the batch's Sync (writes).
+    private func answerOldest(failed: Bool) {
+        let entry = removeOldest()
+        switch mode {
+        case .reads:
+            finish(entry)
+        case .commitGroups:
+            if failed { batchFailed = true }
+            answered.append(entry)
+        }
+    }
+
+    /// The batch's Sync is in: committed, so each write's answer stands; or rolled back, so each runs again alone.
+    private func settleBatch() {
+        let batch = answered
+        let rolledBack = batchFailed
+        answered.removeAll(keepingCapacity: true)
+        batchFailed = false
+        for entry in batch {
+            if rolledBack {
+                if case .failure(let error)? = entry.outcome, error.isStalePreparedStatement { forget(entry) }
+                entry.outcome = nil
+            }
+            finish(entry)
+        }
+    }
+
+    private func removeOldest() -> Entry {
         let entry = inFlight[firstInFlight]
         firstInFlight += 1
         // Under steady load something is always in flight, so the finished prefix is cut off in batches too.
         if firstInFlight == inFlight.count {
             inFlight.removeAll(keepingCapacity: true)
             firstInFlight = 0
-        } else if firstInFlight >= Self.capacity {
+        } else if firstInFlight >= mode.capacity {
             inFlight.removeFirst(firstInFlight)
             firstInFlight = 0
         }
+        return entry
+    }
+
+    private func finish(_ entry: Entry) {
         if entry.prepareFailed { forget(entry) }
         entry.isFinished = true
         entry.waiter?.resume()
@@ -285,17 +352,20 @@ final class ReadPipeline {
     }
 
     /// Ends every statement in flight with `error` and drops the connection; the next statement opens another.
+    /// A write whose batch's Sync had not gone out cannot have committed, so it runs again on the pool.
     private func fail(_ error: DatabaseError) {
-        let failed = inFlight[firstInFlight...]
+        let failed = answered + inFlight[firstInFlight...]
         inFlight = []
         firstInFlight = 0
+        answered = []
+        batchFailed = false
         emptyResults = 0
         syncPending = false
         batchOut = false
         connection?.isBroken = true
         connection = nil
         for entry in failed {
-            entry.outcome = .failure(error)
+            entry.outcome = mode == .commitGroups && !entry.isSynced ? nil : .failure(error)
             entry.isFinished = true
             entry.waiter?.resume()
             entry.waiter = nil

@@ -1,0 +1,128 @@
+import Locking
+import Synchronization
+
+/// The pool's path for reads that stand alone (no transaction): each statement is pipelined on the calling event
+/// loop's read connection when it can be (`StatementPipeline`), and otherwise runs on a pooled connection.
+public struct PooledReads: StatementRunning {
+    let pool: DatabasePool
+
+    public func query(_ sql: SQL) async throws -> QueryResult {
+        try await pool.readPipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
+    }
+}
+
+/// The pool's path for writes that are one atomic statement each: pipelined on the calling event loop's write
+/// connection when it can be, where a batch of them commits together (`StatementPipeline.Mode.commitGroups`), and
+/// otherwise run on a pooled connection as a transaction of their own.
+public struct GroupedWrites: StatementRunning {
+    let pool: DatabasePool
+
+    public func query(_ sql: SQL) async throws -> QueryResult {
+        try await pool.writePipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
+    }
+}
+
+/// How the statements of `DatabasePool.reading` (or `writing`) ran since the pool started.
+public struct PipelineCounts: Sendable, Equatable {
+    public var pipelined: Int
+    /// On a pooled connection although pipelining is on: off the loops, while a pipeline opened, at capacity,
+    /// after another statement of its batch failed, or after its connection failed.
+    public var pooled: Int
+    /// Batches the pipelines sent (one Sync each): `pipelined / batches` is how many statements shared a
+    /// PostgreSQL wakeup (and, for writes, a commit).
+    public var batches: Int
+
+    public init(pipelined: Int, pooled: Int, batches: Int) {
+        self.pipelined = pipelined
+        self.pooled = pooled
+        self.batches = batches
+    }
+}
+
+/// The counters behind `PipelineCounts`, shared by every loop's pipeline of one mode.
+final class PipelineCounters: Sendable {
+    let pipelined = Atomic<Int>(0)
+    let pooled = Atomic<Int>(0)
+    let batches = Atomic<Int>(0)
+
+    var counts: PipelineCounts {
+        PipelineCounts(pipelined: pipelined.load(ordering: .relaxed), pooled: pooled.load(ordering: .relaxed),
+                       batches: batches.load(ordering: .relaxed))
+    }
+}
+
+extension DatabasePool {
+    /// All zero when read pipelining is off (every read is then a plain pooled statement).
+    public var readCounts: PipelineCounts { readPipelines.counters.counts }
+
+    /// All zero when commit grouping is off.
+    public var writeCounts: PipelineCounts { writePipelines.counters.counts }
+
+    /// Runs `body` with the read path. Each statement is on its own, with its own snapshot: for reads that need
+    /// no transaction, such as a request that is answered by one SELECT.
+    public func reading<T>(_ body: (PooledReads) async throws -> T) async throws -> T {
+        try await body(PooledReads(pool: self))
+    }
+
+    /// Runs `body` with the write path. Each statement must be atomic on its own and depend on no other
+    /// statement of the caller's (a single INSERT … RETURNING, or one WITH statement writing several tables):
+    /// it may commit together with other requests' statements, and it may run twice when its batch is rolled
+    /// back (never when it could have committed).
+    public func writing<T>(_ body: (GroupedWrites) async throws -> T) async throws -> T {
+        try await body(GroupedWrites(pool: self))
+    }
+}
+
+/// One `StatementPipeline` of a mode per event loop that has asked for one, each used only on its own loop's
+/// thread; none when the mode is turned off or the pool serves no event loops.
+final class StatementPipelines: Sendable {
+    private final class Box: @unchecked Sendable {
+        let pipeline: StatementPipeline
+        init(_ pipeline: StatementPipeline) { self.pipeline = pipeline }
+    }
+
+    private let mode: StatementPipeline.Mode
+    private let configuration: DatabaseConfiguration
+    private let reactor: IOReactor
+    private let socketWaiter: (any SocketWaiting)?
+    private let pipelines = Locked<[UInt64: Box]>([:])
+    private let stopped = Locked(false)
+    let counters = PipelineCounters()
+
+    init(mode: StatementPipeline.Mode, configuration: DatabaseConfiguration, reactor: IOReactor,
+         socketWaiter: (any SocketWaiting)?) {
+        self.mode = mode
+        self.configuration = configuration
+        self.reactor = reactor
+        self.socketWaiter = socketWaiter
+    }
+
+    /// `sql` on the calling loop's pipeline, or through `pooled` when it is not pipelined.
+    func run(_ sql: SQL, pooled: () async throws -> QueryResult) async throws -> QueryResult {
+        guard let socketWaiter else { return try await pooled() }
+        if let pipelined = await current(socketWaiter)?.run(sql) {
+            counters.pipelined.add(1, ordering: .relaxed)
+            return try pipelined.get()
+        }
+        counters.pooled.add(1, ordering: .relaxed)
+        return try await pooled()
+    }
+
+    /// The calling loop's pipeline; nil off the loops.
+    private func current(_ socketWaiter: any SocketWaiting) -> StatementPipeline? {
+        guard let loopID = socketWaiter.currentLoopID else { return nil }
+        return pipelines.withLock { pipelines in
+            if let box = pipelines[loopID] { return box.pipeline }
+            let stopped = self.stopped
+            let pipeline = StatementPipeline(
+                mode: mode, configuration: configuration, reactor: reactor, socketWaiter: socketWaiter,
+                counters: counters) { stopped.withLock { $0 } }
+            pipelines[loopID] = Box(pipeline)
+            return pipeline
+        }
+    }
+
+    /// New statements go to the pool from now on; each pipeline drops its connection when next used, and the
+    /// rest close with the pool (their loops have stopped by then).
+    func stop() { stopped.withLock { $0 = true } }
+}
