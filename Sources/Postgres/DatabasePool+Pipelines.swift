@@ -31,11 +31,14 @@ public struct PipelineCounts: Sendable, Equatable {
     /// Batches the pipelines sent (one Sync each): `pipelined / batches` is how many statements shared a
     /// PostgreSQL wakeup (and, for writes, a commit).
     public var batches: Int
+    /// Reads answered by a statement merged with other runs of it (`MergedReads`): one execution for several.
+    public var merged: Int
 
-    public init(pipelined: Int, pooled: Int, batches: Int) {
+    public init(pipelined: Int, pooled: Int, batches: Int, merged: Int = 0) {
         self.pipelined = pipelined
         self.pooled = pooled
         self.batches = batches
+        self.merged = merged
     }
 }
 
@@ -44,10 +47,11 @@ final class PipelineCounters: Sendable {
     let pipelined = Atomic<Int>(0)
     let pooled = Atomic<Int>(0)
     let batches = Atomic<Int>(0)
+    let merged = Atomic<Int>(0)
 
     var counts: PipelineCounts {
         PipelineCounts(pipelined: pipelined.load(ordering: .relaxed), pooled: pooled.load(ordering: .relaxed),
-                       batches: batches.load(ordering: .relaxed))
+                       batches: batches.load(ordering: .relaxed), merged: merged.load(ordering: .relaxed))
     }
 }
 

@@ -6,6 +6,9 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     /// `ByteHash.of(text)` when a caller already knows it (a remembered composition), so that finding the
     /// prepared statement does not hash a kilobyte of text again. Cleared whenever `text` changes.
     package var knownDigest: UInt64?
+    /// A read that a read pipeline may answer together with other runs of the same text in one execution
+    /// (`MergedReads`): set only where every parameter is valid as text where it stands or carries a cast.
+    public var isMergeableRead = false
 
     /// The text's `ByteHash`, the key of the connection's prepared statements.
     var digest: UInt64 { knownDigest ?? ByteHash.of(text) }

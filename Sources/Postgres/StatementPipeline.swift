@@ -44,55 +44,79 @@ final class StatementPipeline {
     /// How long after a failed connect the pipeline stays off (its statements use the pool meanwhile).
     static let reconnectPause: Duration = .seconds(1)
 
-    private final class Entry {
-        let text: String
-        let name: String
-        let deadline: ContinuousClock.Instant
-        /// Its Prepare's result comes first when the statement was new to this connection.
-        var awaitsPrepare: Bool
-        var prepareFailed = false
-        var layout: ColumnLayout?
-        /// nil when finished without one: aborted by an earlier statement's error in its batch.
+    /// One task's statement: what the task waits on.
+    final class Entry {
+        let sql: SQL
+        /// nil when it is to run on the pool instead.
         var outcome: Result<QueryResult, DatabaseError>?
         var isFinished = false
         /// Its batch's Sync went out: a write may have committed from then on.
         var isSynced = false
         /// Resumed when the answer is in, or when this task is to become the reader.
         var waiter: CheckedContinuation<Void, Never>?
+        /// A mergeable read not sent yet (it goes with the next Sync).
+        var isPending = false
 
-        init(text: String, name: String, deadline: ContinuousClock.Instant, awaitsPrepare: Bool, layout: ColumnLayout?) {
+        init(sql: SQL) { self.sql = sql }
+    }
+
+    /// One statement on the wire: one task's, or several tasks' reads merged into one (`MergedReads`).
+    final class Sent {
+        let text: String
+        let name: String
+        let deadline: ContinuousClock.Instant
+        let members: [Entry]
+        /// The statement the members asked for, when `text` merges several runs of it.
+        let mergedFrom: String?
+        /// Its Prepare's result comes first when the statement was new to this connection.
+        var awaitsPrepare: Bool
+        var prepareFailed = false
+        var layout: ColumnLayout?
+
+        init(text: String, name: String, deadline: ContinuousClock.Instant, members: [Entry], mergedFrom: String?,
+             awaitsPrepare: Bool, layout: ColumnLayout?) {
             self.text = text
             self.name = name
             self.deadline = deadline
+            self.members = members
+            self.mergedFrom = mergedFrom
             self.awaitsPrepare = awaitsPrepare
             self.layout = layout
         }
     }
 
     let mode: Mode
-    private let configuration: DatabaseConfiguration
-    private let reactor: IOReactor
-    private let socketWaiter: any SocketWaiting
-    private let counters: PipelineCounters
-    private let isStopped: () -> Bool
-    private var connection: PGConnection?
-    private var isOpening = false
-    private var closedUntil: ContinuousClock.Instant?
-    /// Oldest first, from `firstInFlight`; the entries before it are finished and cut off in batches.
-    private var inFlight: [Entry] = []
-    private var firstInFlight = 0
+    let configuration: DatabaseConfiguration
+    let reactor: IOReactor
+    let socketWaiter: any SocketWaiting
+    let counters: PipelineCounters
+    let isStopped: () -> Bool
+    var connection: PGConnection?
+    var isOpening = false
+    var closedUntil: ContinuousClock.Instant?
+    /// Oldest first, from `firstInFlight`; the statements before it are finished and cut off in batches.
+    var inFlight: [Sent] = []
+    var firstInFlight = 0
     /// `.commitGroups`: the writes of the batch out whose answers are in, waiting for its Sync.
-    private var answered: [Entry] = []
+    var answered: [Sent] = []
     /// `.commitGroups`: a write of the batch out failed, so the batch is rolled back.
-    private var batchFailed = false
-    private var hasReader = false
+    var batchFailed = false
+    /// Mergeable reads asked for since the last Sync, in order: they go out with it, several runs of one
+    /// statement merged into one.
+    var pending: [Entry] = []
+    /// Statements whose merged form PostgreSQL refused (a parameter that is not text where it stands): they run
+    /// one by one from then on.
+    var unmergeable: Set<String> = []
+    /// Tasks' statements asked for and not finished: the pipeline's load, against `mode.capacity`.
+    var unfinished = 0
+    var hasReader = false
     /// Statements sent since the last Sync; the Sync goes out before the loop next waits, or once the batch out
     /// is answered.
-    private var syncPending = false
+    var syncPending = false
     /// A Sync was sent and not yet read back: a batch is out (never more than one).
-    private var batchOut = false
+    var batchOut = false
     /// NULL results read in a row; libpq gives at most two between real results, more means it lost track.
-    private var emptyResults = 0
+    var emptyResults = 0
 
     init(mode: Mode, configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: any SocketWaiting,
          counters: PipelineCounters, isStopped: @escaping () -> Bool) {
@@ -105,34 +129,29 @@ final class StatementPipeline {
     }
 
     /// Sent and not yet answered.
-    private var unansweredCount: Int { inFlight.count - firstInFlight }
-    private var inFlightCount: Int { unansweredCount + answered.count }
+    var unansweredCount: Int { inFlight.count - firstInFlight }
 
     /// The statement's result, or nil when it should run on a pooled connection instead.
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
-        guard inFlightCount < mode.capacity, let connection = await usableConnection() else { return nil }
-        guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return nil }
-        let handle = connection.handle
-        let sent: Bool
-        do {
-            // Queued in libpq's buffer; sent with the batch's Sync (or sooner, when the buffer fills).
-            sent = try ParameterBuffers.withBuffers(sql.binds) { (buffers) throws(DatabaseError) -> Bool in
-                if isNew, PQsendPrepare(handle, name, sql.text, Int32(sql.binds.count), nil) != 1 { return false }
-                return PQsendQueryPrepared(handle, name, buffers.count, buffers.values, buffers.lengths, buffers.formats, 0) == 1
+        guard unfinished < mode.capacity, let connection = await usableConnection() else { return nil }
+        let entry = Entry(sql: sql)
+        if mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.text),
+           !sql.binds.contains(where: { if case .binary = $0 { true } else { false } }) {
+            // Goes out with the Sync, merged with the same statement's other runs; a task becomes the reader
+            // once it is sent.
+            unfinished += 1
+            entry.isPending = true
+            pending.append(entry)
+            scheduleSync(on: connection)
+            if entry.isPending || hasReader { await withCheckedContinuation { entry.waiter = $0 } }
+        } else {
+            guard send(sql.text, binds: sql.binds, members: [entry], mergedFrom: nil, on: connection) else {
+                return entry.outcome
             }
-        } catch {
-            if isNew { connection.statementCache.forget(sql.text) }
-            return .failure(error)
+            unfinished += 1
+            scheduleSync(on: connection)
+            if hasReader { await withCheckedContinuation { entry.waiter = $0 } }
         }
-        guard sent else {
-            fail(DatabaseError(kind: .connectionUnavailable))
-            return nil
-        }
-        let entry = Entry(text: sql.text, name: name, deadline: .now + connection.clientDeadline,
-                          awaitsPrepare: isNew, layout: connection.statementCache.layouts[name])
-        inFlight.append(entry)
-        scheduleSync(on: connection)
-        if hasReader { await withCheckedContinuation { entry.waiter = $0 } }
         if !entry.isFinished { await read(until: entry) }
         guard let outcome = entry.outcome else { return nil }
         if case .failure(let error) = outcome {
@@ -142,14 +161,44 @@ final class StatementPipeline {
             case .connectionUnavailable, .protocolViolation: return nil
             case .query where error.isStalePreparedStatement:
                 // Forget it here; the pool's retry prepares afresh.
-                forget(entry)
+                if let connection = self.connection { connection.statementCache.forget(sql.text) }
                 return nil
             case .query, .timeout: break
             }
-        } else if let layout = entry.layout, self.connection === connection {
-            connection.statementCache.layouts[name] = layout
         }
         return outcome
+    }
+
+    /// Queues one statement in libpq's buffer (sent with the batch's Sync, or sooner when the buffer fills) and
+    /// appends it to the statements in flight; false when it cannot go (not preparable, or the connection
+    /// failed: `fail` has then ended everything in flight).
+    @discardableResult
+    func send(_ text: String, binds: [PostgresBind], members: [Entry], mergedFrom: String?,
+              on connection: PGConnection) -> Bool {
+        var sql = SQL(unsafe: text)
+        sql.binds = binds
+        guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return false }
+        let handle = connection.handle
+        let sent: Bool
+        do {
+            sent = try ParameterBuffers.withBuffers(binds) { (buffers) throws(DatabaseError) -> Bool in
+                if isNew, PQsendPrepare(handle, name, text, Int32(binds.count), nil) != 1 { return false }
+                return PQsendQueryPrepared(handle, name, buffers.count, buffers.values, buffers.lengths, buffers.formats, 0) == 1
+            }
+        } catch {
+            // A parameter libpq cannot take (a NUL byte in text): that statement's own error.
+            if isNew { connection.statementCache.forget(text) }
+            for member in members { member.outcome = .failure(error) }
+            return false
+        }
+        guard sent else {
+            fail(DatabaseError(kind: .connectionUnavailable))
+            return false
+        }
+        inFlight.append(Sent(
+            text: text, name: name, deadline: .now + connection.clientDeadline, members: members,
+            mergedFrom: mergedFrom, awaitsPrepare: isNew, layout: connection.statementCache.layouts[name]))
+        return true
     }
 
     /// One Sync after the statements this turn's tasks sent, just before the loop waits (at once off a loop).
@@ -163,25 +212,63 @@ final class StatementPipeline {
     /// While an earlier batch is still out, the statements wait for its answers and go with the next Sync then
     /// (libpq may already have flushed them; PostgreSQL holds their answers until that Sync). Batches thus grow
     /// with the load instead of waking PostgreSQL once per statement; a statement waits for one batch at most.
-    private func sendSync(on connection: PGConnection) {
+    func sendSync(on connection: PGConnection) {
         // Failed meanwhile: its statements have ended already.
         guard self.connection === connection, syncPending, !batchOut else { return }
         syncPending = false
+        sendPending(on: connection)
+        guard self.connection === connection else { return }
         guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
-        for entry in inFlight[firstInFlight...] { entry.isSynced = true }
+        for sent in inFlight[firstInFlight...] {
+            for member in sent.members { member.isSynced = true }
+        }
         batchOut = true
         counters.batches.add(1, ordering: .relaxed)
+        // The first read that was pending reads for everyone, unless a reader is at work already.
+        if !hasReader, let next = nextWaiter() {
+            hasReader = true
+            next.resume()
+        }
+    }
+
+    /// The pending reads, each statement's runs merged into one when there are several.
+    private func sendPending(on connection: PGConnection) {
+        guard !pending.isEmpty else { return }
+        var order: [String] = []
+        var runs: [String: [Entry]] = [:]
+        for entry in pending {
+            if runs[entry.sql.text] == nil { order.append(entry.sql.text) }
+            runs[entry.sql.text, default: []].append(entry)
+        }
+        for entry in pending { entry.isPending = false }
+        pending.removeAll(keepingCapacity: true)
+        for text in order {
+            guard let members = runs[text] else { continue }
+            // The connection failed under an earlier one: these go to the pool.
+            guard self.connection === connection else {
+                finish(members)
+                continue
+            }
+            if members.count > 1, let merged = MergedReads.text(merging: text, parameterCount: members[0].sql.binds.count),
+               let binds = MergedReads.binds(members.map(\.sql.binds)) {
+                if !send(merged, binds: binds, members: members, mergedFrom: text, on: connection) { finish(members) }
+            } else {
+                for member in members where !send(text, binds: member.sql.binds, members: [member], mergedFrom: nil, on: connection) {
+                    finish([member])
+                }
+            }
+        }
     }
 
     /// The open connection; opened here first (by the task that finds none), checked for a server that hung
     /// up while it sat idle, nil while it opens for another task or after a failed connect.
     private func usableConnection() async -> PGConnection? {
         if isStopped() {
-            if inFlightCount == 0 { connection = nil }
+            if unfinished == 0 { connection = nil }
             return nil
         }
         if let connection {
-            if connection.isHealthy && (inFlightCount > 0 || !connection.looksDeadWhileIdle()) { return connection }
+            if connection.isHealthy && (unfinished > 0 || !connection.looksDeadWhileIdle()) { return connection }
             fail(DatabaseError(kind: .connectionUnavailable))
         }
         if isOpening { return nil }
@@ -203,24 +290,44 @@ final class StatementPipeline {
         }
     }
 
-    /// Reads answers for every statement in flight until `mine`'s is in, then passes the reader role on.
+    /// Reads answers for every statement in flight until `mine`'s is in, then passes the reader role on. When
+    /// only the batch's Sync is left by then, it reads that too: the reads asked for meanwhile wait for it to go
+    /// out, and no other task would read it. It comes in the same flush as the batch's last answer.
     private func read(until mine: Entry) async {
         hasReader = true
-        while !mine.isFinished, let connection {
+        while let connection {
+            if mine.isFinished, !(batchOut && unansweredCount == 0 && answered.isEmpty) { break }
             let handle = connection.handle
+            let oldest = answered.first ?? (unansweredCount > 0 ? inFlight[firstInFlight] : nil)
+            guard oldest != nil || mine.isFinished else {
+                // Nothing on the wire that could answer it: libpq lost track.
+                fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
+                break
+            }
             if PQisBusy(handle) == 1 {
-                await waitForInput(connection, until: (answered.first ?? inFlight[firstInFlight]).deadline)
+                await waitForInput(connection, until: oldest?.deadline ?? .now + connection.clientDeadline)
             } else {
                 take(PQgetResult(handle), from: connection)
             }
         }
         hasReader = false
-        if firstInFlight < inFlight.count, let next = inFlight[firstInFlight].waiter {
+        if let next = nextWaiter() {
             // The next task becomes the reader as soon as it runs; nothing can slip in between (one thread).
             hasReader = true
-            inFlight[firstInFlight].waiter = nil
             next.resume()
         }
+    }
+
+    /// The waiting task of the oldest statement on the wire, taken from it.
+    private func nextWaiter() -> CheckedContinuation<Void, Never>? {
+        guard unansweredCount > 0 else { return nil }
+        for member in inFlight[firstInFlight].members {
+            if let waiter = member.waiter {
+                member.waiter = nil
+                return waiter
+            }
+        }
+        return nil
     }
 
     private func waitForInput(_ connection: PGConnection, until deadline: ContinuousClock.Instant) async {
@@ -240,135 +347,6 @@ final class StatementPipeline {
         case nil:
             // No longer on the loop (it stopped under a handler): the pool serves them.
             fail(DatabaseError(kind: .connectionUnavailable))
-        }
-    }
-
-    /// One result: the oldest statement's Prepare's, its own, or an abort notice; or the end of a batch.
-    private func take(_ result: OpaquePointer?, from connection: PGConnection) {
-        guard let result else {
-            emptyResults += 1
-            if emptyResults > 2 { fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step")) }
-            return
-        }
-        emptyResults = 0
-        let status = PQresultStatus(result)
-        if status == PGRES_PIPELINE_SYNC {
-            PQclear(result)
-            // A Sync with no batch out, or a statement sent before this Sync still waiting: libpq lost track.
-            guard batchOut, syncPending || unansweredCount == 0 else {
-                return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
-            }
-            batchOut = false
-            if mode == .commitGroups { settleBatch() }
-            // The statements held back while this batch was out.
-            sendSync(on: connection)
-            return
-        }
-        guard unansweredCount > 0 else {
-            PQclear(result)
-            return fail(DatabaseError(kind: .protocolViolation, serverMessage: "pipeline out of step"))
-        }
-        let entry = inFlight[firstInFlight]
-        if status == PGRES_PIPELINE_ABORTED {
-            PQclear(result)
-            if entry.awaitsPrepare {
-                entry.awaitsPrepare = false
-                entry.prepareFailed = true
-            } else {
-                answerOldest(failed: true)
-            }
-            return
-        }
-        let isPrepare = entry.awaitsPrepare
-        entry.awaitsPrepare = false
-        do {
-            if isPrepare {
-                var unused: ColumnLayout?
-                _ = try ResultReader.read(result, connection: connection.handle, layout: &unused)
-            } else {
-                let read = try ResultReader.read(result, connection: connection.handle, layout: &entry.layout)
-                if entry.outcome == nil { entry.outcome = .success(read) }
-                answerOldest(failed: false)
-            }
-        } catch {
-            // A failed Prepare is the statement's error too; its Execute then comes back aborted.
-            if entry.outcome == nil { entry.outcome = .failure(error) }
-            if isPrepare { entry.prepareFailed = true } else { answerOldest(failed: true) }
-        }
-    }
-
-    /// The oldest statement's answer is in: to its task at once (reads), or held for the batch's Sync (writes).
-    private func answerOldest(failed: Bool) {
-        let entry = removeOldest()
-        switch mode {
-        case .reads:
-            finish(entry)
-        case .commitGroups:
-            if failed { batchFailed = true }
-            answered.append(entry)
-        }
-    }
-
-    /// The batch's Sync is in: committed, so each write's answer stands; or rolled back, so each runs again alone.
-    private func settleBatch() {
-        let batch = answered
-        let rolledBack = batchFailed
-        answered.removeAll(keepingCapacity: true)
-        batchFailed = false
-        for entry in batch {
-            if rolledBack {
-                if case .failure(let error)? = entry.outcome, error.isStalePreparedStatement { forget(entry) }
-                entry.outcome = nil
-            }
-            finish(entry)
-        }
-    }
-
-    private func removeOldest() -> Entry {
-        let entry = inFlight[firstInFlight]
-        firstInFlight += 1
-        // Under steady load something is always in flight, so the finished prefix is cut off in batches too.
-        if firstInFlight == inFlight.count {
-            inFlight.removeAll(keepingCapacity: true)
-            firstInFlight = 0
-        } else if firstInFlight >= mode.capacity {
-            inFlight.removeFirst(firstInFlight)
-            firstInFlight = 0
-        }
-        return entry
-    }
-
-    private func finish(_ entry: Entry) {
-        if entry.prepareFailed { forget(entry) }
-        entry.isFinished = true
-        entry.waiter?.resume()
-        entry.waiter = nil
-    }
-
-    /// Drops a statement's prepared name that the server does not have (its Prepare failed or was aborted).
-    private func forget(_ entry: Entry) {
-        guard let connection, connection.statementCache.name(for: entry.text) == entry.name else { return }
-        connection.statementCache.forget(entry.text)
-    }
-
-    /// Ends every statement in flight with `error` and drops the connection; the next statement opens another.
-    /// A write whose batch's Sync had not gone out cannot have committed, so it runs again on the pool.
-    private func fail(_ error: DatabaseError) {
-        let failed = answered + inFlight[firstInFlight...]
-        inFlight = []
-        firstInFlight = 0
-        answered = []
-        batchFailed = false
-        emptyResults = 0
-        syncPending = false
-        batchOut = false
-        connection?.isBroken = true
-        connection = nil
-        for entry in failed {
-            entry.outcome = mode == .commitGroups && !entry.isSynced ? nil : .failure(error)
-            entry.isFinished = true
-            entry.waiter?.resume()
-            entry.waiter = nil
         }
     }
 }

@@ -32,11 +32,12 @@ import Testing
 
     @Test func pipelineCountersOfReadsAndWritesIncludingBatches() {
         let lines = Metrics.render(
-            reads: PipelineCounts(pipelined: 30, pooled: 2, batches: 7),
+            reads: PipelineCounts(pipelined: 30, pooled: 2, batches: 7, merged: 12),
             writes: PipelineCounts(pipelined: 12, pooled: 1, batches: 3)
         ).split(separator: "\n")
         #expect(lines.filter { !$0.hasPrefix("#") } == [
             #"db_reads_total{path="pipeline"} 30"#, #"db_reads_total{path="pool"} 2"#, "db_read_batches_total 7",
+            "db_reads_merged_total 12",
             #"db_writes_total{path="grouped"} 12"#, #"db_writes_total{path="pool"} 1"#, "db_write_batches_total 3",
         ])
         #expect(lines.contains("# TYPE db_read_batches_total counter"))

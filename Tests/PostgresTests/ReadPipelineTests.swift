@@ -15,6 +15,9 @@ import TestSupport
         func respond(to request: Request) async -> Response {
             do {
                 let value: Int
+                if request.path.hasPrefix("/rows/") || request.path.hasPrefix("/plus/") {
+                    return try await mergeable(request.path)
+                }
                 if request.path == "/fail" {
                     value = try await pool.reading { try await $0.query("SELECT 1 / 0 AS n") }.rows.first?.int("n") ?? -1
                 } else {
@@ -30,6 +33,19 @@ import TestSupport
             } catch {
                 return Response(status: .internalServerError, body: Array("\(error)".utf8))
             }
+        }
+
+        /// `/rows/<k>`: k rows (1…k) from a mergeable read, the body their values joined by commas; `/plus/<k>`:
+        /// k + 1 from a read marked mergeable whose parameter is an integer where it stands, so that its merged
+        /// form (where it arrives as text) is refused.
+        func mergeable(_ path: String) async throws -> Response {
+            let k = Int(path.split(separator: "/").last ?? "") ?? -1
+            var sql: SQL = path.hasPrefix("/rows/")
+                ? "SELECT g AS n FROM generate_series(1, \(k)::int) AS g, pg_sleep(0.01) ORDER BY g DESC"
+                : "SELECT \(k) + 1 AS n, pg_sleep(0.01)::text AS slept"
+            sql.isMergeableRead = true
+            let rows = try await pool.reading { try await $0.query(sql) }.rows
+            return Response(status: .ok, body: Array(try rows.map { String(try $0.int("n")) }.joined(separator: ",").utf8))
         }
     }
 
@@ -131,6 +147,39 @@ import TestSupport
             try await Task.sleep(for: .milliseconds(100))
             #expect(try await get("/n/2", port: port) == (200, "2"))
             #expect(try await get("/n/3", port: port) == (200, "3"))
+        }
+    }
+
+    @Test func runsOfOneMergeableReadShareAnExecutionAndEachGetsItsOwnRows() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/rows/1", port: port)
+            let before = pool.readCounts
+            let paths = (0...15).map { "/rows/\($0)" }
+            let answers = try await getConcurrently(paths, port: port)
+            for k in 0...15 {
+                #expect(answers["/rows/\(k)"]?.0 == 200)
+                let expected = k == 0 ? "" : (1...k).reversed().map(String.init).joined(separator: ",")
+                #expect(answers["/rows/\(k)"]?.1 == expected)
+            }
+            let after = pool.readCounts
+            #expect(after.pipelined - before.pipelined == 16)
+            // Without merging none would be counted; the first of the 16 may go alone, the rest wait for it.
+            #expect(after.merged - before.merged >= 2)
+        }
+    }
+
+    @Test func aMergeableReadThatDoesNotMergeRunsOneByOne() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/plus/0", port: port)
+            let answers = try await getConcurrently((1...12).map { "/plus/\($0)" }, port: port)
+            for k in 1...12 { #expect(answers["/plus/\(k)"]?.1 == String(k + 1)) }
+            // Refused merged once, it is sent run by run from then on, still pipelined.
+            let before = pool.readCounts
+            let again = try await getConcurrently((1...12).map { "/plus/\($0)" }, port: port)
+            for k in 1...12 { #expect(again["/plus/\(k)"]?.1 == String(k + 1)) }
+            let after = pool.readCounts
+            #expect(after.merged == before.merged)
+            #expect(after.pipelined - before.pipelined == 12)
         }
     }
 

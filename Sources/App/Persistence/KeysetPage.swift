@@ -22,7 +22,10 @@ enum KeysetPage {
     static func fetch(
         columns: String, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: some StatementRunning
     ) async throws -> Result {
-        let rows = try await connection.query(statement(columns: columns, filter: filter, page: page, scope: scope)).rows
+        var sql = statement(columns: columns, filter: filter, page: page, scope: scope)
+        // The page's own parameters are text or cast; the filter's and the scope's must be too.
+        sql.isMergeableRead = filter.isMergeableRead
+        let rows = try await connection.query(sql).rows
         let items = try rows.filter { try $0.optionalString("id") != nil }
         return Result(scope: rows.first, rows: items, totalCount: try rows.first?.int("total") ?? 0)
     }
@@ -31,9 +34,9 @@ enum KeysetPage {
         let (clause, order): (SQL, String) = switch page.direction {
         case .forward(let after):
             // coalesce, not `IS NULL OR`: sessions run generic plans, and only this form bounds the index scan.
-            ("\nAND t.id > coalesce(\(after)::text, '') ORDER BY t.id LIMIT \(page.fetchLimit)", "ASC")
+            ("\nAND t.id > coalesce(\(after)::text, '') ORDER BY t.id LIMIT \(page.fetchLimit)::bigint", "ASC")
         case .backward(let before):
-            ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)", "DESC")
+            ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)::bigint", "DESC")
         }
         // Shape: everything but the binds. The filter appears twice (count and page).
         var shape = ["page", order, columns, filter.text]

@@ -81,11 +81,13 @@ struct EndUserResolution: Sendable {
         organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: some StatementRunning
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        let sql = ComposedStatements.statement(
+        var sql = ComposedStatements.statement(
             shape: "resolution", lookup?.shape ?? "none", binds: source.from.binds + source.condition.binds
         ) {
             SQL(unsafe: "SELECT \(columns) FROM").appending(source.from).appending(SQL(unsafe: "WHERE")).appending(source.condition)
         }
+        // Its parameters are ids compared with text columns.
+        sql.isMergeableRead = true
         return try decode(try await connection.query(sql).rows.first, lookup: lookup)
     }
 
@@ -96,7 +98,7 @@ struct EndUserResolution: Sendable {
         on database: some StatementRunning
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        let sql = ComposedStatements.statement(
+        var sql = ComposedStatements.statement(
             shape: "resolution", lookup.shape, connection.text,
             binds: source.from.binds + connection.binds + source.condition.binds
         ) {
@@ -104,16 +106,22 @@ struct EndUserResolution: Sendable {
                 .appending(SQL(unsafe: "LEFT JOIN connections c ON c.end_user_id = u.id AND")).appending(connection)
                 .appending(SQL(unsafe: "\(StoredConnection.bindingJoins)\nWHERE")).appending(source.condition)
         }
+        // Ids compared with text columns, as long as `connection`'s own parameters are too.
+        sql.isMergeableRead = connection.isMergeableRead
         let rows = try await database.query(sql).rows
         return (try decode(rows.first, lookup: lookup), try StoredConnection.decode(rows))
     }
 
     /// The condition for `read(…with:…)` that picks the user's primary connection: their first to the hub's
     /// primary connector (EndUser.primaryConnection).
-    static let primaryConnection: SQL = """
-        c.id = (SELECT id FROM connections WHERE end_user_id = u.id AND connector_id = h.primary_connector_id
-                ORDER BY id LIMIT 1)
-        """
+    static let primaryConnection: SQL = {
+        var sql: SQL = """
+            c.id = (SELECT id FROM connections WHERE end_user_id = u.id AND connector_id = h.primary_connector_id
+                    ORDER BY id LIMIT 1)
+            """
+        sql.isMergeableRead = true  // no parameters of its own
+        return sql
+    }()
 
     /// The user, or the 404 that says which part of the path is unknown; then the end-user token rule (403).
     func require(_ principal: Principal) throws(APIError) -> EndUserRecord {

@@ -12,15 +12,16 @@ enum ListConnectionsRoute {
         let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
             .flatMap { $0.value.split(separator: ",") }
             .map { String($0.trimmingOWS()) }.filter { !$0.isEmpty }
+        var filter: SQL = """
+            FROM connections t WHERE t.end_user_id = u.id
+            AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
+                SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
+            """
+        filter.isMergeableRead = true  // both parameters cast
         let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
-                columns: "t.id, t.name, t.created_at, t.updated_at",
-                filter: """
-                    FROM connections t WHERE t.end_user_id = u.id
-                    AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
-                        SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
-                    """,
-                page: page, scope: path.source, on: connection)
+                columns: "t.id, t.name, t.created_at, t.updated_at", filter: filter, page: page, scope: path.source,
+                on: connection)
         }
         _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in

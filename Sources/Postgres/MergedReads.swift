@@ -1,0 +1,90 @@
+/// Several runs of one read statement answered by one execution: each parameter becomes an array holding every
+/// run's value, `unnest … WITH ORDINALITY` makes one row of parameters per run, and the statement runs once per
+/// row as a LATERAL subquery, its rows tagged with their run's ordinal. PostgreSQL then starts one execution
+/// (executor start-up, plan revalidation, one RowDescription) for a batch instead of one per read, which is most
+/// of its cost for a read of a few rows (bench/README.md, change 24).
+///
+/// For statements that opt in (`SQL.isMergeableRead`): every parameter must be valid as text where it stands,
+/// or carry its own cast (`$3::boolean`), since it now arrives as an element of a `text[]`; a binary (bytea)
+/// parameter cannot, so such a run is never merged. Each run keeps its own parameters, tenancy included.
+enum MergedReads {
+    /// The first column of a merged statement's rows: which run (1-based) the row answers.
+    static let ordinalColumn = "pipeline_ordinal"
+
+    /// The merged statement for `text` with `parameterCount` parameters; the same text serves any number of
+    /// runs. nil for a statement without parameters.
+    static func text(merging text: String, parameterCount: Int) -> String? {
+        guard parameterCount > 0 else { return nil }
+        let arrays = (1...parameterCount).map { "$\($0)::text[]" }.joined(separator: ", ")
+        let columns = (1...parameterCount).map { "p\($0)" }.joined(separator: ", ")
+        return "SELECT pipeline_keys.\(ordinalColumn), pipeline_run.* FROM unnest(\(arrays)) WITH ORDINALITY "
+            + "AS pipeline_keys (\(columns), \(ordinalColumn)) CROSS JOIN LATERAL (\(referencingKeys(text))) AS pipeline_run"
+    }
+
+    /// `text` with each `$n` outside quotes replaced by `pipeline_keys.pn`.
+    static func referencingKeys(_ text: String) -> String {
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        out.reserveCapacity(bytes.count + 64)
+        var index = 0
+        var inQuotes = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "'") { inQuotes.toggle() }
+            if !inQuotes, byte == UInt8(ascii: "$"), index + 1 < bytes.count, ASCIIDigit.is(bytes[index + 1]) {
+                out.append(contentsOf: "pipeline_keys.p".utf8)
+                index += 1
+                while index < bytes.count, ASCIIDigit.is(bytes[index]) {
+                    out.append(bytes[index])
+                    index += 1
+                }
+                continue
+            }
+            out.append(byte)
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The merged statement's parameters: for each position, a `text[]` literal of every run's value. nil when
+    /// a run has a binary parameter or the runs disagree on the count.
+    static func binds(_ runs: [[PostgresBind]]) -> [PostgresBind]? {
+        guard let count = runs.first?.count, runs.allSatisfy({ $0.count == count }) else { return nil }
+        var arrays = [[UInt8]](repeating: [UInt8(ascii: "{")], count: count)
+        for (number, run) in runs.enumerated() {
+            for (position, bind) in run.enumerated() {
+                if number > 0 { arrays[position].append(UInt8(ascii: ",")) }
+                switch bind {
+                case .null:
+                    arrays[position].append(contentsOf: "NULL".utf8)
+                case .text(let value):
+                    arrays[position].append(UInt8(ascii: "\""))
+                    for byte in value.utf8 {
+                        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { arrays[position].append(UInt8(ascii: "\\")) }
+                        arrays[position].append(byte)
+                    }
+                    arrays[position].append(UInt8(ascii: "\""))
+                case .binary:
+                    return nil
+                }
+            }
+        }
+        return arrays.map { .text(String(decoding: $0 + [UInt8(ascii: "}")], as: UTF8.self)) }
+    }
+
+    /// The merged result cut into one result per run, in order, each row keeping its run's relative order; nil
+    /// when a row's ordinal is missing or out of range.
+    static func split(_ result: QueryResult, runs: Int) -> [QueryResult]? {
+        var parts = [[Row]](repeating: [], count: runs)
+        for row in result.rows {
+            guard let text = row.values.first ?? nil, let ordinal = Int(text), ordinal >= 1, ordinal <= runs
+            else { return nil }
+            parts[ordinal - 1].append(row)
+        }
+        return parts.map { QueryResult(rows: $0, affectedRows: $0.count) }
+    }
+}
+
+private enum ASCIIDigit {
+    static func `is`(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+}
