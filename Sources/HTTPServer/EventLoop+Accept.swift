@@ -1,6 +1,7 @@
 import Glibc
 import HTTP1
 import Logging
+import Synchronization
 
 extension EventLoop {
     /// Most connections still answered 503 at once beyond `maxConnections`; past this they are just closed.
@@ -23,18 +24,26 @@ extension EventLoop {
                 }
                 continue  // ECONNABORTED and friends concern one connection only
             }
-            if shutdownDeadline != nil {
-                _ = Glibc.close(fd)
-            } else if context.reserveConnection() {
-                open(fd, holdsSlot: true)
-            } else if rejectedOpen < Self.maxRejectedInFlight {
-                rejectedOpen += 1
-                if let connection = open(fd, holdsSlot: false) {
-                    perform(connection.lifecycle.protocolError(.serviceUnavailable), on: connection)
-                }
-            } else {
-                _ = Glibc.close(fd)
+            // Dealt round the loops: EPOLLEXCLUSIVE wakes one loop, which then accepts a whole burst, so 16
+            // clients connecting at once could all land on one loop (and its one database pipeline).
+            let target = context.acceptedConnections.add(1, ordering: .relaxed).newValue % peers.count
+            if peers[target] === handle || !peers[target].submit(.adopt(fd: fd)) { adopt(fd) }
+        }
+    }
+
+    /// Serves an accepted connection here: within `maxConnections`, or answered 503 at once, or closed.
+    func adopt(_ fd: Int32) {
+        if shutdownDeadline != nil {
+            _ = Glibc.close(fd)
+        } else if context.reserveConnection() {
+            open(fd, holdsSlot: true)
+        } else if rejectedOpen < Self.maxRejectedInFlight {
+            rejectedOpen += 1
+            if let connection = open(fd, holdsSlot: false) {
+                perform(connection.lifecycle.protocolError(.serviceUnavailable), on: connection)
             }
+        } else {
+            _ = Glibc.close(fd)
         }
     }
 

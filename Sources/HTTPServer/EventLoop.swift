@@ -20,6 +20,8 @@ final class EventLoop {
     /// Unique in the process, unlike the object's address (`EventLoopSocketWatch.currentLoopID`).
     let serial = loopSerials.add(1, ordering: .relaxed).newValue
     let handle: EventLoopHandle
+    /// Every loop of the server, this one included, in order: accepted connections are dealt round them.
+    let peers: [EventLoopHandle]
     let epollFD: Int32
     let listenerFD: Int32
     let signalFD: Int32?
@@ -40,10 +42,11 @@ final class EventLoop {
     var beforeNextWait: [() -> Void] = []
     var shutdownComplete = false
 
-    init(context: ServerContext, handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?,
-         onSignal: @escaping @Sendable () -> Void) throws(SocketError) {
+    init(context: ServerContext, handle: EventLoopHandle, peers: [EventLoopHandle], listenerFD: Int32,
+         signalFD: Int32?, onSignal: @escaping @Sendable () -> Void) throws(SocketError) {
         self.context = context
         self.handle = handle
+        self.peers = peers
         self.listenerFD = listenerFD
         self.signalFD = signalFD
         self.onSignal = onSignal
@@ -147,6 +150,8 @@ final class EventLoop {
             job.runSynchronously(on: handle.asUnownedTaskExecutor())
         case .shutdown:
             beginShutdown()
+        case .adopt(let fd):
+            adopt(fd)
         case .response(let id, let response, let route):
             guard let connection = connections[id], connection.lifecycle.state == .handling else { return }
             connection.response = response

@@ -10,6 +10,8 @@ enum LoopMessage: Sendable {
     /// wait on another thread runs start to finish on the loop, without a thread hop or a wakeup.
     case job(UnownedJob)
     case shutdown
+    /// A connection another loop accepted, handed over so that every loop serves its share.
+    case adopt(fd: Int32)
 }
 
 /// The thread-safe face of an event loop: a locked inbox plus an eventfd that wakes the loop, and the
@@ -36,8 +38,9 @@ final class EventLoopHandle: TaskExecutor {
     private var isOnLoopThread: Bool { loopThread.load(ordering: .acquiring) == UInt(pthread_self()) }
 
     /// Queues a message and wakes the loop when it may be asleep. After the loop finished, jobs move to the
-    /// global executor (so their tasks still complete) and other messages are dropped.
-    func submit(_ message: LoopMessage) {
+    /// global executor (so their tasks still complete) and other messages are dropped: false then.
+    @discardableResult
+    func submit(_ message: LoopMessage) -> Bool {
         let local = isOnLoopThread
         let accepted = inbox.withLock { inbox in
             guard !inbox.closed else { return false }
@@ -51,6 +54,7 @@ final class EventLoopHandle: TaskExecutor {
             return true
         }
         if !accepted, case .job(let job) = message { Self.runElsewhere(job) }
+        return accepted
     }
 
     /// Called by the loop thread when the eventfd is readable.
@@ -79,7 +83,13 @@ final class EventLoopHandle: TaskExecutor {
             _ = Glibc.close(wakeFD)
             return pending
         }
-        for case .job(let job) in pending { Self.runElsewhere(job) }
+        for message in pending {
+            switch message {
+            case .job(let job): Self.runElsewhere(job)
+            case .adopt(let fd): _ = Glibc.close(fd)  // never opened here: holds no connection slot
+            case .response, .shutdown: break
+            }
+        }
     }
 
     func enqueue(_ job: consuming ExecutorJob) {

@@ -40,7 +40,9 @@ public final class Server: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (index, handle) in handles.enumerated() {
                     let signalFD = index == 0 ? signals?.readFD : nil
-                    group.addTask { try await self.runLoop(handle: handle, listenerFD: listenerFD, signalFD: signalFD) }
+                    group.addTask {
+                        try await self.runLoop(handle: handle, peers: handles, listenerFD: listenerFD, signalFD: signalFD)
+                    }
                 }
                 do {
                     try await group.waitForAll()
@@ -60,14 +62,16 @@ public final class Server: Sendable {
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    private func runLoop(handle: EventLoopHandle, listenerFD: Int32, signalFD: Int32?) async throws {
+    private func runLoop(
+        handle: EventLoopHandle, peers: [EventLoopHandle], listenerFD: Int32, signalFD: Int32?
+    ) async throws {
         let context = context
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             do {
                 try ThreadSpawner.spawn {
                     do {
                         let loop = try EventLoop(
-                            context: context, handle: handle, listenerFD: listenerFD, signalFD: signalFD,
+                            context: context, handle: handle, peers: peers, listenerFD: listenerFD, signalFD: signalFD,
                             onSignal: { self.shutdown() })
                         loop.run()
                         continuation.resume()

@@ -8,6 +8,8 @@ final class ServerContext: Sendable {
     let responder: any Responder
     let logger: Logger
     let openConnections = Atomic<Int>(0)
+    /// Connections accepted by any loop: the next one goes to loop `accepted % loops`.
+    let acceptedConnections = Atomic<Int>(0)
 
     init(configuration: ServerConfiguration, responder: any Responder, logger: Logger) {
         self.configuration = configuration

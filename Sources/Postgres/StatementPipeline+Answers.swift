@@ -60,7 +60,7 @@ extension StatementPipeline {
                 connection.statementCache.forget(sent.text)
             } else if error.kind == .query, let original = sent.mergedFrom {
                 // Merged, it is not valid SQL (a parameter that is not text): its runs go one by one from now on.
-                unmergeable.insert(original)
+                unmergeable.insert(ByteHash.of(original))
             }
             if isPrepare { sent.prepareFailed = true } else { answerOldest(failed: true) }
         }

@@ -104,9 +104,11 @@ final class StatementPipeline {
     /// Mergeable reads asked for since the last Sync, in order: they go out with it, several runs of one
     /// statement merged into one.
     var pending: [Entry] = []
-    /// Statements whose merged form PostgreSQL refused (a parameter that is not text where it stands): they run
-    /// one by one from then on.
-    var unmergeable: Set<String> = []
+    /// Digests of the statements whose merged form PostgreSQL refused (a parameter that is not text where it
+    /// stands): they run one by one from then on.
+    var unmergeable: Set<UInt64> = []
+    /// Merged forms made so far, by the digest of the statement they merge.
+    var mergedStatements: [UInt64: (original: String, merged: SQL)] = [:]
     /// Tasks' statements asked for and not finished: the pipeline's load, against `mode.capacity`.
     var unfinished = 0
     var hasReader = false
@@ -135,7 +137,7 @@ final class StatementPipeline {
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
         guard unfinished < mode.capacity, let connection = await usableConnection() else { return nil }
         let entry = Entry(sql: sql)
-        if mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.text),
+        if mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.digest),
            !sql.binds.contains(where: { if case .binary = $0 { true } else { false } }) {
             // Goes out with the Sync, merged with the same statement's other runs; a task becomes the reader
             // once it is sent.
@@ -145,7 +147,7 @@ final class StatementPipeline {
             scheduleSync(on: connection)
             if entry.isPending || hasReader { await withCheckedContinuation { entry.waiter = $0 } }
         } else {
-            guard send(sql.text, binds: sql.binds, members: [entry], mergedFrom: nil, on: connection) else {
+            guard send(sql, members: [entry], mergedFrom: nil, on: connection) else {
                 return entry.outcome
             }
             unfinished += 1
@@ -173,10 +175,9 @@ final class StatementPipeline {
     /// appends it to the statements in flight; false when it cannot go (not preparable, or the connection
     /// failed: `fail` has then ended everything in flight).
     @discardableResult
-    func send(_ text: String, binds: [PostgresBind], members: [Entry], mergedFrom: String?,
-              on connection: PGConnection) -> Bool {
-        var sql = SQL(unsafe: text)
-        sql.binds = binds
+    func send(_ sql: SQL, members: [Entry], mergedFrom: String?, on connection: PGConnection) -> Bool {
+        let text = sql.text
+        let binds = sql.binds
         guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return false }
         let handle = connection.handle
         let sent: Bool
@@ -234,30 +235,47 @@ final class StatementPipeline {
     /// The pending reads, each statement's runs merged into one when there are several.
     private func sendPending(on connection: PGConnection) {
         guard !pending.isEmpty else { return }
-        var order: [String] = []
-        var runs: [String: [Entry]] = [:]
+        // A batch holds a few distinct statements at most: a scan by digest beats hashing each text again.
+        var runs: [(digest: UInt64, text: String, members: [Entry])] = []
         for entry in pending {
-            if runs[entry.sql.text] == nil { order.append(entry.sql.text) }
-            runs[entry.sql.text, default: []].append(entry)
+            entry.isPending = false
+            let digest = entry.sql.digest
+            if let index = runs.firstIndex(where: { $0.digest == digest && $0.text == entry.sql.text }) {
+                runs[index].members.append(entry)
+            } else {
+                runs.append((digest, entry.sql.text, [entry]))
+            }
         }
-        for entry in pending { entry.isPending = false }
         pending.removeAll(keepingCapacity: true)
-        for text in order {
-            guard let members = runs[text] else { continue }
+        for run in runs {
             // The connection failed under an earlier one: these go to the pool.
             guard self.connection === connection else {
-                finish(members)
+                finish(run.members)
                 continue
             }
-            if members.count > 1, let merged = MergedReads.text(merging: text, parameterCount: members[0].sql.binds.count),
-               let binds = MergedReads.binds(members.map(\.sql.binds)) {
-                if !send(merged, binds: binds, members: members, mergedFrom: text, on: connection) { finish(members) }
+            let first = run.members[0].sql
+            if run.members.count > 1, var merged = mergedStatement(for: first),
+               let binds = MergedReads.binds(run.members.map(\.sql.binds)) {
+                merged.binds = binds
+                if !send(merged, members: run.members, mergedFrom: run.text, on: connection) { finish(run.members) }
             } else {
-                for member in members where !send(text, binds: member.sql.binds, members: [member], mergedFrom: nil, on: connection) {
+                for member in run.members where !send(member.sql, members: [member], mergedFrom: nil, on: connection) {
                     finish([member])
                 }
             }
         }
+    }
+
+    /// The merged form of `sql`'s text, made once per text (its digest with it, for the statement cache).
+    private func mergedStatement(for sql: SQL) -> SQL? {
+        let key = sql.digest
+        if let known = mergedStatements[key], known.original == sql.text { return known.merged }
+        guard let text = MergedReads.text(merging: sql.text, parameterCount: sql.binds.count) else { return nil }
+        var merged = SQL(unsafe: text)
+        merged.knownDigest = ByteHash.of(text)
+        if mergedStatements.count >= mode.capacity { mergedStatements.removeAll() }
+        mergedStatements[key] = (sql.text, merged)
+        return merged
     }
 
     /// The open connection; opened here first (by the task that finds none), checked for a server that hung

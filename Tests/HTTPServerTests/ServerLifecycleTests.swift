@@ -1,9 +1,27 @@
+import Glibc
+import HTTP1
 import HTTPServer
 import Synchronization
 import Testing
 import TestSupport
 
 @Suite struct ServerLifecycleTests {
+    /// Connections opened in one burst wake one loop, which accepts them all; they are dealt round the loops.
+    @Test func connectionsOpenedAtOnceAreSharedEquallyByTheLoops() async throws {
+        let threadOfRequest = ClosureResponder { _ in
+            Response(status: .ok, body: Array(String(UInt(bitPattern: Int(pthread_self()))).utf8))
+        }
+        try await withRunningServer(configuration: testConfiguration { $0.eventLoopThreads = 2 }, responder: threadOfRequest) { port in
+            let clients = try (0..<8).map { _ in try RawHTTPClient(port: port) }
+            var threads: [String: Int] = [:]
+            for client in clients {
+                try await client.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                threads[try await client.readResponse().bodyText, default: 0] += 1
+            }
+            #expect(threads.values.sorted() == [4, 4])
+        }
+    }
+
     @Test func answers503BeyondMaxConnections() async throws {
         let configuration = testConfiguration { $0.maxConnections = 1 }
         try await withRunningServer(configuration: configuration, responder: echoResponder) { port in
