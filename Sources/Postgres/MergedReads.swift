@@ -50,26 +50,31 @@ enum MergedReads {
     /// a run has a binary parameter or the runs disagree on the count.
     static func binds(_ runs: [[PostgresBind]]) -> [PostgresBind]? {
         guard let count = runs.first?.count, runs.allSatisfy({ $0.count == count }) else { return nil }
-        var arrays = [[UInt8]](repeating: [UInt8(ascii: "{")], count: count)
-        for (number, run) in runs.enumerated() {
-            for (position, bind) in run.enumerated() {
-                if number > 0 { arrays[position].append(UInt8(ascii: ",")) }
-                switch bind {
+        var literals: [PostgresBind] = []
+        literals.reserveCapacity(count)
+        for position in 0..<count {
+            var literal = "{"
+            for (number, run) in runs.enumerated() {
+                if number > 0 { literal += "," }
+                switch run[position] {
                 case .null:
-                    arrays[position].append(contentsOf: "NULL".utf8)
+                    literal += "NULL"
                 case .text(let value):
-                    arrays[position].append(UInt8(ascii: "\""))
-                    for byte in value.utf8 {
-                        if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { arrays[position].append(UInt8(ascii: "\\")) }
-                        arrays[position].append(byte)
+                    // Ids and flags need no escaping: appended whole, not byte by byte.
+                    literal.append("\"")
+                    if value.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                        literal.append(value.replacing("\\", with: "\\\\").replacing("\"", with: "\\\""))
+                    } else {
+                        literal.append(value)
                     }
-                    arrays[position].append(UInt8(ascii: "\""))
+                    literal.append("\"")
                 case .binary:
                     return nil
                 }
             }
+            literals.append(.text(literal + "}"))
         }
-        return arrays.map { .text(String(decoding: $0 + [UInt8(ascii: "}")], as: UTF8.self)) }
+        return literals
     }
 
     /// The merged result cut into one result per run, in order, each row keeping its run's relative order; nil
