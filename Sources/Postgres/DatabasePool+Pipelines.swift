@@ -1,24 +1,15 @@
 import Locking
 import Synchronization
 
-/// The pool's path for reads that stand alone (no transaction): each statement is pipelined on the calling event
-/// loop's read connection when it can be (`StatementPipeline`), and otherwise runs on a pooled connection.
-public struct PooledReads: StatementRunning {
+/// The pool's paths for statements that stand alone (`DatabasePool.reading` and `writing`): each is pipelined on
+/// the calling event loop's connection of that path when it can be (`StatementPipeline`), and otherwise runs on a
+/// pooled connection, as a transaction of its own.
+public struct PipelinedStatements: StatementRunning {
     let pool: DatabasePool
+    let pipelines: StatementPipelines
 
     public func query(_ sql: SQL) async throws -> QueryResult {
-        try await pool.readPipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
-    }
-}
-
-/// The pool's path for writes that are one atomic statement each: pipelined on the calling event loop's write
-/// connection when it can be, where a batch of them commits together (`StatementPipeline.Mode.commitGroups`), and
-/// otherwise run on a pooled connection as a transaction of their own.
-public struct GroupedWrites: StatementRunning {
-    let pool: DatabasePool
-
-    public func query(_ sql: SQL) async throws -> QueryResult {
-        try await pool.writePipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
+        try await pipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
     }
 }
 
@@ -64,16 +55,16 @@ extension DatabasePool {
 
     /// Runs `body` with the read path. Each statement is on its own, with its own snapshot: for reads that need
     /// no transaction, such as a request that is answered by one SELECT.
-    public func reading<T>(_ body: (PooledReads) async throws -> T) async throws -> T {
-        try await body(PooledReads(pool: self))
+    public func reading<T>(_ body: (PipelinedStatements) async throws -> T) async throws -> T {
+        try await body(PipelinedStatements(pool: self, pipelines: readPipelines))
     }
 
     /// Runs `body` with the write path. Each statement must be atomic on its own and depend on no other
     /// statement of the caller's (a single INSERT … RETURNING, or one WITH statement writing several tables):
-    /// it may commit together with other requests' statements, and it may run twice when its batch is rolled
-    /// back (never when it could have committed).
-    public func writing<T>(_ body: (GroupedWrites) async throws -> T) async throws -> T {
-        try await body(GroupedWrites(pool: self))
+    /// it may commit together with other requests' statements (`StatementPipeline.Mode.commitGroups`), and it
+    /// may run twice when its batch is rolled back (never when it could have committed).
+    public func writing<T>(_ body: (PipelinedStatements) async throws -> T) async throws -> T {
+        try await body(PipelinedStatements(pool: self, pipelines: writePipelines))
     }
 }
 

@@ -53,14 +53,16 @@ extension StatementPipeline {
                 answerOldest(failed: false)
             }
         } catch {
-            if sent.mergedFrom == nil {
+            if let original = sent.mergedDigest {
+                if error.isStalePreparedStatement {
+                    connection.statementCache.forget(sent.text)
+                } else if error.kind == .query {
+                    // Merged, it is not valid SQL (a parameter that is not text): its runs go one by one from now on.
+                    unmergeable.insert(original)
+                }
+            } else {
                 // A failed Prepare is the statement's error too; its Execute then comes back aborted.
                 for member in sent.members where member.outcome == nil { member.outcome = .failure(error) }
-            } else if error.isStalePreparedStatement {
-                connection.statementCache.forget(sent.text)
-            } else if error.kind == .query, let original = sent.mergedFrom {
-                // Merged, it is not valid SQL (a parameter that is not text): its runs go one by one from now on.
-                unmergeable.insert(ByteHash.of(original))
             }
             if isPrepare { sent.prepareFailed = true } else { answerOldest(failed: true) }
         }
@@ -69,7 +71,7 @@ extension StatementPipeline {
     /// A statement's rows to its task, or a merged statement's to each of its runs' tasks (none, for the pool,
     /// if the rows cannot be told apart).
     private func deliver(_ read: QueryResult, to sent: Sent) {
-        guard sent.mergedFrom != nil else {
+        guard sent.mergedDigest != nil else {
             for member in sent.members where member.outcome == nil { member.outcome = .success(read) }
             return
         }

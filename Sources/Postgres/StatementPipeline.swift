@@ -66,20 +66,20 @@ final class StatementPipeline {
         let name: String
         let deadline: ContinuousClock.Instant
         let members: [Entry]
-        /// The statement the members asked for, when `text` merges several runs of it.
-        let mergedFrom: String?
+        /// The digest of the statement the members asked for, when `text` merges several runs of it.
+        let mergedDigest: UInt64?
         /// Its Prepare's result comes first when the statement was new to this connection.
         var awaitsPrepare: Bool
         var prepareFailed = false
         var layout: ColumnLayout?
 
-        init(text: String, name: String, deadline: ContinuousClock.Instant, members: [Entry], mergedFrom: String?,
+        init(text: String, name: String, deadline: ContinuousClock.Instant, members: [Entry], mergedDigest: UInt64?,
              awaitsPrepare: Bool, layout: ColumnLayout?) {
             self.text = text
             self.name = name
             self.deadline = deadline
             self.members = members
-            self.mergedFrom = mergedFrom
+            self.mergedDigest = mergedDigest
             self.awaitsPrepare = awaitsPrepare
             self.layout = layout
         }
@@ -137,8 +137,7 @@ final class StatementPipeline {
     func run(_ sql: SQL) async -> Result<QueryResult, DatabaseError>? {
         guard unfinished < mode.capacity, let connection = await usableConnection() else { return nil }
         let entry = Entry(sql: sql)
-        if mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.digest),
-           !sql.binds.contains(where: { if case .binary = $0 { true } else { false } }) {
+        if mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.digest) {
             // Goes out with the Sync, merged with the same statement's other runs; a task becomes the reader
             // once it is sent.
             unfinished += 1
@@ -147,9 +146,7 @@ final class StatementPipeline {
             scheduleSync(on: connection)
             if entry.isPending || hasReader { await withCheckedContinuation { entry.waiter = $0 } }
         } else {
-            guard send(sql, members: [entry], mergedFrom: nil, on: connection) else {
-                return entry.outcome
-            }
+            guard send(sql, members: [entry], mergedDigest: nil, on: connection) else { return nil }
             unfinished += 1
             scheduleSync(on: connection)
             if hasReader { await withCheckedContinuation { entry.waiter = $0 } }
@@ -162,8 +159,8 @@ final class StatementPipeline {
             switch error.kind {
             case .connectionUnavailable, .protocolViolation: return nil
             case .query where error.isStalePreparedStatement:
-                // Forget it here; the pool's retry prepares afresh.
-                if let connection = self.connection { connection.statementCache.forget(sql.text) }
+                // Forget it here (unless the connection was replaced meanwhile); the pool's retry prepares afresh.
+                if self.connection === connection { connection.statementCache.forget(sql.text) }
                 return nil
             case .query, .timeout: break
             }
@@ -175,7 +172,7 @@ final class StatementPipeline {
     /// appends it to the statements in flight; false when it cannot go (not preparable, or the connection
     /// failed: `fail` has then ended everything in flight).
     @discardableResult
-    func send(_ sql: SQL, members: [Entry], mergedFrom: String?, on connection: PGConnection) -> Bool {
+    func send(_ sql: SQL, members: [Entry], mergedDigest: UInt64?, on connection: PGConnection) -> Bool {
         let text = sql.text
         let binds = sql.binds
         guard let (name, isNew) = connection.statementCache.name(preparing: sql) else { return false }
@@ -187,9 +184,8 @@ final class StatementPipeline {
                 return PQsendQueryPrepared(handle, name, buffers.count, buffers.values, buffers.lengths, buffers.formats, 0) == 1
             }
         } catch {
-            // A parameter libpq cannot take: that statement's own error; merged runs each try again alone.
+            // The body throws nothing; were it to, nothing was queued, so the pool would serve the members.
             if isNew { connection.statementCache.forget(text) }
-            for member in members { member.outcome = members.count == 1 ? .failure(error) : nil }
             return false
         }
         guard sent else {
@@ -198,7 +194,7 @@ final class StatementPipeline {
         }
         inFlight.append(Sent(
             text: text, name: name, deadline: .now + connection.clientDeadline, members: members,
-            mergedFrom: mergedFrom, awaitsPrepare: isNew, layout: connection.statementCache.layouts[name]))
+            mergedDigest: mergedDigest, awaitsPrepare: isNew, layout: connection.statementCache.layouts[name]))
         return true
     }
 
@@ -219,10 +215,13 @@ final class StatementPipeline {
         syncPending = false
         sendPending(on: connection)
         guard self.connection === connection else { return }
-        guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
-        for sent in inFlight[firstInFlight...] {
-            for member in sent.members { member.isSynced = true }
+        if mode == .commitGroups {
+            // Before the Sync is handed to libpq: should that fail halfway, the writes may still have committed.
+            for sent in inFlight[firstInFlight...] {
+                for member in sent.members { member.isSynced = true }
+            }
         }
+        guard PQpipelineSync(connection.handle) == 1 else { return fail(ResultReader.connectionError(connection.handle)) }
         batchOut = true
         counters.batches.add(1, ordering: .relaxed)
         // The first read that was pending reads for everyone, unless a reader is at work already.
@@ -257,9 +256,9 @@ final class StatementPipeline {
             if run.members.count > 1, var merged = mergedStatement(for: first),
                let binds = MergedReads.binds(run.members.map(\.sql.binds)) {
                 merged.binds = binds
-                if !send(merged, members: run.members, mergedFrom: run.text, on: connection) { finish(run.members) }
+                if !send(merged, members: run.members, mergedDigest: run.digest, on: connection) { finish(run.members) }
             } else {
-                for member in run.members where !send(member.sql, members: [member], mergedFrom: nil, on: connection) {
+                for member in run.members where !send(member.sql, members: [member], mergedDigest: nil, on: connection) {
                     finish([member])
                 }
             }

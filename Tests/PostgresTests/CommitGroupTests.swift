@@ -1,4 +1,3 @@
-import App
 import HTTP1
 import HTTPServer
 import Postgres
@@ -34,16 +33,11 @@ import TestSupport
     }
 
     func withGroupingServer(_ body: (DatabasePool, String, Int) async throws -> Void) async throws {
-        var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
-        configuration.poolSize = 2
-        configuration.applicationName = uniqueName("group")
-        let pool = DatabasePool(configuration: configuration, socketWaiter: EventLoopSocketWaiter())
-        defer { pool.shutdown() }
-        var server = ServerConfiguration()
-        server.eventLoopThreads = 1
-        try await withTable(pool, columns: "k int PRIMARY KEY") { table in
-            try await withRunningServer(configuration: server, responder: WriteResponder(pool: pool, table: table)) { port in
-                try await body(pool, table, port)
+        try await withLoopPool("group") { pool in
+            try await withTable(pool, columns: "k int PRIMARY KEY") { table in
+                try await withOneLoopServer(WriteResponder(pool: pool, table: table)) { port in
+                    try await body(pool, table, port)
+                }
             }
         }
     }

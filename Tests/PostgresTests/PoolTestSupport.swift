@@ -1,4 +1,6 @@
 import Foundation
+import App
+import HTTPServer
 import Postgres
 import Testing
 import TestSupport
@@ -71,4 +73,22 @@ func sendConcurrently(_ method: String, _ paths: [String], port: Int) async thro
         for try await (path, answer) in group { answers[path] = answer }
         return answers
     }
+}
+
+/// A pool of two on DATABASE_URL wired to the HTTP event loops as the application wires it, so that statements
+/// of request tasks are pipelined on their loop; shut down after `body`.
+func withLoopPool(_ name: String, _ body: (DatabasePool) async throws -> Void) async throws {
+    var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
+    configuration.poolSize = 2
+    configuration.applicationName = uniqueName(name)
+    let pool = DatabasePool(configuration: configuration, socketWaiter: EventLoopSocketWaiter())
+    defer { pool.shutdown() }
+    try await body(pool)
+}
+
+/// A server with one event loop, so that concurrent requests share that loop's pipelines.
+func withOneLoopServer(_ responder: some Responder, _ body: (Int) async throws -> Void) async throws {
+    var server = ServerConfiguration()
+    server.eventLoopThreads = 1
+    try await withRunningServer(configuration: server, responder: responder, body)
 }

@@ -1,4 +1,3 @@
-import App
 import HTTP1
 import HTTPServer
 import Postgres
@@ -50,15 +49,8 @@ import TestSupport
     }
 
     func withPipelinedServer(_ body: (DatabasePool, Int) async throws -> Void) async throws {
-        var configuration = DatabaseConfiguration(connectionString: databaseURL ?? "")
-        configuration.poolSize = 2
-        configuration.applicationName = uniqueName("pipe")
-        let pool = DatabasePool(configuration: configuration, socketWaiter: EventLoopSocketWaiter())  // as the application wires it
-        defer { pool.shutdown() }
-        var server = ServerConfiguration()
-        server.eventLoopThreads = 1
-        try await withRunningServer(configuration: server, responder: ReadResponder(pool: pool)) { port in
-            try await body(pool, port)
+        try await withLoopPool("pipe") { pool in
+            try await withOneLoopServer(ReadResponder(pool: pool)) { port in try await body(pool, port) }
         }
     }
 
