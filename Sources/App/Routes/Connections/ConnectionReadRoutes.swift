@@ -12,12 +12,15 @@ enum ListConnectionsRoute {
         let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
             .flatMap { $0.value.split(separator: ",") }
             .map { String($0.trimmingOWS()) }.filter { !$0.isEmpty }
-        var filter: SQL = """
-            FROM connections t WHERE t.end_user_id = u.id
-            AND (\(connectorIDs.isEmpty)::boolean OR t.connector_id IN (
-                SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb)))
+        // Two shapes rather than one with a flag: PostgreSQL plans the common, unfiltered one without a
+        // subquery, which costs it ~10 µs less per merged read (bench/README.md, change 26).
+        var filter: SQL = connectorIDs.isEmpty
+            ? "FROM connections t WHERE t.end_user_id = u.id"
+            : """
+            FROM connections t WHERE t.end_user_id = u.id AND t.connector_id IN (
+                SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb))
             """
-        filter.isMergeableRead = true  // both parameters cast
+        filter.isMergeableRead = true  // its one parameter cast
         let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at", filter: filter, page: page, scope: path.source,
