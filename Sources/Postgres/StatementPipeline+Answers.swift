@@ -21,8 +21,7 @@ extension StatementPipeline {
             }
             batchOut = false
             if mode == .commitGroups { settleBatch() }
-            // The statements held back while this batch was out.
-            sendSync(on: connection)
+            scheduleHeldSync(on: connection)
             return
         }
         guard unansweredCount > 0 else {
