@@ -25,10 +25,13 @@ struct ConnectionReadTests {
 
             let page1 = await app.request(.GET, base + "?hub_connector_id=\(otherConnector)&first=2", auth: tenant.auth)
             #expect(page1["connections"]?.count == 2)
+            // The first page counts beside its rows (a window), later ones apart: both count past the page.
+            #expect(page1["totalCount"] == 3)
             #expect(page1["prev"] == nil)
             let next = try #require(page1["next"]?.stringValue)
             let page2 = await app.request(.GET, base + "?hub_connector_id=\(otherConnector)&first=2&after=\(next)", auth: tenant.auth)
             #expect(page2["connections"]?.count == 1)
+            #expect(page2["totalCount"] == 3)
             #expect(page2["connections"]?[0]?["name"] == "c")
             #expect(page2["next"] == nil)
             let prev = try #require(page2["prev"]?.stringValue)
