@@ -80,7 +80,8 @@ final class EventLoop {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var moreMessages = false
         while true {
-            let timeout = moreMessages ? 0 : waitTimeoutMilliseconds()
+            // Hooks queued by tasks that the last hooks resumed have not run yet: look for events, do not sleep.
+            let timeout = moreMessages || !beforeNextWait.isEmpty ? 0 : waitTimeoutMilliseconds()
             let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
             now = .now
             if count < 0 && errno != EINTR {

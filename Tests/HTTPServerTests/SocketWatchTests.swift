@@ -38,6 +38,25 @@ import TestSupport
         }
     }
 
+    /// A hook resumes a task that queues another hook (a read whose batch's answer was already in, queueing the
+    /// next batch's Sync): the loop must run that one too before it sleeps, not leave it for an event that may
+    /// never come.
+    @Test func aHookQueuedAfterTheHooksRanStillRunsBeforeTheLoopSleeps() async throws {
+        let responder = ClosureResponder { _ in
+            for _ in 0..<2 {
+                await withCheckedContinuation { continuation in
+                    if !EventLoopSocketWatch.beforeNextWait({ continuation.resume() }) { continuation.resume() }
+                }
+            }
+            return Response(status: .ok, body: Array("after two turns".utf8))
+        }
+        try await withRunningServer(configuration: testConfiguration(), responder: responder) { port in
+            let client = try RawHTTPClient(port: port)
+            try await client.write("GET /hooks HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await client.readResponse(timeout: .seconds(3)).bodyText == "after two turns")
+        }
+    }
+
     @Test func offTheLoopsTheWatchDeclines() async {
         #expect(await EventLoopSocketWatch.wait(readable: true, on: 0, until: .now) == nil)
     }
