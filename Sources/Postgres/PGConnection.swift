@@ -38,10 +38,12 @@ public final class PGConnection {
     /// execution), which doubled its CPU per create (bench/README.md); the statements are written so that their
     /// generic plans use the indexes (no `$1 IS NULL OR …` in an index condition).
     ///
-    /// The 1 MiB string the session then makes and drops: freeing it raises glibc's trim threshold in the backend
+    /// The 1 MiB string the session first makes and drops: freeing it raises glibc's trim threshold in the backend
     /// to 2 MiB. At the default 128 KiB the backend gave the heap back after every statement that grew it (three
     /// B-tree scans of a merged read do, ~27 KB each) and faulted it in again on the next: two `brk` per statement
-    /// and ~15 µs of PostgreSQL's CPU per ListEndUserConnections (bench/README.md, change 27).
+    /// and ~15 µs of PostgreSQL's CPU per ListEndUserConnections (bench/README.md, change 27). First, so that it
+    /// runs before the statement timeout is set: a fresh backend's first statement, on a busy machine, once
+    /// outlasted a test's 200 ms timeout and failed the connection's set-up.
     static func open(
         configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: (any SocketWaiting)?
     ) async throws(DatabaseError) -> PGConnection {
@@ -52,9 +54,8 @@ public final class PGConnection {
             handle: handle, reactor: reactor, socketWaiter: socketWaiter, configuration: configuration)
         let timeout = configuration.statementTimeout.roundedUpMilliseconds
         try await connection.execute(
-            unsafeSQL: "SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; SET bytea_output = 'hex'; "
-                + "SET statement_timeout = \(timeout); SET plan_cache_mode = force_generic_plan; "
-                + "SELECT length(repeat('x', 1048576))")
+            unsafeSQL: "SELECT length(repeat('x', 1048576)); SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; "
+                + "SET bytea_output = 'hex'; SET statement_timeout = \(timeout); SET plan_cache_mode = force_generic_plan")
         return connection
     }
 
