@@ -202,8 +202,7 @@ final class StatementPipeline {
     private func scheduleSync(on connection: PGConnection) {
         guard !syncPending else { return }
         syncPending = true
-        let scheduled = socketWaiter.beforeNextWait { [self] in sendSync(on: connection) }
-        if !scheduled { sendSync(on: connection) }
+        sendSyncBeforeNextWait(on: connection)
     }
 
     /// The Sync for the statements held back while the batch was out, now that it is in: also just before the
@@ -211,7 +210,10 @@ final class StatementPipeline {
     /// batch. Sent at once, it left them for a batch of their own: 30 % of a loop's batches held one read at c = 16
     /// (bench/README.md, change 28).
     func scheduleHeldSync(on connection: PGConnection) {
-        guard syncPending else { return }
+        if syncPending { sendSyncBeforeNextWait(on: connection) }
+    }
+
+    private func sendSyncBeforeNextWait(on connection: PGConnection) {
         let scheduled = socketWaiter.beforeNextWait { [self] in sendSync(on: connection) }
         if !scheduled { sendSync(on: connection) }
     }

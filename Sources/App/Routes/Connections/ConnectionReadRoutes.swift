@@ -20,7 +20,7 @@ enum ListConnectionsRoute {
             FROM connections t WHERE t.end_user_id = u.id AND t.connector_id IN (
                 SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb))
             """
-        filter.isMergeableRead = true  // its one parameter cast
+        filter.isMergeableRead = true  // no parameter, or one that is cast
         let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at", filter: filter, page: page, scope: path.source,
