@@ -59,7 +59,7 @@ let package = Package(
             dependencies: ["App", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
-        .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPServer", "JSON", "Locking", "Postgres"], swiftSettings: swiftSettings),
+        .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPClient", "HTTPServer", "JSON", "Locking", "Postgres"], swiftSettings: swiftSettings),
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Locking", "TestSupport"], swiftSettings: swiftSettings),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "DomainTests", dependencies: ["Domain", "JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["App", "HTTPServer", "Locking", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"], swiftSettings: swiftSettings),
-        .testTarget(name: "AppTests", dependencies: ["App", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPClient", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

@@ -3,13 +3,26 @@
 # set), runs the Swift test suite and the scripted end-to-end checks, then the slow robustness checks (fault
 # injection, the fuzzers for FUZZ_SECONDS each, Schemathesis), and stops the database.
 # Extra arguments go to `swift test` (e.g. --sanitize=address).
-# Env: TEST_QUICK=1 skips the slow robustness checks (about 10 minutes); FUZZ_SECONDS (default 60 per target).
+# Everything that needs the network is installed first; then the script runs again inside a network namespace
+# with only loopback (scripts/lib-egress.sh), and every server it starts has OUTBOUND_ALLOWED_NETWORKS set to
+# loopback. The first line of the run and the last say which of the two protections the run had.
+# Env: TEST_QUICK=1 skips the slow robustness checks (about 10 minutes); FUZZ_SECONDS (default 60 per target);
+# EGRESS_ISOLATION=0 runs without the network namespace (the allow-list still applies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-setup.sh
+source scripts/lib-egress.sh
 
 ensure_swift
-ensure_packages postgresql python3 curl jq procps
+ensure_packages postgresql python3 curl jq procps iproute2 util-linux
+python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
+    || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
+if [ "${TEST_QUICK:-0}" != 1 ]; then
+    python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis >&2
+fi
+egress_isolate scripts/test.sh "$@"
+egress="$(egress_report)"
+say "$egress"
 
 throwaway=""
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -43,8 +56,6 @@ swift_failed=$(grep -c '^✘ Test .*) failed after' "$logs/swift.log" || true)
 count "swift test" "$(( ${swift_total:-0} - swift_failed ))" "$(( swift_status == 0 ? 0 : (swift_failed > 0 ? swift_failed : 1) ))"
 
 say "contract tests (openapi/openapi.yaml)"
-python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
-    || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
 set +e
 python3 -m unittest discover -s tests/contract 2>&1 | tee "$logs/contract.log"
 contract_status=${PIPESTATUS[0]}
@@ -96,5 +107,6 @@ else
     run_check "tests/contract/schemathesis.sh" env ST_REPORT_DIR="$logs/schemathesis" bash tests/contract/schemathesis.sh
 fi
 
+echo "$egress"
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,6 +1,12 @@
 # Shared by tests/conformance/run.sh, tests/faults/*.sh, tests/contract/schemathesis.sh and tests/e2e/*.sh (sourced, not run):
 # build the server, start a throwaway PostgreSQL and the server, and stop exactly what was started on exit.
 # Everything lives in $ROBUST_WORK (a fresh temporary directory); the server log is $ROBUST_WORK/server.log.
+# Servers started here reach nothing beyond loopback: OUTBOUND_ALLOWED_NETWORKS is loopback, and a script run on
+# its own goes on inside a loopback-only network namespace where the machine allows it (scripts/lib-egress.sh), so
+# whatever it needs from the network must be installed before it sources this file.
+
+source scripts/lib-egress.sh
+egress_isolate "$0" "$@"
 
 ROBUST_WORK="$(mktemp -d /tmp/embedded-api-robust-XXXXXX)"
 chmod 755 "$ROBUST_WORK"
@@ -10,6 +16,7 @@ SERVER_PORT=""
 BINARY="${BINARY:-.build/debug/embedded-api}"
 
 note() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+note "$(egress_report)"
 
 robust_cleanup() {
     local job

@@ -7,12 +7,12 @@ import Locking
 /// (a backstop for getaddrinfo, the one step that cannot watch the deadline itself).
 enum BlockingThread {
     static func run<T: Sendable>(
-        timeLimit: Duration, budget: ThreadBudget = ThreadBudget(limit: 1),
+        timeLimit: Duration, budget: ThreadBudget = ThreadBudget(limit: 1), tenant: String? = nil,
         _ work: @escaping @Sendable (CancellationFlag) -> Result<T, HTTPClientError>
     ) async -> Result<T, HTTPClientError> {
         // The slot is held until the thread ends, not until the caller is answered: a thread stuck in
         // getaddrinfo past the watchdog still counts.
-        guard budget.acquire() else { return .failure(.tooManyRequestsInFlight) }
+        if let refusal = budget.acquire(tenant: tenant) { return .failure(refusal) }
         let cancellation = CancellationFlag()
         let outcome = OneShot<Result<T, HTTPClientError>>()
         let watchdog = Task {
@@ -26,10 +26,10 @@ enum BlockingThread {
                 outcome.install(continuation)
                 let job = Job {
                     outcome.resume(work(cancellation))
-                    budget.release()
+                    budget.release(tenant: tenant)
                 }
                 if !job.start() {
-                    budget.release()
+                    budget.release(tenant: tenant)
                     outcome.resume(.failure(.connectionFailed))
                 }
             }
@@ -96,20 +96,40 @@ enum BlockingThread {
     }
 }
 
-/// How many blocking threads may run at once; shared by a client and its copies.
+/// How many blocking threads may run at once, in all and per tenant; shared by a client and its copies.
 final class ThreadBudget: Sendable {
-    private let running = Locked(0)
+    private struct Counts {
+        var running = 0
+        var perTenant: [String: Int] = [:]
+    }
+
+    private let counts = Locked(Counts())
     let limit: Int
+    let perTenantLimit: Int
 
-    init(limit: Int) { self.limit = limit }
+    init(limit: Int, perTenantLimit: Int = .max) {
+        self.limit = limit
+        self.perTenantLimit = perTenantLimit
+    }
 
-    func acquire() -> Bool {
-        running.withLock { running in
-            guard running < limit else { return false }
-            running += 1
-            return true
+    /// Takes a slot, or says which limit is reached.
+    func acquire(tenant: String?) -> HTTPClientError? {
+        counts.withLock { counts in
+            guard counts.running < limit else { return .tooManyRequestsInFlight }
+            if let tenant {
+                guard counts.perTenant[tenant, default: 0] < perTenantLimit else { return .tenantConcurrencyLimit }
+                counts.perTenant[tenant, default: 0] += 1
+            }
+            counts.running += 1
+            return nil
         }
     }
 
-    func release() { running.withLock { $0 -= 1 } }
+    func release(tenant: String?) {
+        counts.withLock { counts in
+            counts.running -= 1
+            guard let tenant, let held = counts.perTenant[tenant] else { return }
+            counts.perTenant[tenant] = held > 1 ? held - 1 : nil  // no entry outlives its last request
+        }
+    }
 }

@@ -10,11 +10,15 @@ public struct HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
     private let tls: TLSContextCache
     private let threads: ThreadBudget
+    private let network: OutboundNetwork
 
-    public init(configuration: HTTPClientConfiguration = .init()) {
+    /// `network` resolves and connects; the system's unless a test observes the calls instead.
+    public init(configuration: HTTPClientConfiguration = .init(), network: OutboundNetwork = .system) {
         self.configuration = configuration
+        self.network = network
         tls = TLSContextCache(additionalTrustedCAFile: configuration.additionalTrustedCAFile)
-        threads = ThreadBudget(limit: configuration.maxConcurrentRequests)
+        threads = ThreadBudget(
+            limit: configuration.maxConcurrentRequests, perTenantLimit: configuration.maxConcurrentRequestsPerTenant)
         _ = ignoreSIGPIPE
     }
 
@@ -25,13 +29,15 @@ public struct HTTPClient: Sendable {
         if Task.isCancelled { throw .cancelled }
         let configuration = configuration
         let tls = tls
+        let network = network
         let method = request.method
         let watchdog = configuration.timeout + .milliseconds(250)
-        return try await BlockingThread.run(timeLimit: watchdog, budget: threads) { cancellation in
+        return try await BlockingThread.run(timeLimit: watchdog, budget: threads, tenant: request.tenant) { cancellation in
             Result { () throws(HTTPClientError) in
                 let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
                 return try Self.exchange(
-                    bytes, method: method, url: url, configuration: configuration, tls: tls, deadline: deadline)
+                    bytes, method: method, url: url, configuration: configuration, network: network, tls: tls,
+                    deadline: deadline)
             }
         }.get()
     }
@@ -39,13 +45,14 @@ public struct HTTPClient: Sendable {
     /// The blocking part: resolve, check, connect, send, read.
     private static func exchange(
         _ bytes: [UInt8], method: HTTPMethod, url: OutboundURL, configuration: HTTPClientConfiguration,
-        tls: TLSContextCache, deadline: Deadline
+        network: OutboundNetwork, tls: TLSContextCache, deadline: Deadline
     ) throws(HTTPClientError) -> OutboundResponse {
-        let addresses = try Resolver.resolve(host: url.host, port: url.port)
-        if let refusal = configuration.addressPolicy.refusal(forAny: addresses.map(\.ip)) { throw .refused(refusal) }
+        let resolved = try network.resolve(url.host)
+        if let refusal = configuration.addressPolicy.refusal(forAny: resolved) { throw .refused(refusal) }
         _ = try deadline.nextWaitMilliseconds()  // resolution cannot be interrupted; give up now if it overran
         let transport = try Transport.open(
-            url, addresses: addresses, tls: tls.context, connectTimeout: configuration.connectTimeout, deadline: deadline)
+            url, addresses: resolved.map { ResolvedAddress($0, port: url.port) }, network: network, tls: tls.context,
+            connectTimeout: configuration.connectTimeout, deadline: deadline)
         try transport.write(bytes, deadline: deadline)
         var parser = ResponseParser(limits: configuration.responseLimits, requestMethod: method)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)

@@ -17,9 +17,14 @@ public struct HTTPClientConfiguration: Sendable {
     public var userAgent = "embedded-api"
     /// Requests running at once (each on its own thread); more fail at once with `.tooManyRequestsInFlight`.
     public var maxConcurrentRequests = 64
+    /// Requests running at once for one tenant (`OutboundRequest.tenant`), so that one whose endpoint hangs
+    /// cannot hold every thread; more fail at once with `.tenantConcurrencyLimit`.
+    public var maxConcurrentRequestsPerTenant = 8
 
-    public init(allowPrivateNetworks: Bool = false, timeout: Duration = .seconds(10)) {
-        addressPolicy = OutboundAddressPolicy(allowPrivateNetworks: allowPrivateNetworks)
+    public init(
+        allowPrivateNetworks: Bool = false, allowedNetworks: [IPNetwork]? = nil, timeout: Duration = .seconds(10)
+    ) {
+        addressPolicy = OutboundAddressPolicy(allowPrivateNetworks: allowPrivateNetworks, allowedNetworks: allowedNetworks)
         self.timeout = timeout
         connectTimeout = min(connectTimeout, timeout)
     }

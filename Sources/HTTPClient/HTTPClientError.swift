@@ -22,6 +22,8 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
     case cancelled
     /// `maxConcurrentRequests` are already running; each holds a thread, so more are refused rather than queued.
     case tooManyRequestsInFlight
+    /// `maxConcurrentRequestsPerTenant` requests of the same tenant are already running.
+    case tenantConcurrencyLimit
 
     public var description: String {
         switch self {
@@ -37,6 +39,7 @@ public enum HTTPClientError: Error, Sendable, Equatable, CustomStringConvertible
         case .malformedResponse(let error): "malformed response: \(error)"
         case .cancelled: "the request was cancelled"
         case .tooManyRequestsInFlight: "too many outbound requests are in flight"
+        case .tenantConcurrencyLimit: "too many outbound requests are in flight for this organisation"
         }
     }
 }

@@ -33,15 +33,29 @@ public enum IPAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The IPv4 address an IPv6 address carries, for the forms that reach IPv4 hosts: IPv4-mapped
-    /// (`::ffff:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`).
+    /// (`::ffff:a.b.c.d`), IPv4-translated (`::ffff:0:a.b.c.d`), IPv4-compatible (`::a.b.c.d`), NAT64
+    /// (`64:ff9b::/96`) and 6to4 (`2002::/16`). Teredo hides its addresses and is refused as a whole.
     var embeddedIPv4: UInt32? {
         guard case .v6(let bytes) = self else { return nil }
-        func word(_ offset: Int) -> UInt32 { bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) } }
-        let mapped = bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
-        let compatible = bytes[0..<12].allSatisfy { $0 == 0 } && word(12) > 1
+        let translated = bytes[0..<8].allSatisfy { $0 == 0 } && bytes[8] == 0xFF && bytes[9] == 0xFF
+            && bytes[10] == 0 && bytes[11] == 0
+        let compatible = bytes[0..<12].allSatisfy { $0 == 0 } && Self.word(bytes, 12) > 1
         let nat64 = bytes[0..<12].elementsEqual([0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0])
-        if mapped || compatible || nat64 { return word(12) }
-        if bytes[0] == 0x20, bytes[1] == 0x02 { return word(2) }
+        if let mapped = ipv4Mapped { return mapped }
+        if translated || compatible || nat64 { return Self.word(bytes, 12) }
+        if bytes[0] == 0x20, bytes[1] == 0x02 { return Self.word(bytes, 2) }
         return nil
+    }
+
+    /// The IPv4 address of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), which a dual-stack socket reaches
+    /// over IPv4 itself.
+    var ipv4Mapped: UInt32? {
+        guard case .v6(let bytes) = self, bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF
+        else { return nil }
+        return Self.word(bytes, 12)
+    }
+
+    private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        bytes[offset..<(offset + 4)].reduce(0) { $0 << 8 | UInt32($1) }
     }
 }

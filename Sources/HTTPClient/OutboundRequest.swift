@@ -6,9 +6,12 @@ public struct OutboundRequest: Sendable {
     public var url: String
     public var headers: HeaderFields
     public var body: [UInt8]
+    /// Who the call is made for (an organisation id): requests of one tenant share a concurrency limit.
+    public var tenant: String?
 
-    public init(method: HTTPMethod, url: String, headers: HeaderFields = [:], body: [UInt8] = []) {
+    public init(method: HTTPMethod, url: String, headers: HeaderFields = [:], body: [UInt8] = [], tenant: String? = nil) {
         self.method = method
+        self.tenant = tenant
         self.url = url
         self.headers = headers
         self.body = body

@@ -7,12 +7,13 @@ enum Transport {
 
     /// Tries each checked address in order until one connects; then the TLS handshake for https.
     static func open(
-        _ url: OutboundURL, addresses: [ResolvedAddress], tls: () throws(HTTPClientError) -> TLSContext,
-        connectTimeout: Duration, deadline: Deadline
+        _ url: OutboundURL, addresses: [ResolvedAddress], network: OutboundNetwork,
+        tls: () throws(HTTPClientError) -> TLSContext, connectTimeout: Duration, deadline: Deadline
     ) throws(HTTPClientError) -> Transport {
         var lastError = HTTPClientError.connectionFailed
         for address in addresses {
             do {
+                try network.willConnect(address.ip, url.port)
                 let socket = try Socket.connect(to: address, deadline: deadline.capped(by: connectTimeout))
                 guard url.scheme == .https else { return .plain(socket) }
                 return .tls(try TLSStream(socket: socket, context: try tls(), host: url.host, deadline: deadline))

@@ -2,6 +2,7 @@ public import App
 import Cryptography
 import Foundation
 import HTTP1
+public import HTTPClient
 import HTTPServer
 import Logging
 import Postgres
@@ -15,13 +16,16 @@ public func withTestApp<T>(_ body: (TestApp) async throws -> T) async throws -> 
 }
 
 /// Like `withTestApp`, but with a private server and pool built from an adjusted configuration (e.g. a different
-/// `jwtClockSkewSeconds`), shut down when `body` returns or throws.
+/// `jwtClockSkewSeconds`) and, when given, an adjusted context (e.g. an outbound client over a recording
+/// network), shut down when `body` returns or throws.
 public func withIsolatedTestApp<T>(
-    configure: (inout AppConfiguration) -> Void, _ body: (TestApp) async throws -> T
+    configure: (inout AppConfiguration) -> Void, context adjust: (inout AppContext) -> Void = { _ in },
+    _ body: (TestApp) async throws -> T
 ) async throws -> T {
     var configuration = try TestApp.configuration()
     configure(&configuration)
-    let context = try await TestApp.migratedContext(configuration)
+    var context = try await TestApp.migratedContext(configuration)
+    adjust(&context)
     defer { context.database.shutdown() }
     return try await withRunningServer(
         configuration: configuration.server, responder: Application.makeResponder(context: context)
@@ -31,7 +35,8 @@ public func withIsolatedTestApp<T>(
 }
 
 extension TestApp {
-    /// The production configuration for tests: a throwaway credential key ring, 127.0.0.1 and a free port.
+    /// The production configuration for tests: a throwaway credential key ring, 127.0.0.1 and a free port, and
+    /// outbound calls pinned to loopback whatever a test's URLs say.
     static func configuration() throws -> AppConfiguration {
         guard let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty else { throw TestAppUnavailable() }
         var configuration = AppConfiguration(
@@ -41,6 +46,7 @@ extension TestApp {
         configuration.server.host = "127.0.0.1"
         configuration.server.port = 0
         configuration.server.eventLoopThreads = 2
+        configuration.outboundAllowedNetworks = IPNetwork.loopback
         return configuration
     }
 

@@ -1,4 +1,5 @@
 import App
+import HTTPClient
 import HTTP1
 import HTTPServer
 import Postgres
@@ -40,6 +41,22 @@ import Testing
             try AppConfiguration.fromEnvironment(environment)
         } throws: { error in
             !"\(error)".contains("s3cr3t-looking-value")
+        }
+    }
+
+    @Test func theEgressAllowListIsReadAsCIDRNetworks() throws {
+        var environment = minimal
+        #expect(try AppConfiguration.fromEnvironment(environment).outboundAllowedNetworks == nil)
+        environment["OUTBOUND_ALLOWED_NETWORKS"] = "127.0.0.0/8, ::1/128,203.0.113.7"
+        let networks = try #require(try AppConfiguration.fromEnvironment(environment).outboundAllowedNetworks)
+        #expect(networks.map(\.description) == ["127.0.0.0/8", "::1/128", "203.0.113.7/32"])
+        for bad in ["127.0.0.1/8", "127.0.0.0/8,,::1/128", "localhost", "10.0.0.0/33"] {
+            environment["OUTBOUND_ALLOWED_NETWORKS"] = bad
+            #expect {
+                try AppConfiguration.fromEnvironment(environment)
+            } throws: { error in
+                (error as? ConfigurationError)?.problems.contains { $0.hasPrefix("OUTBOUND_ALLOWED_NETWORKS") } == true
+            }
         }
     }
 

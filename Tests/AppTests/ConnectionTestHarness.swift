@@ -2,6 +2,7 @@
 import Cryptography
 import Foundation
 import HTTP1
+import HTTPClient
 import HTTPServer
 import JSON
 import Logging
@@ -49,13 +50,17 @@ struct ConnectionsApp: Sendable {
 /// Runs `body` against the process's shared app (one server, one pool of 8, one key ring), started on first use;
 /// tests isolate themselves by making their own organisations. With `credentialKeys` or `configure`, against a
 /// private app built that way instead, shut down when `body` returns.
+/// `network`, when given, stands in for the outbound client's resolver and connections.
 func withConnectionsApp<T>(
     credentialKeys: String? = nil, configure: ((inout AppConfiguration) -> Void)? = nil,
-    _ body: (ConnectionsApp) async throws -> T
+    network: OutboundNetwork? = nil, _ body: (ConnectionsApp) async throws -> T
 ) async throws -> T {
-    guard credentialKeys != nil || configure != nil else { return try await body(try await SharedConnectionsApp.shared.app()) }
-    let (context, logs) = try await ConnectionsApp.makeContext(
+    guard credentialKeys != nil || configure != nil || network != nil else {
+        return try await body(try await SharedConnectionsApp.shared.app())
+    }
+    var (context, logs) = try await ConnectionsApp.makeContext(
         credentialKeys: credentialKeys ?? KeyRing.generateKeySpecification(version: "private1"), configure: configure)
+    if let network { context.outbound = HTTPClient(configuration: context.configuration.outboundClient, network: network) }
     defer { context.database.shutdown() }
     return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
         try await body(ConnectionsApp(context: context, port: port, logs: logs))
@@ -63,7 +68,8 @@ func withConnectionsApp<T>(
 }
 
 extension ConnectionsApp {
-    /// The production context over `DATABASE_URL`, migrated, logging into a capture.
+    /// The production context over `DATABASE_URL`, migrated, logging into a capture, outbound calls pinned to
+    /// loopback.
     static func makeContext(
         credentialKeys: String, configure: ((inout AppConfiguration) -> Void)? = nil
     ) async throws -> (AppContext, CapturedLogs) {
@@ -71,6 +77,7 @@ extension ConnectionsApp {
         var configuration = AppConfiguration(databaseURL: url, credentialKeys: credentialKeys)
         configuration.database.poolSize = 8
         configuration.database.acquireTimeout = .seconds(30)
+        configuration.outboundAllowedNetworks = IPNetwork.loopback
         configure?(&configuration)
         let logs = CapturedLogs()
         let logger = Logger(label: "connections-test", factory: { _ in CapturingLogHandler(logs: logs) })

@@ -13,7 +13,8 @@ import Testing
 
     static func exchanger(allowPrivate: Bool = true, timeout: Duration = .seconds(5)) -> OAuthCodeExchanger {
         OAuthCodeExchanger(
-            client: HTTPClient(configuration: HTTPClientConfiguration(allowPrivateNetworks: allowPrivate, timeout: timeout)),
+            client: HTTPClient(configuration: HTTPClientConfiguration(
+                allowPrivateNetworks: allowPrivate, allowedNetworks: IPNetwork.loopback, timeout: timeout)),
             now: { now })
     }
 

@@ -1,10 +1,13 @@
 import HTTP1
 import HTTPClient
 import Testing
+import TestSupport
 
 @Suite struct HTTPClientTests {
+    /// A client that can reach nothing but loopback, whatever URL a test gives it.
     static func client(allowPrivate: Bool = true, timeout: Duration = .seconds(5), maxResponseBytes: Int = 64 * 1024) -> HTTPClient {
-        var configuration = HTTPClientConfiguration(allowPrivateNetworks: allowPrivate, timeout: timeout)
+        var configuration = HTTPClientConfiguration(
+            allowPrivateNetworks: allowPrivate, allowedNetworks: IPNetwork.loopback, timeout: timeout)
         configuration.maxResponseBytes = maxResponseBytes
         return HTTPClient(configuration: configuration)
     }
@@ -93,11 +96,16 @@ import Testing
                 try await guarded.send(OutboundRequest(method: .GET, url: disguised))
             }
         }
+        // Without an allow-list, over a network that only records: the guard's own rules, and nothing contacted.
+        let recorder = RecordingNetwork()
+        let strict = HTTPClient(configuration: HTTPClientConfiguration(), network: recorder.network)
+        let lifted = HTTPClient(configuration: HTTPClientConfiguration(allowPrivateNetworks: true), network: recorder.network)
         let metadata = OutboundRequest(method: .GET, url: "http://169.254.169.254/latest/meta-data/")
-        await #expect(throws: HTTPClientError.refused(.cloudMetadata)) { try await guarded.send(metadata) }
+        await #expect(throws: HTTPClientError.refused(.cloudMetadata)) { try await strict.send(metadata) }
         await #expect(throws: HTTPClientError.refused(.unspecified)) {
-            try await Self.client(allowPrivate: true).send(OutboundRequest(method: .GET, url: "http://0.0.0.0:\(server.port)/"))
+            try await lifted.send(OutboundRequest(method: .GET, url: "http://0.0.0.0:\(server.port)/"))
         }
+        #expect(recorder.connectionAttempts.isEmpty)
         #expect(server.requests.isEmpty)
         #expect(try await Self.client(allowPrivate: true).send(Self.post(server.port)).status.code == 200)
     }

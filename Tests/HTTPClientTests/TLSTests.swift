@@ -41,7 +41,8 @@ struct TLSTests {
     }
 
     static func waitUntilListening(_ port: Int) async throws {
-        let probe = HTTPClient(configuration: HTTPClientConfiguration(allowPrivateNetworks: true, timeout: .milliseconds(200)))
+        let probe = HTTPClient(configuration: HTTPClientConfiguration(
+            allowPrivateNetworks: true, allowedNetworks: IPNetwork.loopback, timeout: .milliseconds(200)))
         for _ in 0..<50 {
             do {
                 _ = try await probe.send(OutboundRequest(method: .GET, url: "http://127.0.0.1:\(port)/"))
@@ -56,7 +57,8 @@ struct TLSTests {
     }
 
     static func client(trusting cert: String?) -> HTTPClient {
-        var configuration = HTTPClientConfiguration(allowPrivateNetworks: true, timeout: .seconds(5))
+        var configuration = HTTPClientConfiguration(
+            allowPrivateNetworks: true, allowedNetworks: IPNetwork.loopback, timeout: .seconds(5))
         configuration.additionalTrustedCAFile = cert
         return HTTPClient(configuration: configuration)
     }

@@ -11,12 +11,11 @@
 #      SKIP_BUILD=1, CONTRACT_PORT (default 18556).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/lib-server.sh
-
 if ! python3 -c "import schemathesis" 2>/dev/null; then
-    note "installing schemathesis"
+    echo "installing schemathesis" >&2
     python3 -m pip install -q schemathesis >&2
 fi
+source tests/lib-server.sh
 # The module, not the console script: a fresh pip install may not have put the script on PATH yet.
 schemathesis() { python3 -m schemathesis.cli "$@"; }
 

@@ -1,4 +1,5 @@
 import HTTP1
+public import HTTPClient
 public import HTTPServer
 public import Logging
 public import Postgres
@@ -26,6 +27,8 @@ public import Postgres
 /// | JWT_CLOCK_SKEW_SECONDS | 0-600 | 60 |
 /// | API_KEY_CACHE_SECONDS | 0-3600 (0 = look every key up) | 60 |
 /// | OUTBOUND_ALLOW_PRIVATE_NETWORKS | true/false | false |
+/// | OUTBOUND_ALLOWED_NETWORKS | CIDR list (egress allow-list) | unset: any address the guard passes |
+/// | OUTBOUND_MAX_CONCURRENT_PER_ORGANISATION | 1-64 | 8 |
 /// | OUTBOUND_TIMEOUT_MS | 1-120000 | 10000 |
 /// | MIGRATE_ON_START | true/false | true |
 public struct AppConfiguration: Sendable {
@@ -41,6 +44,10 @@ public struct AppConfiguration: Sendable {
     /// LISTEN). 0 disables the cache.
     public var apiKeyCacheSeconds: Int = 60
     public var outboundAllowPrivateNetworks = false
+    /// The egress allow-list: when set, nothing outside these networks is ever contacted.
+    public var outboundAllowedNetworks: [IPNetwork]?
+    /// Outbound calls running at once for one organisation, so one whose endpoint hangs cannot starve the rest.
+    public var outboundMaxConcurrentPerOrganisation = 8
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
 
@@ -81,10 +88,25 @@ public struct AppConfiguration: Sendable {
         config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds
         config.apiKeyCacheSeconds = reader.integer("API_KEY_CACHE_SECONDS", in: 0...3600) ?? config.apiKeyCacheSeconds
         config.outboundAllowPrivateNetworks = reader.boolean("OUTBOUND_ALLOW_PRIVATE_NETWORKS") ?? false
+        config.outboundAllowedNetworks = reader.networks("OUTBOUND_ALLOWED_NETWORKS")
+        config.outboundMaxConcurrentPerOrganisation =
+            reader.integer("OUTBOUND_MAX_CONCURRENT_PER_ORGANISATION", in: 1...64) ?? config.outboundMaxConcurrentPerOrganisation
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
+    }
+}
+
+extension AppConfiguration {
+    /// The outbound HTTP client's settings: the guard, the allow-list, the time limit and the per-organisation
+    /// concurrency limit.
+    public var outboundClient: HTTPClientConfiguration {
+        var client = HTTPClientConfiguration(
+            allowPrivateNetworks: outboundAllowPrivateNetworks, allowedNetworks: outboundAllowedNetworks,
+            timeout: outboundTimeout)
+        client.maxConcurrentRequestsPerTenant = outboundMaxConcurrentPerOrganisation
+        return client
     }
 }
 

@@ -1,5 +1,6 @@
 public import Cryptography
 public import Domain
+public import HTTPClient
 public import Logging
 public import Postgres
 
@@ -13,6 +14,9 @@ public struct AppContext: Sendable {
     public var metrics: Metrics
     /// OpenSSL-backed checks Domain uses for certificate and RSA key credentials.
     public var keyMaterial: any KeyMaterialChecking
+    /// The one client for calls to URLs that tenants name: one client, so its concurrency limits hold across
+    /// requests.
+    public var outbound: HTTPClient
     /// The API keys a `DatabaseAuthenticator` has confirmed (an inert, empty cache for any other authenticator);
     /// trusted only while `listenForAPIKeyChanges` runs.
     let apiKeys: APIKeyCache
@@ -29,6 +33,7 @@ public struct AppContext: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.keyMaterial = keyMaterial
+        outbound = HTTPClient(configuration: configuration.outboundClient)
         apiKeys = (authenticator as? DatabaseAuthenticator)?.apiKeys ?? APIKeyCache(maxAge: .zero)
     }
 

@@ -1,3 +1,5 @@
+import HTTP1
+import HTTPClient
 import Logging
 
 /// Typed reads of environment variables that collect problems instead of stopping at the first.
@@ -51,6 +53,23 @@ struct EnvironmentReader {
             return nil
         }
         return value
+    }
+
+    /// A comma-separated list of CIDR networks (`127.0.0.0/8, ::1/128`); a bare address is a one-host network.
+    mutating func networks(_ name: String) -> [IPNetwork]? {
+        guard let text = string(name) else { return nil }
+        var networks: [IPNetwork] = []
+        for (index, entry) in text.split(separator: ",", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = entry.trimmingOWS()
+            guard let network = IPNetwork(parsing: trimmed) else {
+                problems.append(
+                    "\(name) must be a comma-separated list of CIDR networks such as 127.0.0.0/8,::1/128 "
+                        + "(entry \(index + 1) is not one, or has host bits set past its prefix)")
+                return nil
+            }
+            networks.append(network)
+        }
+        return networks
     }
 
     mutating func logLevel(_ name: String) -> Logger.Level? {

@@ -50,6 +50,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case tokenEndpointBadResponse = 502002
     case overloaded = 503000
     case databaseUnavailable = 503001
+    case outboundBusy = 503002            // the organisation's outbound calls are all in use
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {

@@ -17,13 +17,6 @@ public struct OAuthCodeExchanger: Sendable {
         self.now = now
     }
 
-    /// The exchanger the server uses: `OUTBOUND_ALLOW_PRIVATE_NETWORKS` and `OUTBOUND_TIMEOUT_MS` applied.
-    public init(configuration: AppConfiguration) {
-        let clientConfiguration = HTTPClientConfiguration(
-            allowPrivateNetworks: configuration.outboundAllowPrivateNetworks, timeout: configuration.outboundTimeout)
-        self.init(client: HTTPClient(configuration: clientConfiguration))
-    }
-
     /// `clientID`/`clientSecret` come from the scheme's grant, or from the oauth2-client credential its
     /// `credentialId` names (the caller resolves it). `requestedScopes` stand in when the response has no `scope`.
     public func exchange(
@@ -35,17 +28,20 @@ public struct OAuthCodeExchanger: Sendable {
             requestedScopes: requestedScopes, additionalTokenParameters: nil)
     }
 
-    /// The same, sending the scheme's `additionalTokenParams` (a form-encoded string such as `audience=api`) too.
+    /// The same, sending the scheme's `additionalTokenParams` (a form-encoded string such as `audience=api`) too,
+    /// with the call counted against `organisationID`'s outbound concurrency limit.
     public func exchange(
         tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
-        requestedScopes: [String], additionalTokenParameters: String?
+        requestedScopes: [String], additionalTokenParameters: String?, organisationID: String? = nil
     ) async throws(OAuthExchangeError) -> JSONObject {
         let request = OAuthTokenRequest(
             tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
             additionalParameters: additionalTokenParameters)
+        var outbound = request.outbound
+        outbound.tenant = organisationID
         let response: OutboundResponse
         do {
-            response = try await client.send(request.outbound)
+            response = try await client.send(outbound)
         } catch {
             throw OAuthExchangeError(error)
         }

@@ -7,6 +7,6 @@ extension OAuthCodeExchanger: OAuthCodeExchanging {
         try await exchange(
             tokenURL: request.tokenURL, code: request.code, redirectURI: nil, clientID: request.clientID ?? "",
             clientSecret: request.clientSecret ?? "", requestedScopes: request.requestedScopes,
-            additionalTokenParameters: request.additionalTokenParams)
+            additionalTokenParameters: request.additionalTokenParams, organisationID: request.organisationID)
     }
 }

@@ -45,6 +45,7 @@ public protocol OAuthCodeExchanging: Sendable {
 }
 
 extension AppContext {
-    /// The exchanger the connection routes use: the outbound HTTP client, with its SSRF guard and time limit.
-    var oauthCodeExchanger: any OAuthCodeExchanging { OAuthCodeExchanger(configuration: configuration) }
+    /// The exchanger the connection routes use: the context's outbound HTTP client, with its SSRF guard, egress
+    /// allow-list, time limit and per-organisation concurrency limit.
+    var oauthCodeExchanger: any OAuthCodeExchanging { OAuthCodeExchanger(client: outbound) }
 }
