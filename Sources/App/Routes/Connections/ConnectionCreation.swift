@@ -113,7 +113,8 @@ struct ConnectionCreation: Sendable {
         record idempotency: IdempotencyKey?, respond: Respond
     ) async throws -> Response {
         let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
-        let made = try await makeBindings(draft, checked: checked, organisationID: target.organisationID)
+        let made = try await makeBindings(
+            draft, checked: checked, organisationID: target.organisationID, principal: principal)
         let now = Timestamp.now()
         let newEndUser = target.newEndUser.map { new in
             NewEndUser(
@@ -147,7 +148,8 @@ struct ConnectionCreation: Sendable {
               draft.bindings.allSatisfy({ if case .new = $0.credential { true } else { false } })
         else { return nil }
         let none = CreationChecks.Result(endUser: nil, connectorID: "", referenced: [:])
-        let made = try await makeBindings(draft, checked: none, organisationID: target.organisationID)
+        let made = try await makeBindings(
+            draft, checked: none, organisationID: target.organisationID, principal: principal)
         let stored = Self.storedConnection(draft, bindings: made.bindings, at: Timestamp.now())
         // No references and an organisation's key: the query finds the owner and nothing else.
         let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: nil)
