@@ -54,7 +54,7 @@ enum OAuthClientResolution {
             throw APIError.validation([APIError.Field(field: field, message: "must name an oauth2-client credential")])
         }
         guard case .string(let storedTokenURL)? = publicData["tokenUrl"],
-              Array(storedTokenURL.utf8) == Array(request.tokenURL.utf8)
+              storedTokenURL.hasSameBytes(as: request.tokenURL)
         else {
             throw APIError.validation([APIError.Field(
                 field: fieldPath + ".authSchemeConfig.tokenUrl",
