@@ -51,7 +51,8 @@ struct CanonicalEquivalenceIdentityTests {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
             let connector = "/o/\(tenant.organisationID)/connectors/\(tenant.connectorID)"
-            let put = await app.request(.PUT, connector + "/auth-scheme-configs/Kate", auth: tenant.auth, json: Bodies.apiKeyScheme("Kate"))
+            let put = await app.request(
+                .PUT, connector + "/auth-scheme-configs/Kate", auth: tenant.auth, json: Bodies.apiKeyScheme("Kate"))
             #expect(put.status == 200, "\(put.text)")
             let kelvin = connector + "/auth-scheme-configs/" + Self.pathSegment("\u{212A}ate")
             let delete = await app.request(.DELETE, kelvin, auth: tenant.auth)
