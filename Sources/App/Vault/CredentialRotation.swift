@@ -28,20 +28,24 @@ struct CredentialRotation: Sendable {
     /// Rotates until no row on an older key is left (or only failures are), or `lockWait` has passed.
     /// `progress(done, remaining)` after each batch. Cancellation stops between batches.
     func run(progress: (Int, Int) -> Void) async throws -> Outcome {
-        var outcome = Outcome(rotated: 0, failedIDs: [], left: 0)
+        let current = vault.keyRing.currentVersion
+        let left = try await database.withConnection { try await Self.remaining(current: current, excluding: [], on: $0) }
+        var outcome = Outcome(rotated: 0, failedIDs: [], left: left)
         let deadline = ContinuousClock.now + lockWait
-        while true {
-            outcome.left = try await pass(&outcome, progress: progress)
+        while outcome.left > 0, !Task.isCancelled {
+            if let left = try await pass(&outcome, progress: progress) { outcome.left = left }
             let now = ContinuousClock.now
-            if outcome.left == 0 || Task.isCancelled || now >= deadline { return outcome }
+            guard outcome.left > 0, !Task.isCancelled, now < deadline else { break }
             try? await Task.sleep(for: min(retryPause, deadline - now))
         }
+        return outcome
     }
 
-    /// One walk over the ids; returns how many rows (besides failures) are still under an older key.
-    private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int {
+    /// One walk over the ids; returns how many rows (besides failures) are still under an older key after its
+    /// last batch, or nil when it was stopped before any.
+    private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int? {
         var cursor = ""
-        var remaining = 0
+        var remaining: Int?
         while !Task.isCancelled {
             let batch = try await database.withTransaction { [vault, batchSize, cursor, failed = outcome.failedIDs] connection in
                 try await Self.rotateBatch(after: cursor, limit: batchSize, excluding: failed, vault: vault, on: connection)
@@ -97,13 +101,17 @@ struct CredentialRotation: Sendable {
                 WHERE cr.id = u.id
                 """)
         }
-        let unopened = JSONValue.strings(failedBefore + failed).jsonText
-        let remaining = try await connection.query("""
-            SELECT count(*) AS remaining FROM credentials
-            WHERE key_version <> \(current) AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(unopened)::json)))
-            """).rows.first?.int("remaining") ?? 0
         return Batch(
             lastID: try rows.last.map { try $0.string("id") }, rotated: updates.count, failedIDs: failed,
-            remaining: remaining)
+            remaining: try await remaining(current: current, excluding: failedBefore + failed, on: connection))
+    }
+
+    /// Credentials under a key other than `current`, but for those in `excluding` (known not to open).
+    static func remaining(current: String, excluding unopened: [String], on connection: PGConnection) async throws -> Int {
+        try await connection.query("""
+            SELECT count(*) AS remaining FROM credentials
+            WHERE key_version <> \(current)
+              AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(JSONValue.strings(unopened).jsonText)::json)))
+            """).rows.first?.int("remaining") ?? 0
     }
 }
