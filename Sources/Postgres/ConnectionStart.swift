@@ -9,12 +9,15 @@ import Glibc
 /// `localhost`, a socket path or a container name).
 enum ConnectionStart {
     static func connect(configuration: DatabaseConfiguration, reactor: IOReactor) async throws(DatabaseError) -> OpaquePointer {
-        // Keywords before `dbname` are defaults: the expanded connection string may override them.
+        // Keywords before `dbname` are defaults the expanded connection string may override; those after it win.
+        // Text is sent and read as UTF-8 (and `MergedReads` escapes array literals assuming it), so the
+        // connection string cannot choose another `client_encoding`; as a startup parameter it also outranks an
+        // `options=-c client_encoding=…`.
         let pairs: [(String, String)] = [
             ("connect_timeout", String(max(configuration.connectTimeoutSeconds, 1))),
             ("application_name", configuration.applicationName),
-            ("client_encoding", "UTF8"),
             ("dbname", configuration.connectionString),
+            ("client_encoding", "UTF8"),
         ]
         guard let handle = start(pairs) else { throw DatabaseError(kind: .connectionUnavailable) }
         let deadline = ContinuousClock.now + .seconds(max(configuration.connectTimeoutSeconds, 1))
@@ -30,8 +33,11 @@ enum ConnectionStart {
             }
             status = PQconnectPoll(handle)
         }
-        guard status == PGRES_POLLING_OK, PQsetnonblocking(handle, 1) == 0 else {
-            let message = String(cString: PQerrorMessage(handle))
+        let encoding = PQparameterStatus(handle, "client_encoding").map { String(cString: $0) }
+        guard status == PGRES_POLLING_OK, encoding == "UTF8", PQsetnonblocking(handle, 1) == 0 else {
+            let message = status == PGRES_POLLING_OK && encoding != "UTF8"
+                ? "the server reports client_encoding \(encoding ?? "unknown"), not UTF8"
+                : String(cString: PQerrorMessage(handle))
             let socket = PQsocket(handle)
             if socket >= 0 { reactor.forget(socket) }
             PQfinish(handle)

@@ -103,18 +103,24 @@ struct Credentials: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt every credential under the newest key (the first in CREDENTIAL_KEYS); resumable.")
+            abstract: "Re-encrypt every credential under the newest key (the first in CREDENTIAL_KEYS); resumable.",
+            discussion: "Exits 0 only when no credential is left under an older key; otherwise says how many are "
+                + "left and exits 1, and no old key may be removed yet.")
         @Option(help: "Credentials per transaction.") var batchSize = 500
+        @Option(help: "How long to keep retrying credentials other transactions hold locked, in seconds.")
+        var lockWaitSeconds = 60
 
         func run() async throws {
             let configuration = try loadConfiguration(ProcessInfo.processInfo.environment)
             bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
             let context = try Application.makeContext(configuration: configuration, logger: Logger(label: "embedded-api"))
             defer { context.database.shutdown() }
-            let total = try await CredentialCommands.rotate(context: context, batchSize: batchSize) { done, remaining in
+            let total = try await CredentialCommands.rotate(
+                context: context, batchSize: batchSize, lockWait: .seconds(max(lockWaitSeconds, 0))
+            ) { done, remaining in
                 print("re-encrypted \(done), \(remaining) remaining")
             }
-            print("done: \(total) credentials re-encrypted")
+            print("done: \(total) credentials re-encrypted; none is left under an older key")
         }
     }
 }

@@ -45,13 +45,16 @@ struct ConnectionTokenEndpointTests {
     }
 }
 
-/// A token endpoint that grants every code and remembers the last form it was sent.
+/// A token endpoint that grants every code and remembers the last form (and client authentication) it was sent.
 final class TokenEndpoint: Responder {
     private let body = Mutex<String?>(nil)
+    private let authorization = Mutex<String?>(nil)
     var lastBody: String? { body.withLock { $0 } }
+    var lastAuthorization: String? { authorization.withLock { $0 } }
 
     func respond(to request: Request) async -> Response {
         body.withLock { $0 = String(decoding: request.body, as: UTF8.self) }
+        authorization.withLock { $0 = request.headers.values(for: "Authorization").first }
         let answer: JSONValue = [
             "access_token": "AT-REAL", "refresh_token": "RT-REAL", "token_type": "bearer", "expires_in": 3600,
         ]

@@ -11,29 +11,43 @@ public enum CredentialCommands {
     }
 
     /// Re-encrypts every credential not under the newest key, in batches of `batchSize`, each committed on its
-    /// own; interruptible and resumable. Reports progress through `progress(done, remaining)` and returns how
-    /// many were re-encrypted. Throws `RotationIncomplete` (after finishing the rest) when some blobs would not
-    /// open with any key of the ring.
+    /// own; interruptible and resumable. Rows other transactions hold locked are tried again until `lockWait`
+    /// has passed. Reports progress through `progress(done, remaining)` and returns how many were re-encrypted
+    /// once no credential is left under an older key. Otherwise throws `RotationIncomplete` (after finishing
+    /// the rest): some blobs would not open with any key of the ring, or some rows stayed locked.
     public static func rotate(
-        context: AppContext, batchSize: Int, progress: @Sendable (Int, Int) -> Void
+        context: AppContext, batchSize: Int, lockWait: Duration = .seconds(60), progress: @Sendable (Int, Int) -> Void
     ) async throws -> Int {
-        let rotation = CredentialRotation(
+        var rotation = CredentialRotation(
             vault: CredentialVault(keyRing: context.keyRing), database: context.database, batchSize: max(batchSize, 1))
+        rotation.lockWait = lockWait
         let outcome = try await rotation.run(progress: progress)
-        if !outcome.failedIDs.isEmpty {
-            throw RotationIncomplete(rotated: outcome.rotated, failedCredentialIDs: outcome.failedIDs)
+        if !outcome.failedIDs.isEmpty || outcome.left > 0 {
+            throw RotationIncomplete(
+                rotated: outcome.rotated, failedCredentialIDs: outcome.failedIDs, leftUnderOlderKeys: outcome.left)
         }
         return outcome.rotated
     }
 }
 
-/// Rotation finished except for credentials whose blobs did not open (a key missing from `CREDENTIAL_KEYS`,
-/// or damaged data). Names only ids.
+/// Rotation ended with credentials still under an older key: blobs that did not open (a key missing from
+/// `CREDENTIAL_KEYS`, or damaged data), or rows other transactions held locked (or a stop) before they were
+/// reached. No old key may be removed from `CREDENTIAL_KEYS` yet. Names only ids.
 public struct RotationIncomplete: Error, Sendable, CustomStringConvertible {
     public var rotated: Int
     public var failedCredentialIDs: [String]
+    /// Credentials that would open but were not re-encrypted (locked by other transactions throughout).
+    public var leftUnderOlderKeys: Int
+
     public var description: String {
-        "re-encrypted \(rotated) credentials; \(failedCredentialIDs.count) could not be opened with any key in "
-            + "CREDENTIAL_KEYS: \(failedCredentialIDs.prefix(20).joined(separator: ", "))"
+        var parts = ["re-encrypted \(rotated) credentials"]
+        if leftUnderOlderKeys > 0 {
+            parts.append("\(leftUnderOlderKeys) still under an older key (locked by other transactions); run again")
+        }
+        if !failedCredentialIDs.isEmpty {
+            parts.append("\(failedCredentialIDs.count) could not be opened with any key in CREDENTIAL_KEYS: "
+                + failedCredentialIDs.prefix(20).joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ") + "; keep every old key in CREDENTIAL_KEYS until rotation succeeds"
     }
 }

@@ -4,49 +4,82 @@ import Postgres
 
 /// Re-seals stored credentials under the newest key, a batch per transaction. Rows are locked with
 /// `FOR UPDATE SKIP LOCKED`, so rotation runs beside live traffic (and beside another rotation); each batch
-/// commits on its own, so stopping loses at most one batch and running again resumes where it stopped.
+/// commits on its own, so stopping loses at most one batch and running again resumes where it stopped. A pass
+/// walks the ids once and passes over rows other transactions hold; passes repeat until no row is left under
+/// an older key (but those that would not open) or `lockWait` has run out.
 struct CredentialRotation: Sendable {
     let vault: CredentialVault
     let database: DatabasePool
     let batchSize: Int
+    /// How long to keep coming back for rows other transactions hold locked.
+    var lockWait: Duration = .seconds(60)
+    /// The pause between passes while rows are still locked.
+    var retryPause: Duration = .milliseconds(200)
 
     struct Outcome: Sendable, Equatable {
         var rotated: Int
         /// Credentials whose blob would not open (unknown key version, tampered data): left as they are.
         var failedIDs: [String]
+        /// Credentials still under an older key, besides `failedIDs`: locked by other transactions until
+        /// `lockWait` ran out, or not reached before a cancellation. Rotation is complete only when this is 0.
+        var left: Int
     }
 
-    /// Rotates until no row on an older key is left (or only failures are). `progress(done, remaining)` after
-    /// each batch. Cancellation stops between batches.
+    /// Rotates until no row on an older key is left (or only failures are), or `lockWait` has passed.
+    /// `progress(done, remaining)` after each batch. Cancellation stops between batches.
     func run(progress: (Int, Int) -> Void) async throws -> Outcome {
-        var outcome = Outcome(rotated: 0, failedIDs: [])
+        let current = vault.keyRing.currentVersion
+        let left = try await database.withConnection { try await Self.remaining(current: current, excluding: [], on: $0) }
+        var outcome = Outcome(rotated: 0, failedIDs: [], left: left)
+        let deadline = ContinuousClock.now + lockWait
+        while outcome.left > 0, !Task.isCancelled {
+            if let left = try await pass(&outcome, progress: progress) { outcome.left = left }
+            let now = ContinuousClock.now
+            guard outcome.left > 0, !Task.isCancelled, now < deadline else { break }
+            try? await Task.sleep(for: min(retryPause, deadline - now))
+        }
+        return outcome
+    }
+
+    /// One walk over the ids; returns how many rows (besides failures) are still under an older key after its
+    /// last batch, or nil when it was stopped before any.
+    private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int? {
         var cursor = ""
+        var remaining: Int?
         while !Task.isCancelled {
-            let batch = try await database.withTransaction { [vault, batchSize, cursor] connection in
-                try await Self.rotateBatch(after: cursor, limit: batchSize, vault: vault, on: connection)
+            let batch = try await database.withTransaction { [vault, batchSize, cursor, failed = outcome.failedIDs] connection in
+                try await Self.rotateBatch(after: cursor, limit: batchSize, excluding: failed, vault: vault, on: connection)
             }
+            remaining = batch.remaining
             guard let last = batch.lastID else { break }
             cursor = last
             outcome.rotated += batch.rotated
             outcome.failedIDs += batch.failedIDs
             progress(outcome.rotated, batch.remaining)
         }
-        return outcome
+        return remaining
     }
 
     struct Batch: Sendable {
         var lastID: String?
         var rotated: Int
         var failedIDs: [String]
+        /// Rows under an older key after this batch, besides those that would not open.
         var remaining: Int
     }
 
-    /// One batch: lock, open, re-seal, write back in a single UPDATE.
-    static func rotateBatch(after cursor: String, limit: Int, vault: CredentialVault, on connection: PGConnection) async throws -> Batch {
+    /// One batch: lock, open, re-seal, write back in a single UPDATE. Rows in `excluding` (known not to open)
+    /// are neither tried again nor counted as remaining.
+    static func rotateBatch(
+        after cursor: String, limit: Int, excluding failedBefore: [String] = [], vault: CredentialVault,
+        on connection: PGConnection
+    ) async throws -> Batch {
         let current = vault.keyRing.currentVersion
+        let excluded = JSONValue.strings(failedBefore).jsonText
         let rows = try await connection.query("""
             SELECT id, organisation_id, sealed_secrets FROM credentials
             WHERE key_version <> \(current) AND id > \(cursor)
+              AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(excluded)::json)))
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """).rows
         var updates: [JSONValue] = []
@@ -68,10 +101,17 @@ struct CredentialRotation: Sendable {
                 WHERE cr.id = u.id
                 """)
         }
-        let remaining = try await connection.query(
-            "SELECT count(*) AS remaining FROM credentials WHERE key_version <> \(current)").rows.first?.int("remaining") ?? 0
         return Batch(
             lastID: try rows.last.map { try $0.string("id") }, rotated: updates.count, failedIDs: failed,
-            remaining: remaining)
+            remaining: try await remaining(current: current, excluding: failedBefore + failed, on: connection))
+    }
+
+    /// Credentials under a key other than `current`, but for those in `excluding` (known not to open).
+    static func remaining(current: String, excluding unopened: [String], on connection: PGConnection) async throws -> Int {
+        try await connection.query("""
+            SELECT count(*) AS remaining FROM credentials
+            WHERE key_version <> \(current)
+              AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(JSONValue.strings(unopened).jsonText)::json)))
+            """).rows.first?.int("remaining") ?? 0
     }
 }

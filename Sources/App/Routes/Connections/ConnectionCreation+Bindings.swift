@@ -1,9 +1,10 @@
 import Domain
 
 extension ConnectionCreation {
-    /// Ids, sealed secrets and exchanged codes for every binding.
+    /// Ids, sealed secrets and exchanged codes for every binding; `principal` is who may spend a client
+    /// credential a grant names (`OAuthClientResolution`).
     func makeBindings(
-        _ draft: ConnectionDraft, checked: CreationChecks.Result, organisationID: String
+        _ draft: ConnectionDraft, checked: CreationChecks.Result, organisationID: String, principal: Principal
     ) async throws -> (bindings: [StoredBinding], newCredentials: [NewCredential]) {
         var bindings: [StoredBinding] = []
         var newCredentials: [NewCredential] = []
@@ -17,8 +18,10 @@ extension ConnectionCreation {
                 newCredentials.append(try seal(new, organisationID: organisationID))
                 credential = newCredentials[newCredentials.count - 1].summary
             case .oauthCode(let name, let exchange):
+                let caller = OAuthClientResolution.Caller(
+                    principal: principal, connectorID: checked.connectorID, endUserID: checked.endUser?.id)
                 let request = try await OAuthClientResolution.resolve(
-                    exchange, fieldPath: binding.fieldPath, vault: vault, database: context.database)
+                    exchange, fieldPath: binding.fieldPath, caller: caller, vault: vault, database: context.database)
                 let token = try await exchanger.exchange(request)
                 let new = try DomainAdapter.exchangedToken(name: name, data: token, context: context)
                 newCredentials.append(try seal(new, organisationID: organisationID))

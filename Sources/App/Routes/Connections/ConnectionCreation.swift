@@ -46,7 +46,9 @@ struct ConnectionCreation: Sendable {
             return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
         }
         guard targets.claimed else {
-            // The key has a row: an answer to replay, or a twin still running (perhaps claimed just now).
+            // The key has a row: an answer to replay, or a twin still running (perhaps claimed just now). Both
+            // are told only to a caller allowed on the path's user.
+            try CreationChecks.authorizeReplay(targets, target: target, principal: principal)
             guard let stored = targets.storedAnswer else { throw IdempotencyKey.inProgress }
             return try idempotency.replay(stored)
         }
@@ -60,15 +62,20 @@ struct ConnectionCreation: Sendable {
     }
 
     /// Runs a body decoder; when it refuses the body of a request with an `Idempotency-Key` already in use, the
-    /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented.
+    /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented. An
+    /// end-user token hears it only once `path`'s user is found to be its own (404/403 otherwise), so it cannot
+    /// learn which keys another user's requests used.
     func decodeBody<T>(
-        idempotency: IdempotencyKey?, organisationID: String, _ decode: () throws -> T
+        idempotency: IdempotencyKey?, organisationID: String, path: EndUserPath? = nil, _ decode: () throws -> T
     ) async throws -> T {
         do {
             return try decode()
         } catch let error as APIError {
-            guard let idempotency,
-                  let live = try await IdempotencyStore.live(idempotency, organisationID: organisationID, context.database)
+            guard let idempotency else { throw error }
+            if let path, EndUserScope.isEndUser(path.principal) {
+                _ = try await context.database.withConnection { try await path.require(on: $0) }
+            }
+            guard let live = try await IdempotencyStore.live(idempotency, organisationID: organisationID, context.database)
             else { throw error }
             if !Digest.constantTimeEqual(live.requestHash, idempotency.requestHash) { throw IdempotencyKey.reused }
             if live.isInProgress { throw IdempotencyKey.inProgress }
@@ -113,7 +120,8 @@ struct ConnectionCreation: Sendable {
         record idempotency: IdempotencyKey?, respond: Respond
     ) async throws -> Response {
         let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
-        let made = try await makeBindings(draft, checked: checked, organisationID: target.organisationID)
+        let made = try await makeBindings(
+            draft, checked: checked, organisationID: target.organisationID, principal: principal)
         let now = Timestamp.now()
         let newEndUser = target.newEndUser.map { new in
             NewEndUser(
@@ -147,7 +155,8 @@ struct ConnectionCreation: Sendable {
               draft.bindings.allSatisfy({ if case .new = $0.credential { true } else { false } })
         else { return nil }
         let none = CreationChecks.Result(endUser: nil, connectorID: "", referenced: [:])
-        let made = try await makeBindings(draft, checked: none, organisationID: target.organisationID)
+        let made = try await makeBindings(
+            draft, checked: none, organisationID: target.organisationID, principal: principal)
         let stored = Self.storedConnection(draft, bindings: made.bindings, at: Timestamp.now())
         // No references and an organisation's key: the query finds the owner and nothing else.
         let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: nil)

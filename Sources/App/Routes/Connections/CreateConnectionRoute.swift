@@ -5,16 +5,17 @@ import JSON
 /// `POST /hubs/{hub_id}/users/{user_id}/connections`: CreateEndUserConnection.
 enum CreateConnectionRoute {
     static func handle(_ request: Request, principal: Principal, creation: ConnectionCreation) async throws -> Response {
-        let lookup = try EndUserLookup.from(request)
-        try lookup.check(principal)
+        let path = try EndUserPath(request, principal: principal)
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
-        let (connectorID, draft) = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
+        let (connectorID, draft) = try await creation.decodeBody(
+            idempotency: idempotency, organisationID: organisationID, path: path
+        ) {
             try DomainAdapter.createConnectionBody(
                 try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
         }
         let target = ConnectionCreation.Target(
-            organisationID: organisationID, hubID: request.parameters["hub_id"] ?? "", endUser: lookup,
+            organisationID: organisationID, hubID: path.hubID, endUser: path.lookup,
             connectorID: connectorID)
         let hubID = target.hubID
         return try await creation.create(draft, target: target, principal: principal, idempotency: idempotency) {

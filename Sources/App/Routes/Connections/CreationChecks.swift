@@ -19,6 +19,17 @@ enum CreationChecks {
         return Result(endUser: endUser, connectorID: connectorID, referenced: targets.referencedCredentials)
     }
 
+    /// What must hold before an `Idempotency-Key`'s stored answer (or its 409005) is given: for an end-user
+    /// token, the hub and the path's user, which must be its own (an internal id is only known to be someone
+    /// else's once read). An organisation's key may replay whatever it stored.
+    static func authorizeReplay(
+        _ targets: CreationTargets, target: ConnectionCreation.Target, principal: Principal
+    ) throws(APIError) {
+        guard EndUserScope.isEndUser(principal) else { return }
+        guard targets.hubID != nil else { throw APIError.notFound(.hubNotFound, "hub") }
+        _ = try checkEndUser(targets, target: target, principal: principal)
+    }
+
     /// For a new user, a found row is a duplicate (and there is no user yet: nil); otherwise the user must
     /// exist and be the token's own.
     private static func checkEndUser(

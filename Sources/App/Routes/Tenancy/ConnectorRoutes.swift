@@ -43,13 +43,13 @@ enum ConnectorRoutes {
             let configID = request.parameters["auth_scheme_config_id"] ?? ""
             let body = JSONValue.object(try request.jsonObjectBody())
             let config = try APIError.decoding { () throws(ValidationFailure) in try AuthSchemeConfig.decode(body) }
-            guard config.id == configID else {
+            guard config.id.hasSameBytes(as: configID) else {
                 throw APIError.validation([.init(field: "id", message: "must equal the auth_scheme_config_id in the path")])
             }
             let stored = config.jsonValue()
             let updated = try await store.updateAuthSchemeConfigs(id: id, organisationID: organisationID) { configs in
                 var configs = configs
-                if let index = configs.firstIndex(where: { schemeID(of: $0) == configID }) {
+                if let index = configs.firstIndex(where: { schemeID(of: $0).hasSameBytes(as: configID) }) {
                     configs[index] = stored
                 } else {
                     configs.append(stored)
@@ -64,10 +64,10 @@ enum ConnectorRoutes {
             let (organisationID, id) = try ids(request, principal)
             let configID = request.parameters["auth_scheme_config_id"] ?? ""
             let updated = try await store.updateAuthSchemeConfigs(id: id, organisationID: organisationID, removing: configID) { configs in
-                guard configs.contains(where: { schemeID(of: $0) == configID }) else {
+                guard configs.contains(where: { schemeID(of: $0).hasSameBytes(as: configID) }) else {
                     throw APIError.notFound(.authSchemeConfigNotFound, "auth scheme config")
                 }
-                return configs.filter { schemeID(of: $0) != configID }
+                return configs.filter { !schemeID(of: $0).hasSameBytes(as: configID) }
             }
             guard let updated else { throw notFound }
             return .json(.ok, updated.json)

@@ -18,7 +18,7 @@ enum HubRoutes {
         router.on(.POST, "/hubs", context: context) { request, principal in
             let body = JSONValue.object(try request.jsonObjectBody())
             let create = try APIError.decoding { () throws(ValidationFailure) in try HubCreate.decode(body) }
-            if let organisationID = create.organisationId, organisationID.string != principal.organisationID {
+            if let organisationID = create.organisationId, !organisationID.string.hasSameBytes(as: principal.organisationID) {
                 throw APIError.notFound(.organisationNotFound, "organisation")
             }
             guard let hub = try await store.insert(

@@ -6,7 +6,7 @@ import HTTPServer
 enum TenantGuard {
     /// `{organisation_id}` must be the caller's own organisation.
     static func organisation(_ request: Request, _ principal: Principal) throws(APIError) -> String {
-        guard request.parameters["organisation_id"] == principal.organisationID else {
+        guard request.parameters["organisation_id"].hasSameBytes(as: principal.organisationID) else {
             throw APIError.notFound(.organisationNotFound, "organisation")
         }
         return principal.organisationID
