@@ -2,7 +2,7 @@
 /// run's value, `unnest … WITH ORDINALITY` makes one row of parameters per run, and the statement runs once per
 /// row as a LATERAL subquery, its rows tagged with their run's ordinal. PostgreSQL then starts one execution
 /// (executor start-up, plan revalidation, one RowDescription) for a batch instead of one per read, which is most
-/// of its cost for a read of a few rows (bench/README.md, change 24).
+/// of its cost for a read of a few rows (docs/architecture.md, "Pipelined reads").
 ///
 /// For statements that opt in (`SQL.isMergeableRead`): every parameter must be valid as text where it stands,
 /// or carry its own cast (`$3::boolean`), since it now arrives as an element of a `text[]`; a binary (bytea)
