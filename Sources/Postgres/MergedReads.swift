@@ -52,7 +52,7 @@ enum MergedReads {
         guard let count = runs.first?.count, runs.allSatisfy({ $0.count == count }) else { return nil }
         var literals: [PostgresBind] = []
         literals.reserveCapacity(count)
-        // Built as bytes and made a String once: appending to a String cost ~4k instructions per merged read.
+        // Built as bytes and made a String once: appending to a String costs ~4k instructions per merged read.
         var literal: [UInt8] = []
         for position in 0..<count {
             literal.removeAll(keepingCapacity: true)

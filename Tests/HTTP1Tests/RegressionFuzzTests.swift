@@ -1,7 +1,7 @@
 import HTTP1
 import Testing
 
-/// Inputs from fuzz/request_parser whose verdict depended on how the bytes were split across reads.
+/// Inputs from fuzz/request_parser: each has one verdict however its bytes are split across reads.
 @Suite struct RegressionFuzzTests {
     var limits: ParserLimits {
         var limits = ParserLimits()
