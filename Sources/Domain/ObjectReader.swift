@@ -7,7 +7,7 @@ struct ObjectReader {
     let path: String
     let issues: IssueCollector
     /// The keys read by name so far: at most the schema's few, so an array scan beats hashing every key into a set
-    /// (the set was 5 % of a create). Objects whose keys are the caller's data (tags) are read by `eachMember`,
+    /// (a set costs 5 % of a create). Objects whose keys are the caller's data (tags) are read by `eachMember`,
     /// which marks them all at once, so this never grows with the body.
     private var consumed: [String]
     private var consumedAll = false

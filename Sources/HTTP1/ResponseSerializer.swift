@@ -32,7 +32,7 @@ public enum ResponseSerializer {
     package static func appendField(name: String, value: String, to bytes: inout [UInt8]) {
         var name = name, value = value
         // `withUTF8`, not `utf8.withContiguousStorageIfAvailable`: most names and values are small strings,
-        // which that declines, and the generic `UTF8View` scan and append were a tenth of a `/healthz`.
+        // which that declines, and the generic `UTF8View` scan and append cost a tenth of a `/healthz`.
         name.withUTF8 { name in
             value.withUTF8 { value in
                 guard !name.isEmpty, name.allSatisfy(ASCII.isTokenByte), value.allSatisfy(ASCII.isFieldValueByte)

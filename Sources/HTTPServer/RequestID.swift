@@ -31,7 +31,7 @@ enum RequestID {
         }
     }
 
-    /// From static text: an `Array` made here per call was an allocation per request.
+    /// From static text: an `Array` made here per call would be an allocation per request.
     @inline(__always)
     private static func hexDigit(_ nibble: UInt8) -> UInt8 {
         let digits: StaticString = "0123456789abcdef"

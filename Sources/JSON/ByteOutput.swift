@@ -1,5 +1,5 @@
 /// A growable byte buffer for writers that append many small pieces. `Array.append(contentsOf:)` spends about a
-/// hundred instructions per call on uniqueness and capacity checks and the generic copy, which was a third of
+/// hundred instructions per call on uniqueness and capacity checks and the generic copy, a third of the cost of
 /// writing a response of ~80 pieces; this checks capacity and copies.
 struct ByteOutput: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>

@@ -1,7 +1,7 @@
 /// An object's members, in order. Keys are unique.
 public struct JSONObject: Sendable, Equatable, Sequence {
     /// A struct rather than a tuple: arrays of tuples are copied and destroyed through the runtime's generic tuple
-    /// witnesses, which cost a tenth of a read's CPU when every response was a tree of these.
+    /// witnesses, which costs a tenth of a read's CPU, since every response is a tree of these.
     public struct Member: Sendable, Equatable {
         public var key: String
         public var value: JSONValue

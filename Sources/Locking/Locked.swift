@@ -5,7 +5,7 @@ import Glibc
 /// A value that threads share behind a pthread mutex: `state.withLock { $0.count += 1 }`.
 ///
 /// Used instead of Synchronization's `Mutex` because ThreadSanitizer on Linux cannot see `Mutex` (it waits on
-/// raw futexes, not through pthread calls), so every access it guarded was reported as a race and
+/// raw futexes, not through pthread calls), so every access it guards would be reported as a race and
 /// `scripts/tsan.sh` could not tell real races from those. `withLock` is inlinable, as `Mutex`'s is, so each
 /// call site is specialised: across modules an unspecialised generic call costs more than the lock.
 public final class Locked<Value: ~Copyable>: @unchecked Sendable {

@@ -2,7 +2,7 @@
 /// run's value, `unnest … WITH ORDINALITY` makes one row of parameters per run, and the statement runs once per
 /// row as a LATERAL subquery, its rows tagged with their run's ordinal. PostgreSQL then starts one execution
 /// (executor start-up, plan revalidation, one RowDescription) for a batch instead of one per read, which is most
-/// of its cost for a read of a few rows (bench/README.md, change 24).
+/// of its cost for a read of a few rows (docs/architecture.md, "Pipelined reads").
 ///
 /// For statements that opt in (`SQL.isMergeableRead`): every parameter must be valid as text where it stands,
 /// or carry its own cast (`$3::boolean`), since it now arrives as an element of a `text[]`; a binary (bytea)
@@ -52,7 +52,7 @@ enum MergedReads {
         guard let count = runs.first?.count, runs.allSatisfy({ $0.count == count }) else { return nil }
         var literals: [PostgresBind] = []
         literals.reserveCapacity(count)
-        // Built as bytes and made a String once: appending to a String cost ~4k instructions per merged read.
+        // Built as bytes and made a String once: appending to a String costs ~4k instructions per merged read.
         var literal: [UInt8] = []
         for position in 0..<count {
             literal.removeAll(keepingCapacity: true)

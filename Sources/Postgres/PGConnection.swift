@@ -34,16 +34,16 @@ public final class PGConnection {
     /// hex bytea, statement timeout, generic plans).
     ///
     /// `plan_cache_mode = force_generic_plan`: every statement here is prepared once per connection and run with
-    /// parameters. Left to choose, PostgreSQL kept re-planning the CreateEndUserConnection write (a custom plan per
-    /// execution), which doubled its CPU per create (bench/README.md); the statements are written so that their
-    /// generic plans use the indexes (no `$1 IS NULL OR …` in an index condition).
+    /// parameters. Left to choose, PostgreSQL re-plans the CreateEndUserConnection write on every execution (a
+    /// custom plan each time), which doubles its CPU per create; the statements are written so that their generic
+    /// plans use the indexes (no `$1 IS NULL OR …` in an index condition).
     ///
     /// The 1 MiB string the session first makes and drops: freeing it raises glibc's trim threshold in the backend
-    /// to 2 MiB. At the default 128 KiB the backend gave the heap back after every statement that grew it (three
-    /// B-tree scans of a merged read do, ~27 KB each) and faulted it in again on the next: two `brk` per statement
-    /// and ~15 µs of PostgreSQL's CPU per ListEndUserConnections (bench/README.md, change 27). First, so that it
-    /// runs before the statement timeout is set: a fresh backend's first statement, on a busy machine, once
-    /// outlasted a test's 200 ms timeout and failed the connection's set-up.
+    /// to 2 MiB. At the default 128 KiB the backend gives the heap back after every statement that grows it (three
+    /// B-tree scans of a merged read do, ~27 KB each) and faults it in again on the next: two `brk` per statement
+    /// and ~15 µs of PostgreSQL's CPU per ListEndUserConnections. First, so that it runs before the statement
+    /// timeout is set: a fresh backend's first statement can take longer than a short timeout on a busy machine,
+    /// and would fail the connection's set-up.
     static func open(
         configuration: DatabaseConfiguration, reactor: IOReactor, socketWaiter: (any SocketWaiting)?
     ) async throws(DatabaseError) -> PGConnection {

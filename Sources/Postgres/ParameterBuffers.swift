@@ -7,7 +7,7 @@ struct ParameterBuffers {
     let formats: UnsafePointer<Int32>?
 
     /// Every value goes into one block and the three arrays into temporary storage (the stack, when small):
-    /// a copy and an allocation per value, plus four arrays, were about a dozen allocations per statement.
+    /// a copy and an allocation per value, plus four arrays, would be about a dozen allocations per statement.
     static func withBuffers<R>(
         _ binds: [PostgresBind], _ body: (ParameterBuffers) throws(DatabaseError) -> R
     ) throws(DatabaseError) -> R {

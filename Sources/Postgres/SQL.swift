@@ -39,7 +39,7 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
-    /// Builds the text as bytes and makes it a `String` once: appending each literal to a `String` cost ~2.5k
+    /// Builds the text as bytes and makes it a `String` once: appending each literal to a `String` costs ~2.5k
     /// instructions apiece, and CreateEndUserConnection's statement has ~30 of them.
     public struct StringInterpolation: StringInterpolationProtocol {
         var bytes: [UInt8] = []

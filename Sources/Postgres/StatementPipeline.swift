@@ -6,7 +6,7 @@ import Synchronization
 /// loop next waits, or, while an earlier batch is out, once its answers are in (so at most one batch is out, and
 /// a busy loop's batches grow); answers come back in order, in one flush per batch. PostgreSQL then reads many
 /// statements per wakeup and the loop many answers per `recv`, where a pooled connection costs a round trip, a
-/// sleep and a wakeup on each side per statement (bench/README.md, change 18).
+/// sleep and a wakeup on each side per statement (docs/architecture.md, "Pipelined reads").
 ///
 /// A batch is one transaction: PostgreSQL's implicit one, which its Sync commits, and which an error in any of
 /// its statements rolls back whole (the statements after it come back aborted). `Mode` says what that means for
@@ -207,8 +207,8 @@ final class StatementPipeline {
 
     /// The Sync for the statements held back while the batch was out, now that it is in: also just before the
     /// loop waits, not at once, so that the requests of this loop turn whose tasks have not run yet go in the same
-    /// batch. Sent at once, it left them for a batch of their own: 30 % of a loop's batches held one read at c = 16
-    /// (bench/README.md, change 28).
+    /// batch. Sent at once, it would leave them for a batch of their own, and at 16 clients about a third of the
+    /// batches would hold one read.
     func scheduleHeldSync(on connection: PGConnection) {
         if syncPending { sendSyncBeforeNextWait(on: connection) }
     }

@@ -3,8 +3,8 @@
 /// Offsets `±HH`, `±HH:MM`, `±HH:MM:SS` are honoured; `infinity`, BC dates and 5+ digit years are rejected.
 enum TimestampText {
     static func microsecondsSinceEpoch(_ text: String) -> Int64? {
-        // Over the string's contiguous UTF-8 (free for native strings): a `String.UTF8View` cursor re-checked
-        // its index on every byte, and every row has two timestamps or more (bench/README.md, change 19).
+        // Over the string's contiguous UTF-8 (free for native strings): a `String.UTF8View` cursor re-checks
+        // its index on every byte, and every row has two timestamps or more.
         var text = text
         return text.withUTF8 { microsecondsSinceEpoch(utf8: $0) }
     }

@@ -1,7 +1,7 @@
 import HTTP1
 import Testing
 
-/// Inputs from fuzz/request_parser whose verdict depended on how the bytes were split across reads.
+/// Inputs from fuzz/request_parser: each has one verdict however its bytes are split across reads.
 @Suite struct RegressionFuzzTests {
     var limits: ParserLimits {
         var limits = ParserLimits()
@@ -15,8 +15,8 @@ import Testing
         return Set(([[bytes]] + splits(of: bytes)).map { "\(parseRequest($0, limits: limits))" })
     }
 
-    /// fuzz-artifacts/request_parser/crash-bee8477e…: an overlong request line ended by a bare LF was 400 (bare LF)
-    /// when read at once and 414 when read in pieces. Now 414 either way.
+    /// An overlong request line ended by a bare LF is 414 however the bytes are split: the length limit is
+    /// judged before the bare LF, whether the line arrives at once or in pieces (fuzz/request_parser found it).
     @Test func overlongRequestLineWithBareLF() {
         let raw = "POST /" + String(repeating: "D", count: 80) + " HTTP/1.1\nHost: x\r\n\r\n"
         #expect(verdicts(raw) == ["\(Outcome.failure(.requestLineTooLong))"])
@@ -27,7 +27,7 @@ import Testing
         #expect(verdicts(raw) == ["\(Outcome.failure(.headerSectionTooLarge))"])
     }
 
-    /// Field lines of exactly the limit were accepted at once but 431 byte by byte (the final CRLF counted).
+    /// Field lines of exactly the limit are accepted however the bytes are split: the final CRLF does not count.
     @Test func headerSectionOfExactlyTheLimit() {
         let prefix = "Host: x\r\nX-A: "
         let fill = String(repeating: "b", count: limits.maxHeaderBytes - prefix.utf8.count - 2)

@@ -92,7 +92,7 @@ struct TLSTests {
     }
 }
 
-/// posix_spawn rather than Foundation's Process, whose terminate + waitUntilExit hung under the test runner.
+/// posix_spawn rather than Foundation's Process, whose terminate + waitUntilExit hangs under the test runner.
 enum ChildProcess {
     static func spawn(_ path: String, _ arguments: [String]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()

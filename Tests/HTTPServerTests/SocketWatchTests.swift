@@ -27,7 +27,7 @@ import TestSupport
     }
 
     /// The loop is otherwise idle when the deadline passes: the expired wait must still resume its task and the
-    /// response go out (a loop that resumed it from its timers and then slept without a timeout never answered).
+    /// response go out, so the loop runs what its timers resumed before it sleeps again without a timeout.
     @Test func expiredWaitAnswersOnAnIdleLoop() async throws {
         try await withRunningServer(configuration: testConfiguration(), responder: Self.responder) { port in
             let client = try RawHTTPClient(port: port)

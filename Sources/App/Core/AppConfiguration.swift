@@ -4,33 +4,9 @@ public import HTTPServer
 public import Logging
 public import Postgres
 
-/// Everything the server reads from its environment, read once at start by `fromEnvironment`.
-///
-/// | variable | type | default |
-/// |---|---|---|
-/// | HOST | address | 127.0.0.1 |
-/// | PORT | 0-65535 | 8080 |
-/// | DATABASE_URL | libpq URI or conninfo | required |
-/// | DATABASE_POOL_SIZE | 1-256 | 8 |
-/// | DATABASE_CONNECT_TIMEOUT_SECONDS | 1-300 | 5 |
-/// | DATABASE_ACQUIRE_TIMEOUT_MS | 1-600000 | 5000 |
-/// | DATABASE_STATEMENT_TIMEOUT_MS | 1-3600000 | 15000 |
-/// | DATABASE_PIPELINE_READS | true/false (one more connection per event loop) | true |
-/// | DATABASE_GROUP_COMMITS | true/false (one more connection per event loop) | true |
-/// | CREDENTIAL_KEYS | `v2:<base64>,v1:<base64>` | required |
-/// | LOG_LEVEL | trace…critical | info |
-/// | LOG_FORMAT | text or json | text |
-/// | EVENT_LOOP_THREADS | 0-256 (0 = one per core) | 0 |
-/// | MAX_CONNECTIONS | 1-1000000 | 10000 |
-/// | HEADER_READ_TIMEOUT_MS, BODY_READ_TIMEOUT_MS, IDLE_TIMEOUT_MS, SHUTDOWN_GRACE_MS | ms | 10000, 30000, 60000, 10000 |
-/// | MAX_REQUEST_LINE_BYTES, MAX_HEADER_BYTES, MAX_HEADER_COUNT, MAX_BODY_BYTES | count | 8192, 16384, 100, 1048576 |
-/// | JWT_CLOCK_SKEW_SECONDS | 0-600 | 60 |
-/// | API_KEY_CACHE_SECONDS | 0-3600 (0 = look every key up) | 60 |
-/// | OUTBOUND_ALLOW_PRIVATE_NETWORKS | true/false | false |
-/// | OUTBOUND_ALLOWED_NETWORKS | CIDR list (egress allow-list) | unset: any address the guard passes |
-/// | OUTBOUND_MAX_CONCURRENT_PER_ORGANISATION | 1-64 | 8 |
-/// | OUTBOUND_TIMEOUT_MS | 1-120000 | 10000 |
-/// | MIGRATE_ON_START | true/false | true |
+/// Everything the server reads from its environment, read once at start by `fromEnvironment`. Each variable, its
+/// range and default are in docs/configuration.md (the one table; README and openapi.yaml copy it): a variable
+/// read here needs a row there, which `tests/contract/config_table.py --check` enforces.
 public struct AppConfiguration: Sendable {
     public var server = ServerConfiguration()
     public var database: DatabaseConfiguration

@@ -3,11 +3,11 @@ import Postgres
 
 /// Statement texts by shape, composed once. A read's statement is assembled from fixed parts on every request
 /// (`SQL.appending` renumbers placeholders and copies the text), yet between requests of one shape only the binds
-/// differ: composing cost about a tenth of a GetEndUser's instructions (callgrind). Bounded: shapes past the
+/// differ: composing costs about a tenth of a GetEndUser's instructions (callgrind). Bounded: shapes past the
 /// bound are composed every time, so no input can grow this without limit.
 enum ComposedStatements {
     /// A shape given as its parts (fixed texts, a filter's text), never joined: a list's shape is about a
-    /// kilobyte, and concatenating it and hashing it with `String`'s SipHash cost ~10k instructions per request.
+    /// kilobyte, and concatenating it and hashing it with `String`'s SipHash costs ~10k instructions per request.
     /// Hashed with `ByteHash`: the parts are the server's own SQL, not its clients' bytes.
     private struct Shape: Hashable {
         let parts: [String]

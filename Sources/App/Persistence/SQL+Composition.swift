@@ -6,7 +6,7 @@ extension SQL {
     func appending(_ other: SQL) -> SQL { SQL.joining([self, other]) }
 
     /// The parts separated by spaces, each part's `$n` placeholders renumbered after the binds of the parts
-    /// before it. One buffer and one `String` for the whole statement: a chain of `appending` copied the growing
+    /// before it. One buffer and one `String` for the whole statement: a chain of `appending` copies the growing
     /// text at every step, ~40k instructions for a create's statement. Statement texts here never contain `$`
     /// except as placeholders. Works on UTF-8 bytes: it runs for every create.
     static func joining(_ parts: [SQL]) -> SQL {
