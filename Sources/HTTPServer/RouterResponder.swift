@@ -1,7 +1,8 @@
 import HTTP1
 
-/// The `Responder` over a `Router`: 404 when no template matches, 405 with `Allow` when the path exists for
-/// other methods, otherwise the handler, whose thrown errors go through `errorMapper`.
+/// The `Responder` over a `Router`: 501 for a method no route answers, 404 when no template matches, 405 with
+/// `Allow` when the path exists for other methods, otherwise the handler, whose thrown errors go through
+/// `errorMapper`.
 public struct RouterResponder: Responder {
     public let router: Router
     public let errorMapper: @Sendable (any Error, Request) -> Response
@@ -20,6 +21,8 @@ public struct RouterResponder: Responder {
                 .methodNotAllowed, message: "method \(request.method) not allowed for \(Self.printable(request.path))")
             response.headers.replaceOrAdd(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             return response
+        case .methodNotImplemented:
+            return .error(.notImplemented, message: "method not implemented")
         case .found(let handler, let parameters, let template):
             RouteRecorder.record(template)
             var routed = request

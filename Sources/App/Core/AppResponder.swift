@@ -24,6 +24,8 @@ struct AppResponder: Responder {
             } catch {
                 response = errors.response(for: error, request: request)
             }
+        case .methodNotImplemented:
+            response = .apiError(APIError(.methodOrCodingNotImplemented, "the method is not implemented by this server"))
         case .methodNotAllowed(let allowed):
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
             response = .apiError(APIError(

@@ -45,6 +45,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case headersTooLarge = 431000
     // 5xx
     case internalError = 500000
+    case methodOrCodingNotImplemented = 501000  // no route answers the method, or a transfer coding is not implemented
     case notImplemented = 501001          // a reference operation this server does not offer yet
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002
