@@ -33,7 +33,7 @@ struct AppResponder: Responder {
         case .notFound:
             response = .apiError(APIError(.routeNotFound, "no such route"))
         }
-        record(response, to: request, route: request.route ?? "unmatched", since: start)
+        record(response, to: request, route: request.route ?? Metrics.unmatchedRoute, since: start)
         return RoutedResponse(response, route: request.route)
     }
 
@@ -48,6 +48,6 @@ struct AppResponder: Responder {
 
     private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
         let seconds = Double(MonotonicTime.nanoseconds() &- start) / 1e9
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        metrics.record(method: request.method, route: route, status: response.status.code, seconds: seconds)
     }
 }
