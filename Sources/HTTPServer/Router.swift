@@ -11,6 +11,8 @@ public struct Router: Sendable {
     public enum Match: Sendable {
         case found(Handler, parameters: PathParameters, template: String)
         case methodNotAllowed(allowed: [HTTPMethod])
+        /// The route answers, but the named path parameter decodes to a NUL (`%00`): the responder refuses it (400).
+        case nulParameter(name: String, template: String)
         /// No route at all answers the method (RFC 9110 §9.1: 501), whatever the path.
         case methodNotImplemented
         case notFound
@@ -175,7 +177,9 @@ public struct Router: Sendable {
             guard Self.literalsMatch(route, segments, path) else { continue }
             // Parameters are decoded only for the route that answers: a template usually has several methods.
             if route.answers(method) {
-                return .found(route.handler, parameters: Self.parameters(of: route, segments, path), template: route.template)
+                let (parameters, nulParameter) = Self.parameters(of: route, segments, path)
+                if let nulParameter { return .nulParameter(name: nulParameter, template: route.template) }
+                return .found(route.handler, parameters: parameters, template: route.template)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -209,13 +213,19 @@ public struct Router: Sendable {
         return true
     }
 
-    /// The route's parameters, percent-decoded, from a path whose literals matched.
-    private static func parameters(of route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>) -> PathParameters {
+    /// The route's parameters, percent-decoded, from a path whose literals matched, and the first that decodes to
+    /// a NUL: libpq would end the value there, so `/users/alice%00x` would read as `alice`.
+    private static func parameters(of route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>)
+        -> (PathParameters, nulParameter: String?) {
         var parameters = PathParameters(capacity: route.parameters.count)
+        var nulParameter: String?
         for parameter in route.parameters {
             let range = segments[parameter.position]
-            parameters[parameter.name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
+            var sawNUL = false
+            parameters[parameter.name] = QueryString.percentDecode(
+                UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false, sawNUL: &sawNUL)
+            if sawNUL, nulParameter == nil { nulParameter = parameter.name }
         }
-        return parameters
+        return (parameters, nulParameter)
     }
 }

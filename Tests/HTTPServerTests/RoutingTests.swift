@@ -66,6 +66,19 @@ struct Boom: Error {}
         #expect(await responder.respond(to: Request(method: .OPTIONS, target: "/hubs/1")).status == .methodNotAllowed)
     }
 
+    /// Finding 5: a path parameter decoding to NUL would be cut short by libpq (`alice%00x` read as `alice`).
+    @Test func nulInAPathOrQueryParameterIs400NamingIt() async throws {
+        let path = await responder.respond(to: Request(method: .GET, target: "/hubs/alice%00x"))
+        #expect(path.status == .badRequest)
+        let pathBody = String(decoding: path.body, as: UTF8.self)
+        #expect(pathBody.contains("400009") && pathBody.contains("hub_id"))
+        let query = await responder.respond(to: Request(method: .GET, target: "/hubs/alice?search=a%00"))
+        #expect(query.status == .badRequest)
+        let queryBody = String(decoding: query.body, as: UTF8.self)
+        #expect(queryBody.contains("400009") && queryBody.contains("search"))
+        #expect(await responder.respond(to: Request(method: .GET, target: "/hubs/alice%01x?search=a%20")).status == .ok)
+    }
+
     @Test func mapsThrownErrors() async throws {
         let response = await responder.respond(to: Request(method: .POST, target: "/boom"))
         #expect(response.status == .internalServerError)

@@ -19,11 +19,18 @@ struct AppResponder: Responder {
         case .found(let handler, let parameters, let template):
             request.parameters = parameters
             request.route = template
+            if let name = request.nulQueryParameter {
+                response = .apiError(.nulInParameter(query: name))
+                break
+            }
             do {
                 response = try await handler(request)
             } catch {
                 response = errors.response(for: error, request: request)
             }
+        case .nulParameter(let name, let template):
+            request.route = template
+            response = .apiError(.nulInParameter(path: name))
         case .methodNotImplemented:
             response = .apiError(APIError(.methodOrCodingNotImplemented, "the method is not implemented by this server"))
         case .methodNotAllowed(let allowed):
