@@ -24,8 +24,11 @@ package enum ASCII {
         byte >= 0x20 && byte != 0x7F || byte == tab
     }
 
-    /// What a request-target may contain: visible ASCII, no spaces or controls.
-    @inline(__always) static func isTargetByte(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+    /// What a request-target may contain: visible ASCII, no spaces or controls, and no `#`: a fragment is never
+    /// sent (RFC 9112 §3.2), so one is 400.
+    @inline(__always) static func isTargetByte(_ byte: UInt8) -> Bool {
+        byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "#")
+    }
 
     @inline(__always) static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
 

@@ -9,8 +9,8 @@ public enum BodyFraming: Sendable, Equatable {
     /// - Transfer-Encoding together with Content-Length is 400 (RFC 9112 §6.1 allows treating it as an error).
     /// - More than one Content-Length is 400, even when the values are identical, and so is a list value
     ///   (`5, 5`): a sane client never sends either.
-    /// - Transfer-Encoding must be exactly `chunked`; chunked not last is 400 (§6.3), any other coding 501,
-    ///   a repeated `chunked` 400.
+    /// - Transfer-Encoding must be exactly `chunked`: a final coding other than chunked is 400 and close (§6.3),
+    ///   another coding before chunked 501, a repeated `chunked` 400.
     /// - Transfer-Encoding in HTTP/1.0 is 400 (§6.1: the framing is faulty).
     /// - A Content-Length above `maxBodyBytes` is 413 before any body byte is read.
     public static func decide(for head: RequestHead, limits: ParserLimits) throws(HTTPParseError) -> BodyFraming {
@@ -29,22 +29,31 @@ public enum BodyFraming: Sendable, Equatable {
         return length == 0 ? .none : .contentLength(length)
     }
 
+    /// RFC 9112 §6.3 (4) first: a final coding that is not chunked leaves the length undeterminable, 400 whatever
+    /// the codings are; then a coding we do not implement is 501 (RFC 9110 §6.1); chunked twice is 400. Empty list
+    /// elements (`chunked, ,`) are ignored (RFC 9110 §5.6.1). A scan of the values: no list of codings is built.
     private static func chunkedFraming(_ values: [String]) throws(HTTPParseError) -> BodyFraming {
-        var codings: [Substring] = []
+        var codings = 0
+        var chunkedCodings = 0
+        var lastIsChunked = false
         for value in values {
-            for coding in value.split(separator: ",", omittingEmptySubsequences: false) {
-                let trimmed = coding.trimmingOWS()
-                guard !trimmed.isEmpty, trimmed.utf8.allSatisfy(ASCII.isTokenByte) else {
-                    throw .invalidTransferEncoding
+            var rest = Substring(value)
+            while true {
+                let comma = rest.utf8.firstIndex(of: UInt8(ascii: ","))
+                let coding = rest[..<(comma ?? rest.endIndex)].trimmingOWS()
+                if !coding.isEmpty {
+                    guard coding.utf8.allSatisfy(ASCII.isTokenByte) else { throw .invalidTransferEncoding }
+                    lastIsChunked = coding.equalsIgnoringASCIICase("chunked")
+                    codings += 1
+                    if lastIsChunked { chunkedCodings += 1 }
                 }
-                codings.append(trimmed)
+                guard let comma else { break }
+                rest = rest[rest.utf8.index(after: comma)...]
             }
         }
-        let isChunked = { (coding: Substring) in coding.equalsIgnoringASCIICase("chunked") }
-        // §6.3 (4): chunked present but not final leaves the length undeterminable: 400, not 501.
-        if codings.contains(where: isChunked), let last = codings.last, !isChunked(last) { throw .invalidTransferEncoding }
-        guard codings.allSatisfy(isChunked) else { throw .unsupportedTransferCoding }
-        guard codings.count == 1 else { throw .invalidTransferEncoding }
+        guard codings > 0, lastIsChunked else { throw .invalidTransferEncoding }
+        guard chunkedCodings == codings else { throw .unsupportedTransferCoding }
+        guard codings == 1 else { throw .invalidTransferEncoding }
         return .chunked
     }
 }

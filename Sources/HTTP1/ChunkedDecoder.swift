@@ -1,9 +1,13 @@
 /// Decodes a chunked body (RFC 9112 §7.1) one buffer at a time, like picohttpparser's `phr_chunked_decoder`:
 /// a value you feed bytes to, which appends data to the body and reports how much input it used.
-/// Chunk extensions are checked and ignored; trailer fields are checked, bounded and discarded.
+/// Chunk extensions are checked against RFC 9112 §7.1.1 and ignored; trailer fields are checked, bounded and
+/// discarded.
 public struct ChunkedDecoder: Sendable {
     enum State: Sendable, Equatable {
-        case size(digits: Int), afterSize, sizeExtension, sizeLF
+        case size(digits: Int), afterSize, sizeLF
+        /// chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] ), one byte at a time.
+        case extensionNameStart, extensionName, afterExtensionName, extensionValueStart, extensionValue
+        case quotedValue, quotedPair, afterExtensionValue
         case data(remaining: Int), dataCR, dataLF
         case trailerLineStart, trailerName, trailerValue, trailerLF, finalLF
         case done
@@ -63,10 +67,9 @@ public struct ChunkedDecoder: Sendable {
         case .afterSize:
             try afterSize(byte)
             try countLineByte()
-        case .sizeExtension:
-            if byte == ASCII.cr { state = .sizeLF } else if byte == ASCII.lf { throw .bareLF } else {
-                guard ASCII.isFieldValueByte(byte) else { throw .invalidChunkSize }
-            }
+        case .extensionNameStart, .extensionName, .afterExtensionName, .extensionValueStart, .extensionValue,
+             .quotedValue, .quotedPair, .afterExtensionValue:
+            try extensionStep(byte)
             try countLineByte()
         case .sizeLF:
             guard byte == ASCII.lf else { throw .bareCR }
@@ -85,11 +88,54 @@ public struct ChunkedDecoder: Sendable {
     private mutating func afterSize(_ byte: UInt8) throws(HTTPParseError) {
         switch byte {
         case ASCII.space, ASCII.tab: state = .afterSize  // BWS before an extension
-        case UInt8(ascii: ";"): state = .sizeExtension
+        case UInt8(ascii: ";"): state = .extensionNameStart
         case ASCII.cr: state = .sizeLF
         case ASCII.lf: throw .bareLF
         default: throw .invalidChunkSize
         }
+    }
+
+    /// One byte of the chunk extensions. Whitespace is allowed where BWS is, and, as after the size, before the
+    /// CRLF; anything else that is not `name[=value]` is 400.
+    private mutating func extensionStep(_ byte: UInt8) throws(HTTPParseError) {
+        let isSpace = byte == ASCII.space || byte == ASCII.tab
+        switch state {
+        case .extensionNameStart where isSpace, .afterExtensionName where isSpace,
+             .extensionValueStart where isSpace, .afterExtensionValue where isSpace:
+            return
+        case .extensionNameStart where ASCII.isTokenByte(byte), .extensionName where ASCII.isTokenByte(byte):
+            state = .extensionName
+        case .extensionValueStart where byte == UInt8(ascii: "\""):
+            state = .quotedValue
+        case .extensionValueStart where ASCII.isTokenByte(byte), .extensionValue where ASCII.isTokenByte(byte):
+            state = .extensionValue
+        case .extensionName where isSpace:
+            state = .afterExtensionName
+        case .extensionValue where isSpace:
+            state = .afterExtensionValue
+        case .extensionName where byte == UInt8(ascii: "="), .afterExtensionName where byte == UInt8(ascii: "="):
+            state = .extensionValueStart
+        case .quotedValue where byte == UInt8(ascii: "\""):
+            state = .afterExtensionValue
+        case .quotedValue where byte == UInt8(ascii: "\\"):
+            state = .quotedPair
+        case .quotedValue where Self.isQuotedTextByte(byte), .quotedPair where ASCII.isFieldValueByte(byte):
+            state = .quotedValue
+        case .extensionName, .afterExtensionName, .extensionValue, .afterExtensionValue:
+            switch byte {
+            case UInt8(ascii: ";"): state = .extensionNameStart
+            case ASCII.cr: state = .sizeLF
+            case ASCII.lf: throw .bareLF
+            default: throw .invalidChunkExtension
+            }
+        default:
+            throw byte == ASCII.lf ? .bareLF : .invalidChunkExtension
+        }
+    }
+
+    /// qdtext (RFC 9110 §5.6.4): HTAB, SP, visible ASCII except `"` and `\`, and obs-text.
+    private static func isQuotedTextByte(_ byte: UInt8) -> Bool {
+        ASCII.isFieldValueByte(byte) && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\")
     }
 
     private mutating func countLineByte() throws(HTTPParseError) {

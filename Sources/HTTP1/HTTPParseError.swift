@@ -8,7 +8,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
     case transferEncodingWithContentLength, invalidContentLength, duplicateContentLength
     case transferEncodingInHTTP10, invalidTransferEncoding, unsupportedTransferCoding
     case contentTooLarge
-    case invalidChunkSize, chunkSizeOverflow, chunkLineTooLong, invalidChunkTerminator, invalidTrailer
+    case invalidChunkSize, invalidChunkExtension, chunkSizeOverflow, chunkLineTooLong, invalidChunkTerminator, invalidTrailer
     case unsupportedExpectation
 
     public var status: HTTPStatus {
@@ -49,6 +49,7 @@ public enum HTTPParseError: Error, Sendable, Equatable, CustomStringConvertible 
         case .unsupportedTransferCoding: "unsupported transfer coding"
         case .contentTooLarge: "request body too large"
         case .invalidChunkSize: "invalid chunk size"
+        case .invalidChunkExtension: "invalid chunk extension"
         case .chunkSizeOverflow: "chunk size too large"
         case .chunkLineTooLong: "chunk line too long"
         case .invalidChunkTerminator: "chunk data not followed by CRLF"

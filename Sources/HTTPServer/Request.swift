@@ -9,6 +9,9 @@ public struct Request: Sendable {
     public var path: String
     /// Query parameters in order, percent-decoded ('+' is a space).
     public var query: [(name: String, value: String)]
+    /// The first query parameter whose name or value decodes to a NUL (`%00`), named as in `query` (or as sent,
+    /// when the NUL is in the name). The responder refuses such a request (400) before its handler runs.
+    public var nulQueryParameter: String?
     public var headers: HeaderFields
     /// The body after de-chunking; empty when the request had none.
     public var body: [UInt8]
@@ -30,10 +33,11 @@ public struct Request: Sendable {
         if let offset = bytes.withUTF8({ $0.firstIndex(of: UInt8(ascii: "?")) }) {
             let mark = target.utf8.index(target.utf8.startIndex, offsetBy: offset)
             self.path = String(target[..<mark])
-            self.query = QueryString.decode(String(target[target.index(after: mark)...]))
+            (self.query, self.nulQueryParameter) = QueryString.decodeNoting(String(target[target.index(after: mark)...]))
         } else {
             self.path = target
             self.query = []
+            self.nulQueryParameter = nil
         }
         self.headers = headers
         self.body = body

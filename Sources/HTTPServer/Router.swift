@@ -11,6 +11,10 @@ public struct Router: Sendable {
     public enum Match: Sendable {
         case found(Handler, parameters: PathParameters, template: String)
         case methodNotAllowed(allowed: [HTTPMethod])
+        /// The route answers, but the named path parameter decodes to a NUL (`%00`): the responder refuses it (400).
+        case nulParameter(name: String, template: String)
+        /// No route at all answers the method (RFC 9110 §9.1: 501), whatever the path.
+        case methodNotImplemented
         case notFound
     }
 
@@ -44,7 +48,17 @@ public struct Router: Sendable {
         }
 
         func answers(_ method: HTTPMethod) -> Bool { self.method == method || (method == .HEAD && self.method == .GET) }
+
+        static func serverOptions(allowing methods: [HTTPMethod]) -> Route {
+            let response = Response(status: .ok, headers: ["Allow": methods.map(\.rawValue).joined(separator: ", ")])
+            let handler: ImmediateHandler = { _ in response }
+            return Route(method: .OPTIONS, template: Router.serverOptionsTemplate, segmentCount: 0, literals: [],
+                         parameters: [], handler: { handler($0) }, immediate: handler)
+        }
     }
+
+    /// The route label of `OPTIONS *`.
+    public static let serverOptionsTemplate = "*"
 
     private var routes: [Route] = []
     /// Positions in `routes` of the templates without parameters, indexed by the template's length in bytes:
@@ -53,6 +67,11 @@ public struct Router: Sendable {
     /// Positions in `routes` (in `routes` order), indexed by segment count: a path is compared only with templates
     /// as long.
     private var routesBySegmentCount: [[Int]] = []
+    /// The methods some route answers (HEAD wherever GET is), and OPTIONS, for `OPTIONS *`; in name order.
+    public private(set) var implementedMethods: [HTTPMethod] = [.OPTIONS]
+    /// `OPTIONS *` (RFC 9110 §9.3.7), about the server rather than a resource: 200 with `Allow` listing
+    /// `implementedMethods`, and no body. Not in `table`: it is no route of the API.
+    private var serverOptions = Route.serverOptions(allowing: [.OPTIONS])
 
     public init() {}
 
@@ -89,6 +108,10 @@ public struct Router: Sendable {
             routesBySegmentCount[route.segmentCount].append(position)
             if route.parameters.isEmpty { literalRoutesByLength[route.template.utf8.count].append(position) }
         }
+        var methods = Set(routes.map(\.method)).union([.OPTIONS])
+        if methods.contains(.GET) { methods.insert(.HEAD) }
+        implementedMethods = methods.sorted { $0.rawValue < $1.rawValue }
+        serverOptions = Route.serverOptions(allowing: implementedMethods)
     }
 
     /// A matched immediate route (`onImmediate`).
@@ -107,7 +130,9 @@ public struct Router: Sendable {
     /// The immediate route for this request's method and path, if one was registered (HEAD finds GET's); nil
     /// sends the request to `match` in a task.
     public func immediateRoute(for request: Request) -> ImmediateRoute? {
-        guard let route = literalRoute(method: request.method, path: request.path), let immediate = route.immediate
+        guard let route = literalRoute(method: request.method, path: request.path)
+                ?? serverOptionsRoute(method: request.method, path: request.path),
+              let immediate = route.immediate
         else { return nil }
         return ImmediateRoute(template: route.template, handler: immediate)
     }
@@ -120,8 +145,18 @@ public struct Router: Sendable {
         if let route = literalRoute(method: method, path: path) {
             return .found(route.handler, parameters: [:], template: route.template)
         }
-        var path = path
-        return path.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+        var bytes = path
+        let scanned = bytes.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+        if case .found = scanned { return scanned }
+        // Looked at only once no route matched, so a matched request pays for neither check.
+        if let route = serverOptionsRoute(method: method, path: path) {
+            return .found(route.handler, parameters: [:], template: route.template)
+        }
+        return implementedMethods.contains(method) ? scanned : .methodNotImplemented
+    }
+
+    private func serverOptionsRoute(method: HTTPMethod, path: String) -> Route? {
+        path.utf8.count == 1 && method == .OPTIONS && path == Self.serverOptionsTemplate ? serverOptions : nil
     }
 
     /// The template without parameters that is exactly `path` and answers `method`.
@@ -142,7 +177,9 @@ public struct Router: Sendable {
             guard Self.literalsMatch(route, segments, path) else { continue }
             // Parameters are decoded only for the route that answers: a template usually has several methods.
             if route.answers(method) {
-                return .found(route.handler, parameters: Self.parameters(of: route, segments, path), template: route.template)
+                let (parameters, nulParameter) = Self.parameters(of: route, segments, path)
+                if let nulParameter { return .nulParameter(name: nulParameter, template: route.template) }
+                return .found(route.handler, parameters: parameters, template: route.template)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }
@@ -176,13 +213,19 @@ public struct Router: Sendable {
         return true
     }
 
-    /// The route's parameters, percent-decoded, from a path whose literals matched.
-    private static func parameters(of route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>) -> PathParameters {
+    /// The route's parameters, percent-decoded, from a path whose literals matched, and the first that decodes to
+    /// a NUL: libpq would end the value there, so `/users/alice%00x` would read as `alice`.
+    private static func parameters(of route: Route, _ segments: [Range<Int>], _ path: UnsafeBufferPointer<UInt8>)
+        -> (PathParameters, nulParameter: String?) {
         var parameters = PathParameters(capacity: route.parameters.count)
+        var nulParameter: String?
         for parameter in route.parameters {
             let range = segments[parameter.position]
-            parameters[parameter.name] = QueryString.percentDecode(UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false)
+            var sawNUL = false
+            parameters[parameter.name] = QueryString.percentDecode(
+                UnsafeBufferPointer(rebasing: path[range]), plusIsSpace: false, sawNUL: &sawNUL)
+            if sawNUL, nulParameter == nil { nulParameter = parameter.name }
         }
-        return parameters
+        return (parameters, nulParameter)
     }
 }

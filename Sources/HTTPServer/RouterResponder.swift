@@ -1,7 +1,8 @@
 import HTTP1
 
-/// The `Responder` over a `Router`: 404 when no template matches, 405 with `Allow` when the path exists for
-/// other methods, otherwise the handler, whose thrown errors go through `errorMapper`.
+/// The `Responder` over a `Router`: 501 for a method no route answers, 404 when no template matches, 405 with
+/// `Allow` when the path exists for other methods, 400 (`400009`) for a path or query parameter that decodes to a
+/// NUL, otherwise the handler, whose thrown errors go through `errorMapper`.
 public struct RouterResponder: Responder {
     public let router: Router
     public let errorMapper: @Sendable (any Error, Request) -> Response
@@ -20,6 +21,15 @@ public struct RouterResponder: Responder {
                 .methodNotAllowed, message: "method \(request.method) not allowed for \(Self.printable(request.path))")
             response.headers.replaceOrAdd(name: "Allow", value: allowed.map(\.rawValue).joined(separator: ", "))
             return response
+        case .methodNotImplemented:
+            return .error(.notImplemented, message: "method not implemented")
+        case .nulParameter(let name, let template):
+            RouteRecorder.record(template)
+            return .error(.badRequest, cause: Self.nulParameterCause, message: "path parameter \(name) contains NUL (%00)")
+        case .found(_, _, let template) where request.nulQueryParameter != nil:
+            RouteRecorder.record(template)
+            return .error(.badRequest, cause: Self.nulParameterCause,
+                          message: "query parameter \(Self.printable(request.nulQueryParameter ?? "")) contains NUL (%00)")
         case .found(let handler, let parameters, let template):
             RouteRecorder.record(template)
             var routed = request
@@ -36,6 +46,9 @@ public struct RouterResponder: Responder {
     public func respondImmediately(to request: Request) -> RoutedResponse? {
         router.immediateRoute(for: request)?.respond(to: request)
     }
+
+    /// `ErrorCode.nulInParameter` (400009) in the App's table.
+    static let nulParameterCause = 9
 
     /// The path is echoed in messages; cap it so an 8 KiB target does not become an 8 KiB error body.
     private static func printable(_ path: String) -> String {

@@ -39,4 +39,8 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDeb
     /// A prepared form gone stale: "cached plan must not change result type" after DDL (0A000), or dropped by a
     /// DISCARD (26000). Preparing the statement afresh fixes it.
     var isStalePreparedStatement: Bool { sqlState == "0A000" || sqlState == "26000" }
+    /// PostgreSQL refused the statement's text whatever its values: SQLSTATE class 42 (syntax error or access rule
+    /// violation: an operator or function missing for the types, a datatype mismatch, an ambiguous parameter). A
+    /// value's failure is another class (22, data exception: `invalid input syntax`, a malformed array literal).
+    var isRefusedStatementForm: Bool { kind == .query && sqlState?.utf8.starts(with: "42".utf8) == true }
 }

@@ -55,8 +55,10 @@ extension StatementPipeline {
             if let original = sent.mergedDigest {
                 if error.isStalePreparedStatement {
                     connection.statementCache.forget(sent.text)
-                } else if error.kind == .query {
+                } else if error.isRefusedStatementForm {
                     // Merged, it is not valid SQL (a parameter that is not text): its runs go one by one from now on.
+                    // Any other failure is one run's value (a malformed one breaks the whole array literal), so
+                    // merging stays on: the runs go one by one to the pool this time, each getting its own answer.
                     unmergeable.insert(original)
                 }
             } else {

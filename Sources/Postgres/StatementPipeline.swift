@@ -104,8 +104,9 @@ final class StatementPipeline {
     /// Mergeable reads asked for since the last Sync, in order: they go out with it, several runs of one
     /// statement merged into one.
     var pending: [Entry] = []
-    /// Digests of the statements whose merged form PostgreSQL refused (a parameter that is not text where it
-    /// stands): they run one by one from then on.
+    /// Digests of the statements whose merged form PostgreSQL refused as SQL (a parameter that is not text where
+    /// it stands; `DatabaseError.isRefusedStatementForm`): they run one by one from then on. A merged execution
+    /// that fails on one run's value leaves its statement mergeable.
     var unmergeable: Set<UInt64> = []
     /// Merged forms made so far, by the digest of the statement they merge.
     var mergedStatements: [UInt64: (original: String, merged: SQL)] = [:]

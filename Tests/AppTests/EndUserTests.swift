@@ -36,6 +36,30 @@ struct EndUserTests {
         }
     }
 
+    /// Finding 5: `%00` in a path or query parameter was accepted, and libpq ended the value at the NUL, so
+    /// `/users/alice%00x` answered alice. Refused (400009) before the handler, naming the parameter.
+    @Test func nulInAPathOrQueryParameterIs400NotATruncatedMatch() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.createEndUser(tenant, externalID: "alice")
+            let users = "/hubs/\(tenant.hubID)/users"
+            #expect(await app.request(.GET, users + "/alice", auth: tenant.auth).status == 200)
+            for (target, field) in [
+                (users + "/alice%00x", "user_id"), (users + "/alice%00", "user_id"),
+                ("/hubs/\(tenant.hubID)%00/users/alice", "hub_id"), (users + "/alice/connections/x%00", "connection_id"),
+                (users + "?search=ali%00", "search"), (users + "/alice?identifier_type=external%00", "identifier_type"),
+                (users + "?a%00b=1", "a%00b"),
+            ] {
+                let refused = await app.request(.GET, target, auth: tenant.auth)
+                #expect(refused.status == 400, "\(target): \(refused.text)")
+                #expect(refused.errorCode == "400009", "\(target)")
+                #expect(refused.errorFields == [field], "\(target)")
+            }
+            // Other escapes still decode.
+            #expect(await app.request(.GET, users + "/%61lice", auth: tenant.auth).status == 200)
+        }
+    }
+
     @Test func duplicateExternalIDIsConflictAndWritesNothing() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

@@ -8,11 +8,11 @@ import Testing
 @Suite struct MetricsTests {
     @Test func countsByMethodRouteAndStatusInSortedOrder() {
         let metrics = Metrics()
-        metrics.record(method: "POST", route: "/hubs", status: 201, seconds: 0.002)
-        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 404, seconds: 0.0005)
-        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 200, seconds: 0.03)
-        metrics.record(method: "GET", route: "/hubs/:hub_id", status: 200, seconds: 0.0009)
-        metrics.record(method: "HEAD", route: "/hubs/:hub_id", status: 200, seconds: 0.0001)
+        metrics.record(method: .POST, route: "/hubs", status: 201, seconds: 0.002)
+        metrics.record(method: .GET, route: "/hubs/:hub_id", status: 404, seconds: 0.0005)
+        metrics.record(method: .GET, route: "/hubs/:hub_id", status: 200, seconds: 0.03)
+        metrics.record(method: .GET, route: "/hubs/:hub_id", status: 200, seconds: 0.0009)
+        metrics.record(method: .HEAD, route: "/hubs/:hub_id", status: 200, seconds: 0.0001)
         let lines = metrics.render().split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasPrefix("http_requests_total{") } == [
             #"http_requests_total{method="GET",route="/hubs/:hub_id",status="200"} 2"#,
@@ -68,5 +68,26 @@ import Testing
         #expect(lines.contains(#"http_requests_total{method="GET",route="/hubs/:hub_id",status="200"} 1"#))
         #expect(lines.contains(#"http_requests_total{method="GET",route="unmatched",status="404"} 1"#))
         #expect(lines.contains(#"http_requests_total{method="GET",route="/healthz",status="200"} 1"#))
+    }
+
+    /// Finding 3: any method token became a label (`http_requests_total{method=...}`), so a stream of made-up
+    /// methods grew the table without bound. Every label value is now from a fixed set.
+    @Test func metricsLabelsAreBoundedForUnknownMethods() async {
+        for index in 0..<50 {
+            for method in ["BREW\(index)", "get\(index)", "PROPFIND", "TRACE"] {
+                for target in ["/hubs/h1", "/nowhere/\(index)", "/healthz"] {
+                    _ = await responder.respondRouted(to: Request(method: HTTPMethod(rawValue: method), target: target))
+                }
+            }
+        }
+        _ = await responder.respondRouted(to: Request(method: .GET, target: "/nowhere/else"))
+        _ = await responder.respondRouted(to: Request(method: .GET, target: "/hubs/h1/deeper/still"))
+        let series = metrics.render().split(separator: "\n").filter { $0.hasPrefix("http_requests_total{") }
+        #expect(series == [
+            #"http_requests_total{method="GET",route="unmatched",status="404"} 2"#,
+            #"http_requests_total{method="other",route="unmatched",status="501"} 600"#,
+        ])
+        let routes = metrics.render().split(separator: "\n").filter { $0.hasPrefix("http_request_duration_seconds_count") }
+        #expect(routes == [#"http_request_duration_seconds_count{route="unmatched"} 602"#])
     }
 }

@@ -36,10 +36,47 @@ struct Boom: Error {}
         #expect(String(decoding: response.body, as: UTF8.self).contains("404000"))
     }
 
+    /// RFC 9110 §15.5.6: a method the server has (POST, for /boom) but this path lacks.
     @Test func answers405WithAllow() async throws {
-        let response = await responder.respond(to: Request(method: .PUT, target: "/hubs/1"))
+        let response = await responder.respond(to: Request(method: .POST, target: "/hubs/1"))
         #expect(response.status == .methodNotAllowed)
         #expect(response.headers["Allow"] == "GET, DELETE, HEAD")
+    }
+
+    /// RFC 9110 §9.1: a method no route answers is 501 on any path, existing or not, whatever its spelling.
+    @Test(arguments: ["PUT", "BREW", "get", "DELETES", "PROPPATCHPROPPATCH"])
+    func answers501ForAMethodNoRouteAnswers(_ method: String) async throws {
+        for target in ["/hubs/1", "/nothing", "/ping"] {
+            let response = await responder.respond(to: Request(method: HTTPMethod(rawValue: method), target: target))
+            #expect(response.status == .notImplemented, "\(method) \(target)")
+            #expect(String(decoding: response.body, as: UTF8.self).contains("501000"))
+        }
+    }
+
+    /// RFC 9110 §9.3.7: `OPTIONS *` is about the server: 200, `Allow` with every method it implements, no body.
+    @Test func answersOptionsAsteriskWithTheServersMethods() async throws {
+        let request = Request(method: .OPTIONS, target: "*")
+        for response in [await responder.respond(to: request), responder.respondImmediately(to: request)?.response] {
+            #expect(response?.status == .ok)
+            #expect(response?.headers["Allow"] == "DELETE, GET, HEAD, OPTIONS, POST")
+            #expect(response?.body == [])
+        }
+        #expect(responder.respondImmediately(to: request)?.route == "*")
+        // A path is a resource: OPTIONS there is a method it lacks.
+        #expect(await responder.respond(to: Request(method: .OPTIONS, target: "/hubs/1")).status == .methodNotAllowed)
+    }
+
+    /// Finding 5: a path parameter decoding to NUL would be cut short by libpq (`alice%00x` read as `alice`).
+    @Test func nulInAPathOrQueryParameterIs400NamingIt() async throws {
+        let path = await responder.respond(to: Request(method: .GET, target: "/hubs/alice%00x"))
+        #expect(path.status == .badRequest)
+        let pathBody = String(decoding: path.body, as: UTF8.self)
+        #expect(pathBody.contains("400009") && pathBody.contains("hub_id"))
+        let query = await responder.respond(to: Request(method: .GET, target: "/hubs/alice?search=a%00"))
+        #expect(query.status == .badRequest)
+        let queryBody = String(decoding: query.body, as: UTF8.self)
+        #expect(queryBody.contains("400009") && queryBody.contains("search"))
+        #expect(await responder.respond(to: Request(method: .GET, target: "/hubs/alice%01x?search=a%20")).status == .ok)
     }
 
     @Test func mapsThrownErrors() async throws {
@@ -51,7 +88,7 @@ struct Boom: Error {}
     @Test func servesRoutesOverTheSocket() async throws {
         try await withRunningServer(configuration: testConfiguration(), responder: responder) { port in
             let client = try RawHTTPClient(port: port)
-            try await client.write("GET /hubs/7 HTTP/1.1\r\nHost: x\r\n\r\nPATCH /hubs/7 HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await client.write("GET /hubs/7 HTTP/1.1\r\nHost: x\r\n\r\nPOST /hubs/7 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try await client.readResponse().bodyText == "hub 7")
             let refused = try await client.readResponse()
             #expect(refused.statusCode == 405)

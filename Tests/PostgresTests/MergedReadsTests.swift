@@ -43,6 +43,18 @@ import Testing
         #expect(parts.map(\.affectedRows) == [2, 0, 2])
     }
 
+    /// Finding 5: only a refusal of the merged SQL itself (class 42) turns merging off for its statement; a value's
+    /// failure (class 22: one run's text that is no integer, or a NUL that cuts the array literal short) does not.
+    @Test func onlyARefusalOfTheStatementsFormTurnsMergingOff() {
+        for state in ["42883", "42804", "42P18", "42601"] {
+            #expect(DatabaseError(kind: .query, sqlState: state).isRefusedStatementForm, "\(state)")
+        }
+        for state in ["22P02", "22021", "22003", "57014", "53200", "40001", "0A000", "26000", nil] as [String?] {
+            #expect(!DatabaseError(kind: .query, sqlState: state).isRefusedStatementForm, "\(state ?? "-")")
+        }
+        #expect(!DatabaseError(kind: .timeout, sqlState: "42883").isRefusedStatementForm)
+    }
+
     @Test func aRowWithoutAValidOrdinalSpoilsTheSplit() {
         let layout = ColumnLayout(names: [MergedReads.ordinalColumn, "v"])
         for ordinal in ["0", "4", "x", nil] as [String?] {

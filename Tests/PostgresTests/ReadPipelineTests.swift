@@ -14,7 +14,7 @@ import TestSupport
         func respond(to request: Request) async -> Response {
             do {
                 let value: Int
-                if request.path.hasPrefix("/rows/") || request.path.hasPrefix("/plus/") {
+                if request.path.hasPrefix("/rows/") || request.path.hasPrefix("/plus/") || request.path.hasPrefix("/cast/") {
                     return try await mergeable(request.path)
                 }
                 if request.path == "/fail" {
@@ -36,12 +36,16 @@ import TestSupport
 
         /// `/rows/<k>`: k rows (1…k) from a mergeable read, the body their values joined by commas; `/plus/<k>`:
         /// k + 1 from a read marked mergeable whose parameter is an integer where it stands, so that its merged
-        /// form (where it arrives as text) is refused.
+        /// form (where it arrives as text) is refused; `/cast/<text>`: the text cast to an integer (`%00` sent as
+        /// a NUL), refused for a run whose text is not one.
         func mergeable(_ path: String) async throws -> Response {
-            let k = Int(path.split(separator: "/").last ?? "") ?? -1
+            let last = String(path.split(separator: "/").last ?? "")
+            let k = Int(last) ?? -1
             var sql: SQL = path.hasPrefix("/rows/")
                 ? "SELECT g AS n FROM generate_series(1, \(k)::int) AS g, pg_sleep(0.01) ORDER BY g DESC"
-                : "SELECT \(k) + 1 AS n, pg_sleep(0.01)::text AS slept"
+                : path.hasPrefix("/plus/")
+                ? "SELECT \(k) + 1 AS n, pg_sleep(0.01)::text AS slept"
+                : "SELECT \(last.replacing("%00", with: "\u{0}"))::int AS n, pg_sleep(0.01)::text AS slept"
             sql.isMergeableRead = true
             let rows = try await pool.reading { try await $0.query(sql) }.rows
             return Response(status: .ok, body: Array(try rows.map { String(try $0.int("n")) }.joined(separator: ",").utf8))
@@ -172,6 +176,24 @@ import TestSupport
             let after = pool.readCounts
             #expect(after.merged == before.merged)
             #expect(after.pipelined - before.pipelined == 12)
+        }
+    }
+
+    /// Finding 5: one run's bad value (a NUL, at which libpq cuts the merged array literal, or text that is no
+    /// integer) made PostgreSQL refuse the merged execution (22P02), and merging then stayed off on the loop for
+    /// every tenant's runs of the statement. Only a refusal of the merged SQL itself (class 42) turns it off.
+    @Test func aBadValueInOneMergedRunDoesNotTurnMergingOff() async throws {
+        try await withPipelinedServer { pool, port in
+            _ = try await get("/cast/0", port: port)
+            for bad in ["x", "7%00x"] {
+                let answers = try await getConcurrently((1...11).map { "/cast/\($0)" } + ["/cast/\(bad)"], port: port)
+                for k in 1...11 { #expect(answers["/cast/\(k)"]?.1 == String(k), "beside \(bad)") }
+                if bad == "x" { #expect(answers["/cast/x"]?.1 == "22P02") }
+                let before = pool.readCounts
+                let again = try await getConcurrently((1...12).map { "/cast/\($0)" }, port: port)
+                for k in 1...12 { #expect(again["/cast/\(k)"]?.1 == String(k)) }
+                #expect(pool.readCounts.merged - before.merged >= 2, "after \(bad)")
+            }
         }
     }
 

@@ -58,6 +58,16 @@ extension APIError {
         }
     }
 
+    /// A path or query parameter that decodes to a NUL (`%00`): libpq would end the value there and read a shorter
+    /// one, so it is refused before any handler runs.
+    public static func nulInParameter(path name: String) -> APIError {
+        APIError(.nulInParameter, "invalid path parameter \(name)", fields: [Field(field: name, message: "must not contain NUL (%00)")])
+    }
+
+    public static func nulInParameter(query name: String) -> APIError {
+        APIError(.nulInParameter, "invalid query parameter \(name)", fields: [Field(field: name, message: "must not contain NUL (%00)")])
+    }
+
     public static func invalidParameter(_ name: String, _ message: String) -> APIError {
         APIError(.invalidParameter, "invalid query parameter \(name)", fields: [Field(field: name, message: message)])
     }

@@ -19,11 +19,20 @@ struct AppResponder: Responder {
         case .found(let handler, let parameters, let template):
             request.parameters = parameters
             request.route = template
+            if let name = request.nulQueryParameter {
+                response = .apiError(.nulInParameter(query: name))
+                break
+            }
             do {
                 response = try await handler(request)
             } catch {
                 response = errors.response(for: error, request: request)
             }
+        case .nulParameter(let name, let template):
+            request.route = template
+            response = .apiError(.nulInParameter(path: name))
+        case .methodNotImplemented:
+            response = .apiError(APIError(.methodOrCodingNotImplemented, "the method is not implemented by this server"))
         case .methodNotAllowed(let allowed):
             let allow = allowed.map(\.rawValue).joined(separator: ", ")
             response = .apiError(APIError(
@@ -31,7 +40,7 @@ struct AppResponder: Responder {
         case .notFound:
             response = .apiError(APIError(.routeNotFound, "no such route"))
         }
-        record(response, to: request, route: request.route ?? "unmatched", since: start)
+        record(response, to: request, route: request.route ?? Metrics.unmatchedRoute, since: start)
         return RoutedResponse(response, route: request.route)
     }
 
@@ -46,6 +55,6 @@ struct AppResponder: Responder {
 
     private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
         let seconds = Double(MonotonicTime.nanoseconds() &- start) / 1e9
-        metrics.record(method: request.method.rawValue, route: route, status: response.status.code, seconds: seconds)
+        metrics.record(method: request.method, route: route, status: response.status.code, seconds: seconds)
     }
 }

@@ -12,6 +12,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case outboundTargetRefused = 400006   // tokenUrl resolves to a refused network (SSRF guard)
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
+    case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -45,6 +46,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case headersTooLarge = 431000
     // 5xx
     case internalError = 500000
+    case methodOrCodingNotImplemented = 501000  // no route answers the method, or a transfer coding is not implemented
     case notImplemented = 501001          // a reference operation this server does not offer yet
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002

@@ -1,8 +1,16 @@
+public import HTTP1
 import Locking
 import Postgres
 
 /// Prometheus counters and a latency histogram per route, rendered in the text exposition format at /metrics.
+/// Every label value comes from a fixed set (route templates, `unmatchedRoute`, the methods `methodLabel` names,
+/// status codes), never from the request's bytes: a client cannot grow the table or the time spent under its lock.
 public final class Metrics: Sendable {
+    /// The route label of a request no template matched.
+    static let unmatchedRoute = "unmatched"
+    /// The method label of any method but RFC 9110's that the API uses.
+    static let otherMethod = "other"
+
     /// One route's latency histogram: counts per bound (cumulative, as Prometheus wants), then +Inf.
     private struct Histogram {
         var buckets = Array(repeating: 0, count: Metrics.bounds.count + 1)
@@ -40,10 +48,21 @@ public final class Metrics: Sendable {
 
     public init() {}
 
-    public func record(method: String, route: String, status: Int, seconds: Double) {
+    /// `route` is a route template or `unmatchedRoute`; the method is recorded by its `methodLabel`.
+    public func record(method: HTTPMethod, route: String, status: Int, seconds: Double) {
+        let method = Self.methodLabel(method)
         state.withLock { state in
             // Mutated in place (no copy of the buckets per request).
             state.routes[route, default: RouteStats()].record(method: method, status: status, seconds: seconds)
+        }
+    }
+
+    /// The method as named when it is one of RFC 9110's the API may answer, else `otherMethod`: any token is a
+    /// method, so one label per token would be one series per made-up method.
+    static func methodLabel(_ method: HTTPMethod) -> String {
+        switch method {
+        case .GET, .POST, .HEAD, .PUT, .PATCH, .DELETE, .OPTIONS: method.rawValue
+        default: otherMethod
         }
     }
 
