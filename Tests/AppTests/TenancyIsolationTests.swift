@@ -5,7 +5,8 @@ import JSON
 import TestSupport
 import Testing
 
-/// Nothing of one organisation is visible to another: every foreign, unknown or malformed id answers 404.
+/// Nothing of one organisation is visible to another: every foreign, unknown or malformed id answers 404 (an id
+/// that decodes to a NUL is refused before any lookup, with 400).
 @Suite(.enabled(if: TestApp.isAvailable)) struct TenancyIsolationTests {
     @Test func everyIdOfAnotherOrganisationIs404() async throws {
         try await withTestApp { app in
@@ -38,14 +39,14 @@ import Testing
                 // Malformed and unknown ids.
                 (.GET, "/hubs/not-a-ulid", nil, "404001"),
                 (.GET, "/hubs/\(ULID.generate().string)", nil, "404001"),
-                (.GET, "/keys/%00", nil, "404006"),
+                (.GET, "/keys/%00", nil, "400009"),
                 (.GET, "/keys/\(ULID.generate().string)", nil, "404006"),
                 (.GET, "/o/\(other.id)/connectors/\(connector.lowercased())", nil, "404003"),
                 (.GET, "/o/not-an-org/hubs", nil, "404007"),
             ]
             for (method, path, body, code) in checks {
                 let response = try await app.request(method, path, headers: other.auth, json: body)
-                #expect(response.status == 404 && response.errorCode == code, "\(method) \(path): \(response.status) \(response.text)")
+                #expect(response.status == Int(code.prefix(3)) && response.errorCode == code, "\(method) \(path): \(response.status) \(response.text)")
             }
             // The other organisation's lists are empty, and the owner's resources are untouched.
             #expect(try await app.expect(200, .GET, "/o/\(other.id)/hubs", other)["totalCount"] == 0)
