@@ -5,7 +5,10 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     // Release builds skip the runtime exclusivity checks: with them, every stored-property access of a class (an
-    // event loop, a connection) pays a lookup in a thread-local access set. Debug builds, and so the tests, keep them.
+    // event loop, a connection) pays a lookup in a thread-local access set. Measured with callgrind
+    // (`BENCH_SECTIONS=instructions bench/run 5`, with and without this line), instructions per request:
+    // /healthz 20.9k -> 18.1k, GetEndUser 197k -> 191k, ListEndUserConnections 145k -> 139k, CreateEndUserConnection
+    // 442k -> 431k. Debug builds, and so the tests, keep the checks.
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
