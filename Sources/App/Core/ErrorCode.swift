@@ -50,6 +50,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case tokenEndpointBadResponse = 502002
     case overloaded = 503000
     case databaseUnavailable = 503001
+    case bodyBudgetExhausted = 503002     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {
