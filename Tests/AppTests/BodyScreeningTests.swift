@@ -1,9 +1,7 @@
 @testable import App
-import Cryptography
 import HTTP1
 import HTTPServer
 import JSON
-import Logging
 import Postgres
 import TestSupport
 import Testing
@@ -100,10 +98,7 @@ import Testing
 /// The table names exactly the routes that read a body: a route missing from it would see every body dropped.
 @Suite struct RouteBodyLimitsTests {
     @Test func everyRouteThatTakesABodyIsListedAndEveryListedRouteExists() throws {
-        let configuration = AppConfiguration(
-            databaseURL: "postgresql:///unused?host=/nonexistent",
-            credentialKeys: KeyRing.generateKeySpecification(version: "test"))
-        let context = try Application.makeContext(configuration: configuration, logger: Logger(label: "body-limits"))
+        let context = try offlineContext()
         defer { context.database.shutdown() }
         let routes = Set(Application.routeTable(context: context))
         let listed = Set(RouteBodyLimits.bytes.keys.map { "\($0.method.rawValue) \($0.template)" })
