@@ -115,13 +115,17 @@ public struct Router: Sendable {
     /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.
     public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.template) } }
 
-    public func match(method: HTTPMethod, path: String) -> Match {
+    /// `decodingParameters: false` leaves `parameters` empty, for decisions that need only the template (a
+    /// request's head, before its body), saving their allocations.
+    public func match(method: HTTPMethod, path: String, decodingParameters: Bool = true) -> Match {
         // An all-literal template outranks every template with parameters, so its match is the scan's answer.
         if let route = literalRoute(method: method, path: path) {
             return .found(route.handler, parameters: [:], template: route.template)
         }
         var path = path
-        return path.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+        return path.withUTF8 { bytes in
+            match(method: method, segments: Self.segmentRanges(bytes), of: bytes, decodingParameters: decodingParameters)
+        }
     }
 
     /// The template without parameters that is exactly `path` and answers `method`.
@@ -134,7 +138,9 @@ public struct Router: Sendable {
         return nil
     }
 
-    private func match(method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> Match {
+    private func match(
+        method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>, decodingParameters: Bool
+    ) -> Match {
         var allowed: [HTTPMethod] = []
         guard segments.count < routesBySegmentCount.count else { return .notFound }
         for position in routesBySegmentCount[segments.count] {
@@ -142,7 +148,8 @@ public struct Router: Sendable {
             guard Self.literalsMatch(route, segments, path) else { continue }
             // Parameters are decoded only for the route that answers: a template usually has several methods.
             if route.answers(method) {
-                return .found(route.handler, parameters: Self.parameters(of: route, segments, path), template: route.template)
+                let parameters = decodingParameters ? Self.parameters(of: route, segments, path) : [:]
+                return .found(route.handler, parameters: parameters, template: route.template)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
         }

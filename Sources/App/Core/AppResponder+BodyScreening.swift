@@ -8,7 +8,7 @@ import HTTPServer
 extension AppResponder {
     func screenBody(of request: Request, arrived: Bool) -> BodyScreening {
         let template: String
-        switch router.match(method: request.method, path: request.path) {
+        switch router.match(method: request.method, path: request.path, decodingParameters: false) {
         case .notFound: return refusal(Self.routeNotFound, to: request, route: nil)
         case .methodNotAllowed(let allowed):
             return refusal(Self.methodNotAllowed(request, allowed: allowed), to: request, route: nil)
@@ -30,7 +30,7 @@ extension AppResponder {
 
     func admitBody(of request: Request) async -> RoutedResponse? {
         var request = request
-        request.route = router.match(method: request.method, path: request.path).template
+        request.route = router.match(method: request.method, path: request.path, decodingParameters: false).template
         do {
             _ = try await authenticator.authenticate(request)
         } catch {
