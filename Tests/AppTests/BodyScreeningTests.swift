@@ -9,12 +9,13 @@ import Testing
 /// A body is read only once its route, size, media type and credentials checked out: every refusal here comes
 /// while the client has sent the head alone (a reading server would wait for the body and answer nothing).
 @Suite(.enabled(if: TestApp.isAvailable)) struct BodyScreeningTests {
-    /// Sends `head` and no body; the answer that comes without it, and whether the connection then closes.
+    /// Sends `head` and no body; the answer that comes without it, and whether the connection then closes. The
+    /// generous timeouts are for a loaded test database; a server that waited for the body would never answer.
     func answerToHead(_ app: TestApp, _ head: String) async throws -> (RawHTTPClient.RawResponse, closed: Bool) {
         let client = try RawHTTPClient(port: app.port)
         try await client.write(head + "\r\n")
-        let response = try await client.readResponse(timeout: .seconds(5))
-        return (response, await client.waitForClose(timeout: .seconds(5)))
+        let response = try await client.readResponse(timeout: .seconds(30))
+        return (response, await client.waitForClose(timeout: .seconds(30)))
     }
 
     func code(_ response: RawHTTPClient.RawResponse) -> String? {
@@ -66,9 +67,9 @@ import Testing
             let organisation = try await app.createOrganisation()
             let client = try RawHTTPClient(port: app.port)
             try await client.write("POST /hubs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(organisation.apiKey)\r\nContent-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n")
-            #expect(try await client.readResponse(timeout: .seconds(5)).statusCode == 100)
+            #expect(try await client.readResponse(timeout: .seconds(30)).statusCode == 100)
             try await client.write("{}")
-            let response = try await client.readResponse(timeout: .seconds(5))
+            let response = try await client.readResponse(timeout: .seconds(30))
             #expect(response.statusCode == 400)
             #expect(code(response) == "400002")  // the body was read and validated
         }

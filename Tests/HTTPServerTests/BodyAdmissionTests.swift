@@ -1,16 +1,20 @@
 import HTTP1
 import HTTPServer
+import Synchronization
 import Testing
 import TestSupport
 
-/// Screens by path and answers `held=<budget bytes while handling> body=<bytes received>`; `/slow` first sleeps
-/// 400 ms, holding its body.
-private struct ScreeningResponder: Responder {
+/// Screens by path and answers `held=<budget bytes while handling> body=<bytes received>`; `/hold` first waits
+/// until `release` is set, holding its body.
+private final class ScreeningResponder: Responder {
     let budget: BodyBudget
+    let release = Atomic<Bool>(false)
+
+    init(budget: BodyBudget) { self.budget = budget }
 
     func respond(to request: Request) async -> Response {
         let held = budget.heldBytes
-        if request.path == "/slow" { try? await Task.sleep(for: .milliseconds(400)) }
+        while request.path == "/hold" && !release.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(5)) }
         return Response(status: .ok, body: Array("held=\(held) body=\(request.body.count)".utf8))
     }
 
@@ -32,6 +36,9 @@ private struct ScreeningResponder: Responder {
 /// Every way a body's reservation ends returns it to the `BodyBudget`: answered, refused, timed out, reset.
 @Suite struct BodyAdmissionTests {
     let budget = BodyBudget(ceiling: 1000)
+    private let responder: ScreeningResponder
+
+    init() { responder = ScreeningResponder(budget: budget) }
 
     func serve(wait: Duration = .milliseconds(300), _ body: (Int) async throws -> Void) async throws {
         let configuration = testConfiguration {
@@ -39,7 +46,7 @@ private struct ScreeningResponder: Responder {
             $0.bodyBudgetWait = wait
             $0.bodyReadTimeout = .milliseconds(500)
         }
-        try await withRunningServer(configuration: configuration, responder: ScreeningResponder(budget: budget), body)
+        try await withRunningServer(configuration: configuration, responder: responder, body)
     }
 
     func post(_ path: String, bytes: Int, extra: String = "") -> String {
@@ -90,16 +97,17 @@ private struct ScreeningResponder: Responder {
     @Test func noRoomWithinTheWaitIs503WithItsOwnCode() async throws {
         try await serve { port in
             let holder = try RawHTTPClient(port: port)
-            try await holder.write(post("/slow", bytes: 800))
+            try await holder.write(post("/hold", bytes: 800))
             #expect(try await eventually { budget.heldBytes == 800 })
             let refused = try RawHTTPClient(port: port)
             try await refused.write(post("/echo", bytes: 500))
-            let response = try await refused.readResponse(timeout: .seconds(3))
+            let response = try await refused.readResponse(timeout: .seconds(10))
             #expect(response.statusCode == 503)
             #expect(response.bodyText.contains("\"503002\""))
             #expect(response.header("Retry-After") == "1")
             #expect(response.header("Connection") == "close")
             #expect(budget.refusedRequests == 1)
+            responder.release.store(true, ordering: .relaxed)
             #expect(try await holder.readResponse().bodyText == "held=800 body=800")
             #expect(budget.heldBytes == 0)
         }
@@ -108,10 +116,12 @@ private struct ScreeningResponder: Responder {
     @Test func aWaitingBodyIsReadOnceRoomIsFreed() async throws {
         try await serve(wait: .seconds(3)) { port in
             let holder = try RawHTTPClient(port: port)
-            try await holder.write(post("/slow", bytes: 800))
+            try await holder.write(post("/hold", bytes: 800))
             #expect(try await eventually { budget.heldBytes == 800 })
             let waiting = try RawHTTPClient(port: port)
             try await waiting.write(post("/echo", bytes: 500))
+            try await Task.sleep(for: .milliseconds(100))  // the second body is waiting by now (or soon)
+            responder.release.store(true, ordering: .relaxed)
             #expect(try await holder.readResponse().statusCode == 200)
             #expect(try await waiting.readResponse(timeout: .seconds(3)).bodyText == "held=500 body=500")
             #expect(budget.refusedRequests == 0)
