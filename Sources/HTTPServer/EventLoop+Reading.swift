@@ -150,12 +150,14 @@ extension EventLoop {
         request.body = connection.body
         connection.request = nil
         connection.body = []
-        // The body's reservation goes with it, and is returned once the responder is done with the request.
-        let (budget, heldBytes) = (context.bodyBudget, connection.heldBodyBytes)
+        // The body's reservation goes with it, and is returned once the responder is done with the request. A
+        // request without one does not touch the shared budget (not even its reference count).
+        let heldBytes = connection.heldBodyBytes
         connection.heldBodyBytes = 0
+        let budget = heldBytes > 0 ? context.bodyBudget : nil
         let responder = context.responder
         if let immediate = responder.respondImmediately(to: request) {
-            budget.release(heldBytes)
+            budget?.release(heldBytes)
             connection.response = immediate.response
             logRequest(connection, status: immediate.response.status, route: immediate.route)
             return connection.lifecycle.responseReady()
@@ -163,7 +165,7 @@ extension EventLoop {
         let (handle, id) = (handle, connection.id)
         Task(executorPreference: handle) {
             let routed = await responder.respondRouted(to: request)
-            budget.release(heldBytes)
+            budget?.release(heldBytes)
             handle.submit(.response(connection: id, routed.response, route: routed.route))
         }
         return .none
