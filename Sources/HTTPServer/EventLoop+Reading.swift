@@ -145,10 +145,17 @@ extension EventLoop {
     /// request's task, whose response comes back as a `.response` message.
     private func dispatch(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
         guard let head = connection.head else { return .none }
-        var request = connection.request ?? Request(
-            method: head.method, target: head.target, headers: head.headers, id: connection.requestID)
-        request.body = connection.body
-        connection.request = nil
+        // A `let`: the task captures it, and a captured `var` would be boxed on the heap for every request.
+        let request: Request
+        if var screened = connection.request {
+            connection.request = nil
+            screened.body = connection.body
+            request = screened
+        } else {
+            request = Request(
+                method: head.method, target: head.target, headers: head.headers, body: connection.body,
+                id: connection.requestID)
+        }
         connection.body = []
         // The body's reservation goes with it, and is returned once the responder is done with the request. A
         // request without one does not touch the shared budget (not even its reference count).

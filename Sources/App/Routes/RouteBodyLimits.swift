@@ -6,26 +6,22 @@ import HTTP1
 /// counts against MAX_BUFFERED_BODY_BYTES. All of them authenticate and take JSON (`Router.on(_:_:context:)`),
 /// which is checked before the body is read.
 enum RouteBodyLimits {
-    struct Route: Hashable {
-        let method: HTTPMethod
-        let template: String
-    }
-
-    static let bytes: [Route: Int] = [
+    /// A list, not a dictionary: comparing a few templates (most differ in length) is cheaper than hashing one.
+    static let routes: [(method: HTTPMethod, template: String, bytes: Int)] = [
         // Credentials carry keys and certificates (PEM, a few KiB each) and an action list.
-        Route(method: .POST, template: ConnectionRoutes.collection): 64 * 1024,
-        Route(method: .POST, template: EndUserRoutes.collection): 16 * 1024,
-        Route(method: .POST, template: "/hubs"): 16 * 1024,
-        Route(method: .PATCH, template: "/hubs/:hub_id"): 16 * 1024,
+        (.POST, ConnectionRoutes.collection, 64 * 1024),
+        (.POST, EndUserRoutes.collection, 16 * 1024),
+        (.POST, "/hubs", 16 * 1024),
+        (.PATCH, "/hubs/:hub_id", 16 * 1024),
         // A public key in PEM: 4096-bit RSA is under 1 KiB.
-        Route(method: .POST, template: "/organisations/:organisation_id/keys"): 16 * 1024,
+        (.POST, "/organisations/:organisation_id/keys", 16 * 1024),
         // A connector describes an API's operations, authentication and pagination: the largest documents.
-        Route(method: .POST, template: "/o/:organisation_id/protocols/http/connectors"): 256 * 1024,
-        Route(method: .PUT, template: "/o/:organisation_id/connectors/:connector_id/auth-scheme-configs/:auth_scheme_config_id"): 64 * 1024,
+        (.POST, "/o/:organisation_id/protocols/http/connectors", 256 * 1024),
+        (.PUT, "/o/:organisation_id/connectors/:connector_id/auth-scheme-configs/:auth_scheme_config_id", 64 * 1024),
     ]
 
     /// The limit for a matched route, nil when it takes no body.
     static func limit(_ method: HTTPMethod, _ template: String) -> Int? {
-        bytes[Route(method: method, template: template)]
+        routes.first { $0.template == template && $0.method == method }?.bytes
     }
 }
