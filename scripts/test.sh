@@ -87,11 +87,12 @@ run_check "secrets at rest (pg_dump of the test database)" secrets_at_rest
 if [ "${TEST_QUICK:-0}" = 1 ]; then
     say "TEST_QUICK=1: fault injection, fuzzing and Schemathesis skipped"
 else
-    # Fault injection (~2.5 min). db-outage always runs on a PostgreSQL of its own (it stops or freezes it).
+    # Fault injection (~3 min). db-outage always runs on a PostgreSQL of its own (it stops or freezes it).
     run_check "tests/faults/db-outage.sh (stop)" env OUTAGE_MODE=stop bash tests/faults/db-outage.sh
     run_check "tests/faults/db-outage.sh (freeze)" env OUTAGE_MODE=freeze bash tests/faults/db-outage.sh
     run_check "tests/faults/kill-under-create.sh" bash tests/faults/kill-under-create.sh
     run_check "tests/faults/slow-clients.sh" bash tests/faults/slow-clients.sh
+    run_check "tests/faults/body-flood.sh" bash tests/faults/body-flood.sh
 
     # Fuzzing (~1 min to build, FUZZ_SECONDS per target). A crash fails its target; the input stays in
     # fuzz-artifacts/<target>/ and is printed in base64.

@@ -18,8 +18,18 @@ final class ClientConnection {
     var readIndex = 0
 
     var head: RequestHead?
+    /// The head as the responder sees it, made once for screening the body and reused for dispatch.
+    var request: Request?
     var framing: BodyFraming = .none
     var body: [UInt8] = []
+    /// Body bytes consumed so far, whether kept or dropped.
+    var bodyReceived = 0
+    /// The route takes no body: its bytes are dropped as they arrive (`BodyScreening.discard`).
+    var discardsBody = false
+    /// The most a wanted body may hold (the route's limit within the parser's).
+    var bodyLimit = 0
+    /// Bytes this connection has reserved in the `BodyBudget` and not yet handed on or returned.
+    var heldBodyBytes = 0
     var requestID = ""
     var requestStarted: ContinuousClock.Instant
     var response: Response?
@@ -63,11 +73,21 @@ final class ClientConnection {
         }
     }
 
-    /// Clears per-request state once its response is queued.
+    /// Frees what was read and not consumed, storage too: the connection closes without reading on.
+    func releaseReadBuffer() {
+        buffer = []
+        readIndex = 0
+    }
+
+    /// Clears per-request state once its response is queued; `heldBodyBytes` must have been returned first.
     func finishRequest() {
         head = nil
+        request = nil
         framing = .none
         body = []
+        bodyReceived = 0
+        discardsBody = false
+        bodyLimit = 0
         response = nil
         errorMessage = nil
         chunked = ChunkedDecoder(limits: parser.limits)

@@ -1,23 +1,30 @@
 public import HTTP1
 
 /// The life of one connection as a pure state machine: the event loop reports events, the machine answers with
-/// the next action. It owns keep-alive, the three timeouts and graceful shutdown; it never touches a socket,
+/// the next action. It owns keep-alive, the timeouts and graceful shutdown; it never touches a socket,
 /// and time comes in with each event so tests drive it with any `InstantProtocol`.
 public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     public struct Timeouts: Sendable {
         public var headerRead: Duration
         public var bodyRead: Duration
         public var idle: Duration
-        public init(headerRead: Duration, bodyRead: Duration, idle: Duration) {
+        /// How long a wanted body waits for room in the `BodyBudget` before it is refused with 503.
+        public var bodyBudgetWait: Duration
+        public init(headerRead: Duration, bodyRead: Duration, idle: Duration, bodyBudgetWait: Duration = .seconds(1)) {
             self.headerRead = headerRead
             self.bodyRead = bodyRead
             self.idle = idle
+            self.bodyBudgetWait = bodyBudgetWait
         }
     }
 
     public enum State: Sendable, Equatable {
         /// Waiting for a complete head; `bytesSeen` tells a silent connection from a slow one.
         case awaitingHead(since: Instant, bytesSeen: Bool)
+        /// The responder checks the head (credentials) before the body is wanted; nothing is read meanwhile.
+        case admittingBody
+        /// The body is wanted but the `BodyBudget` has no room for it yet; nothing is read meanwhile.
+        case awaitingBodyBudget(since: Instant)
         case readingBody(since: Instant)
         /// The responder is working; nothing is read meanwhile (pipelined bytes stay buffered).
         case handling
@@ -31,6 +38,10 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         case none
         /// Try to parse a head from the buffered bytes.
         case parse
+        /// Ask the responder, in a task, whether the body is wanted (`Responder.admitBody`).
+        case admitBody
+        /// Reserve the body's bytes in the `BodyBudget`; on success report `bodyReserved`.
+        case reserveBody
         /// Feed buffered bytes to the body reader.
         case readBody
         /// Hand the complete request to the responder.
@@ -39,6 +50,8 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         case write(closeAfter: Bool)
         /// Answer with this error status, then close.
         case writeError(HTTPStatus)
+        /// Answer 503 for want of room in the `BodyBudget`, then close.
+        case refuseForBodyBudget
         /// Close now, without a word.
         case close
     }
@@ -59,18 +72,25 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
     public var deadline: Instant? {
         switch state {
         case .awaitingHead(let since, _): since.advanced(by: timeouts.headerRead)
+        case .awaitingBodyBudget(let since): since.advanced(by: timeouts.bodyBudgetWait)
         case .readingBody(let since): since.advanced(by: timeouts.bodyRead)
         case .idle(let since): since.advanced(by: timeouts.idle)
         case .writing: lastWriteProgress?.advanced(by: timeouts.idle)
-        case .handling, .closed: nil
+        case .handling, .admittingBody, .closed: nil
         }
+    }
+
+    /// Whether a wanted body is being read (reads may then be large).
+    public var isReadingBody: Bool {
+        if case .readingBody = state { return true }
+        return false
     }
 
     /// Whether the loop should read from the socket now.
     public var wantsInput: Bool {
         switch state {
         case .awaitingHead, .readingBody, .idle: true
-        case .handling, .writing, .closed: false
+        case .admittingBody, .awaitingBodyBudget, .handling, .writing, .closed: false
         }
     }
 
@@ -79,19 +99,55 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         case .idle: state = .awaitingHead(since: now, bytesSeen: true); return .parse
         case .awaitingHead(let since, _): state = .awaitingHead(since: since, bytesSeen: true); return .parse
         case .readingBody: return .readBody
-        case .handling, .writing, .closed: return .none
+        case .admittingBody, .awaitingBodyBudget, .handling, .writing, .closed: return .none
         }
     }
 
+    /// A head whose body (if any) is wanted: a body waits for room in the budget first.
     public mutating func headParsed(keepAlive: Bool, hasBody: Bool, now: Instant) -> Action {
         guard case .awaitingHead = state else { return .none }
         self.keepAlive = keepAlive && !shuttingDown
         if hasBody {
-            state = .readingBody(since: now)
-            return .readBody
+            state = .awaitingBodyBudget(since: now)
+            return .reserveBody
         }
         state = .handling
         return .dispatch
+    }
+
+    /// A head whose body is wanted only if the responder's checks that suspend pass.
+    public mutating func headNeedsAdmission(keepAlive: Bool) -> Action {
+        guard case .awaitingHead = state else { return .none }
+        self.keepAlive = keepAlive && !shuttingDown
+        state = .admittingBody
+        return .admitBody
+    }
+
+    /// The responder wants the body: it waits for room in the budget.
+    public mutating func bodyAdmitted(now: Instant) -> Action {
+        guard case .admittingBody = state else { return .none }
+        state = .awaitingBodyBudget(since: now)
+        return .reserveBody
+    }
+
+    /// The budget holds the body's bytes: read it, with the body timeout running from now.
+    public mutating func bodyReserved(now: Instant) -> Action {
+        guard case .awaitingBodyBudget = state else { return .none }
+        state = .readingBody(since: now)
+        return .readBody
+    }
+
+    /// The responder refused the request on its head (before or after admission) and its response is ready.
+    /// `keepAlive` is false unless the whole body had arrived and was dropped: unread body bytes are never
+    /// taken for the next request.
+    public mutating func headRefused(keepAlive: Bool) -> Action {
+        switch state {
+        case .awaitingHead, .admittingBody: break
+        default: return .none
+        }
+        self.keepAlive = keepAlive && !shuttingDown
+        state = .writing
+        return .write(closeAfter: !self.keepAlive)
     }
 
     public mutating func bodyCompleted() -> Action {
@@ -110,7 +166,7 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
     public mutating func protocolError(_ status: HTTPStatus) -> Action {
         keepAlive = false
         switch state {
-        case .awaitingHead, .readingBody, .idle:
+        case .awaitingHead, .admittingBody, .awaitingBodyBudget, .readingBody, .idle:
             state = .writing
             return .writeError(status)
         case .handling, .writing, .closed:
@@ -142,12 +198,12 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
     /// The peer closed its side. A response already in the works is still written (half-close), then we close.
     public mutating func peerClosed() -> Action {
         switch state {
-        case .handling, .writing:
+        case .handling, .writing, .admittingBody:
             keepAlive = false
             return .none
         case .closed:
             return .none
-        case .awaitingHead, .readingBody, .idle:
+        case .awaitingHead, .awaitingBodyBudget, .readingBody, .idle:
             state = .closed
             return .close
         }
@@ -158,6 +214,10 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         switch state {
         case .awaitingHead(_, bytesSeen: true), .readingBody:
             return protocolError(.requestTimeout)
+        case .awaitingBodyBudget:
+            keepAlive = false
+            state = .writing
+            return .refuseForBodyBudget
         default:
             state = .closed
             return .close

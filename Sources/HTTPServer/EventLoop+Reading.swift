@@ -30,10 +30,13 @@ extension EventLoop {
                 }
                 action = readAvailable(connection)
             case .parse: action = parseHead(connection)
+            case .admitBody: action = startAdmission(connection)
+            case .reserveBody: action = reserveBody(connection)
             case .readBody: action = readBody(connection)
             case .dispatch: action = dispatch(connection)
             case .write(let closeAfter): action = writeResponse(connection, closeAfter: closeAfter)
             case .writeError(let status): action = writeError(connection, status: status)
+            case .refuseForBodyBudget: action = refuseForBodyBudget(connection)
             case .close:
                 close(connection)
                 return
@@ -41,8 +44,12 @@ extension EventLoop {
         }
     }
 
+    /// At most this much is read at a time until a body is wanted: a head rarely needs more, and body bytes that
+    /// come with it are held before anyone decided to want them (`BodyBudget`).
+    static let headReadBytes = 16 * 1024
+
     private func readAvailable(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
-        let capacity = scratch.count
+        let capacity = connection.lifecycle.isReadingBody ? scratch.count : Self.headReadBytes
         let result = try? nonBlockingSyscall("recv") {
             scratch.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, capacity, 0) }
         }
@@ -84,53 +91,51 @@ extension EventLoop {
             connection.head = head
             let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
             connection.framing = framing
-            if framing != .none {
-                // Reserve only what one read can bring: memory follows bytes received, not bytes announced.
-                connection.body.reserveCapacity(min(Self.length(of: framing), scratch.count))
-                if head.expectsContinue && !connection.hasUnreadBytes {
-                    connection.pendingWrites.append(ResponseSerializer.continueHead)
-                    if flush(connection) == .close { return .close }
-                }
+            guard framing != .none else {
+                return connection.lifecycle.headParsed(keepAlive: head.keepAlive, hasBody: false, now: now)
             }
-            return connection.lifecycle.headParsed(keepAlive: head.keepAlive, hasBody: framing != .none, now: now)
+            return screenBody(connection, head: head)
         } catch {
             return protocolFailure(connection, error)
         }
     }
 
-    private static func length(of framing: BodyFraming) -> Int {
-        if case .contentLength(let length) = framing { return length }
-        return 0
+    private func readBody(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
+        do {
+            return try consumeBody(connection) ? connection.lifecycle.bodyCompleted() : .none
+        } catch {
+            return protocolFailure(connection, error)
+        }
     }
 
-    private func readBody(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
+    /// Moves buffered body bytes into `body`, or drops them when the body is discarded; true once it is complete.
+    func consumeBody(_ connection: ClientConnection) throws(HTTPParseError) -> Bool {
         let start = connection.readIndex
         switch connection.framing {
         case .none:
-            return connection.lifecycle.bodyCompleted()
+            return true
         case .contentLength(let length):
-            let take = min(length - connection.body.count, connection.buffer.count - start)
-            connection.body.append(contentsOf: connection.buffer[start..<(start + take)])
+            let take = min(length - connection.bodyReceived, connection.buffer.count - start)
+            if !connection.discardsBody { connection.body.append(contentsOf: connection.buffer[start..<(start + take)]) }
+            connection.bodyReceived += take
             connection.readIndex += take
             connection.compact()
-            return connection.body.count == length ? connection.lifecycle.bodyCompleted() : .none
+            return connection.bodyReceived == length
         case .chunked:
             let result = connection.buffer.withUnsafeBytes { raw in
                 Result { () throws(HTTPParseError) in
                     try connection.chunked.decode(UnsafeRawBufferPointer(rebasing: raw[start...]), into: &connection.body)
                 }
             }
-            do {
-                connection.readIndex += try result.get()
-                connection.compact()
-                return connection.chunked.isComplete ? connection.lifecycle.bodyCompleted() : .none
-            } catch {
-                return protocolFailure(connection, error)
-            }
+            connection.readIndex += try result.get()
+            // The decoder counts what it produced, so its limit still holds when the bytes are dropped.
+            if connection.discardsBody { connection.body.removeAll(keepingCapacity: true) }
+            connection.compact()
+            return connection.chunked.isComplete
         }
     }
 
-    private func protocolFailure(_ connection: ClientConnection, _ error: HTTPParseError) -> ClientConnection.Lifecycle.Action {
+    func protocolFailure(_ connection: ClientConnection, _ error: HTTPParseError) -> ClientConnection.Lifecycle.Action {
         context.logger.debug("rejected request", metadata: ["http.status": "\(error.status.code)", "reason": "\(error)"])
         connection.errorMessage = error.description
         return connection.lifecycle.protocolError(error.status)
@@ -140,12 +145,26 @@ extension EventLoop {
     /// request's task, whose response comes back as a `.response` message.
     private func dispatch(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
         guard let head = connection.head else { return .none }
-        let request = Request(
-            method: head.method, target: head.target, headers: head.headers, body: connection.body,
-            id: connection.requestID)
+        // A `let`: the task captures it, and a captured `var` would be boxed on the heap for every request.
+        let request: Request
+        if var screened = connection.request {
+            connection.request = nil
+            screened.body = connection.body
+            request = screened
+        } else {
+            request = Request(
+                method: head.method, target: head.target, headers: head.headers, body: connection.body,
+                id: connection.requestID)
+        }
         connection.body = []
+        // The body's reservation goes with it, and is returned once the responder is done with the request. A
+        // request without one does not touch the shared budget (not even its reference count).
+        let heldBytes = connection.heldBodyBytes
+        connection.heldBodyBytes = 0
+        let budget = heldBytes > 0 ? context.bodyBudget : nil
         let responder = context.responder
         if let immediate = responder.respondImmediately(to: request) {
+            budget?.release(heldBytes)
             connection.response = immediate.response
             logRequest(connection, status: immediate.response.status, route: immediate.route)
             return connection.lifecycle.responseReady()
@@ -153,6 +172,7 @@ extension EventLoop {
         let (handle, id) = (handle, connection.id)
         Task(executorPreference: handle) {
             let routed = await responder.respondRouted(to: request)
+            budget?.release(heldBytes)
             handle.submit(.response(connection: id, routed.response, route: routed.route))
         }
         return .none

@@ -24,6 +24,7 @@ extension EventLoop {
         }
         logRequest(connection, status: status, route: nil)
         queue(Response.error(status, message: message), on: connection, isHEAD: false, closeAfter: true, http10: false)
+        releaseHeldBody(connection)
         connection.finishRequest()
         return flush(connection)
     }
@@ -145,6 +146,7 @@ extension EventLoop {
 
     func finalClose(_ connection: ClientConnection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
+        releaseHeldBody(connection)
         unregister(connection.fd)
         _ = Glibc.close(connection.fd)
         if connection.holdsSlot { context.releaseConnection() } else { rejectedOpen -= 1 }

@@ -158,6 +158,9 @@ final class EventLoop {
             connection.response = response
             logRequest(connection, status: response.status, route: route)
             perform(connection.lifecycle.responseReady(), on: connection)
+        case .admission(let id, let refusal):
+            guard let connection = connections[id] else { return }
+            admissionDecided(connection, refusal: refusal)
         }
     }
 
@@ -183,7 +186,9 @@ final class EventLoop {
             if let linger = connection.lingerDeadline {
                 if now >= linger { finalClose(connection) } else { noteDeadline(linger) }
             } else if let deadline = connection.lifecycle.deadline {
-                if now >= deadline {
+                if case .awaitingBodyBudget = connection.lifecycle.state {
+                    perform(.reserveBody, on: connection)  // tries again; refuses once the wait is over
+                } else if now >= deadline {
                     perform(connection.lifecycle.timerFired(now: now), on: connection)
                 } else {
                     noteDeadline(deadline)

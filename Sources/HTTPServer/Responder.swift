@@ -11,6 +11,14 @@ public protocol Responder: Sendable {
     /// The response, made on the event loop's thread without suspending, for requests that need no I/O; nil
     /// sends the request to `respondRouted(to:)` in a task. The default answers nil.
     func respondImmediately(to request: Request) -> RoutedResponse?
+    /// Decides on the head alone (`request.body` is empty) whether the body is wanted, on the event loop's
+    /// thread: it must not suspend. `arrived` says the whole body came with the head, so refusing it early saves
+    /// no memory and costly checks may be left to the handler. The default reads any body.
+    func screenBody(of request: Request, arrived: Bool) -> BodyScreening
+    /// After `screenBody` answered `.read(admitFirst: true)`, and before the body is read: the checks that
+    /// suspend (an API key or token looked up in the database). nil reads the body; a response refuses it. The
+    /// default admits.
+    func admitBody(of request: Request) async -> RoutedResponse?
 }
 
 /// A response with the route template that matched (nil when none did), for the access log.
@@ -32,4 +40,8 @@ extension Responder {
     }
 
     public func respondImmediately(to request: Request) -> RoutedResponse? { nil }
+
+    public func screenBody(of request: Request, arrived: Bool) -> BodyScreening { .read(limit: .max, admitFirst: false) }
+
+    public func admitBody(of request: Request) async -> RoutedResponse? { nil }
 }

@@ -140,13 +140,17 @@ public struct Router: Sendable {
     /// Every (method, template) pair, for the spec-coverage test and `Allow` headers.
     public var table: [(method: HTTPMethod, template: String)] { routes.map { ($0.method, $0.template) } }
 
-    public func match(method: HTTPMethod, path: String) -> Match {
+    /// `decodingParameters: false` leaves `parameters` empty, for decisions that need only the template (a
+    /// request's head, before its body), saving their allocations.
+    public func match(method: HTTPMethod, path: String, decodingParameters: Bool = true) -> Match {
         // An all-literal template outranks every template with parameters, so its match is the scan's answer.
         if let route = literalRoute(method: method, path: path) {
             return .found(route.handler, parameters: [:], template: route.template)
         }
         var bytes = path
-        let scanned = bytes.withUTF8 { bytes in match(method: method, segments: Self.segmentRanges(bytes), of: bytes) }
+        let scanned = bytes.withUTF8 { bytes in
+            match(method: method, segments: Self.segmentRanges(bytes), of: bytes, decodingParameters: decodingParameters)
+        }
         if case .found = scanned { return scanned }
         // Looked at only once no route matched, so a matched request pays for neither check.
         if let route = serverOptionsRoute(method: method, path: path) {
@@ -169,7 +173,9 @@ public struct Router: Sendable {
         return nil
     }
 
-    private func match(method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>) -> Match {
+    private func match(
+        method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>, decodingParameters: Bool
+    ) -> Match {
         var allowed: [HTTPMethod] = []
         guard segments.count < routesBySegmentCount.count else { return .notFound }
         for position in routesBySegmentCount[segments.count] {
@@ -177,6 +183,7 @@ public struct Router: Sendable {
             guard Self.literalsMatch(route, segments, path) else { continue }
             // Parameters are decoded only for the route that answers: a template usually has several methods.
             if route.answers(method) {
+                guard decodingParameters else { return .found(route.handler, parameters: [:], template: route.template) }
                 let (parameters, nulParameter) = Self.parameters(of: route, segments, path)
                 if let nulParameter { return .nulParameter(name: nulParameter, template: route.template) }
                 return .found(route.handler, parameters: parameters, template: route.template)

@@ -23,6 +23,11 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// Parser bounds: request line (414), header section (431), header count (431), body (413).
     public var limits: ParserLimits = .init()
+    /// The ceiling on bytes of request bodies held in memory at once, shared by every loop (and readable for
+    /// metrics). Default 256 MiB.
+    public var bodyBudget = BodyBudget(ceiling: 256 * 1024 * 1024)
+    /// How long a wanted body waits for room in `bodyBudget` before it is answered 503. Default 1 s.
+    public var bodyBudgetWait: Duration = .seconds(1)
 
     public init() {}
 }

@@ -7,6 +7,8 @@ final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let responder: any Responder
     let logger: Logger
+    /// `configuration.bodyBudget`, at hand for every request with a body.
+    let bodyBudget: BodyBudget
     let openConnections = Atomic<Int>(0)
     /// Connections accepted by any loop: the next one goes to loop `accepted % loops`.
     let acceptedConnections = Atomic<Int>(0)
@@ -15,12 +17,13 @@ final class ServerContext: Sendable {
         self.configuration = configuration
         self.responder = responder
         self.logger = logger
+        self.bodyBudget = configuration.bodyBudget
     }
 
     var timeouts: ConnectionLifecycle<ContinuousClock.Instant>.Timeouts {
         .init(
             headerRead: configuration.headerReadTimeout, bodyRead: configuration.bodyReadTimeout,
-            idle: configuration.idleTimeout)
+            idle: configuration.idleTimeout, bodyBudgetWait: configuration.bodyBudgetWait)
     }
 
     /// Reserves a connection slot; false when `maxConnections` are already open.

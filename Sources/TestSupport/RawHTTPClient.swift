@@ -80,6 +80,12 @@ public final class RawHTTPClient {
         }
     }
 
+    /// Makes the close at deinit a reset (RST) rather than an orderly FIN, as a crashed or hostile client's.
+    public func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     /// Closes the sending direction (the server sees EOF) while still reading.
     public func shutdownWrite() { _ = shutdown(fd, Int32(SHUT_WR)) }
 

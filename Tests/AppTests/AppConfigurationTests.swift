@@ -74,4 +74,17 @@ import Testing
         #expect(configuration.outboundAllowPrivateNetworks)
         #expect(configuration.apiKeyCacheSeconds == 0)
     }
+
+    @Test func theBodyBudgetIsReadAndMustHoldTwoLargestBodies() throws {
+        #expect(try AppConfiguration.fromEnvironment(minimal).server.bodyBudget.ceiling == 256 * 1024 * 1024)
+        var environment = minimal
+        environment["MAX_BUFFERED_BODY_BYTES"] = "8388608"
+        #expect(try AppConfiguration.fromEnvironment(environment).server.bodyBudget.ceiling == 8_388_608)
+        environment["MAX_BODY_BYTES"] = "4194305"
+        #expect {
+            try AppConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            ((error as? ConfigurationError)?.problems ?? []).contains { $0.hasPrefix("MAX_BUFFERED_BODY_BYTES") }
+        }
+    }
 }

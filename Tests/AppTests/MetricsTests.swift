@@ -53,7 +53,9 @@ import Testing
         var router = Router()
         router.on(.GET, "/hubs/:hub_id") { request in Response(status: .ok, body: Array((request.parameters["hub_id"] ?? "").utf8)) }
         router.onImmediate(.GET, "/healthz") { _ in Response(status: .ok) }
-        return AppResponder(router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics)
+        return AppResponder(
+            router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics,
+            authenticator: NobodyAuthenticator())
     }
 
     @Test func answersWithTheTemplateThatMatched() async {
@@ -90,4 +92,9 @@ import Testing
         let routes = metrics.render().split(separator: "\n").filter { $0.hasPrefix("http_request_duration_seconds_count") }
         #expect(routes == [#"http_request_duration_seconds_count{route="unmatched"} 602"#])
     }
+}
+
+/// Knows no caller: these tests route only to routes without authentication.
+struct NobodyAuthenticator: Authenticating {
+    func authenticate(_ request: Request) async throws -> Principal { throw APIError(.missingCredentials, "nobody") }
 }

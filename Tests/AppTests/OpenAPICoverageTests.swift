@@ -5,14 +5,19 @@ import Logging
 import Postgres
 import Testing
 
+/// A context for reading the route table: its database is never reached.
+func offlineContext() throws -> AppContext {
+    let configuration = AppConfiguration(
+        databaseURL: "postgresql:///unused?host=/nonexistent",
+        credentialKeys: KeyRing.generateKeySpecification(version: "test"))
+    return try Application.makeContext(configuration: configuration, logger: Logger(label: "offline"))
+}
+
 /// The server's routes and openapi/openapi.yaml's operations must be the same set: a route added without its
 /// description, or a described operation the server lacks, fails here.
 @Suite struct OpenAPICoverageTests {
     @Test func everyRouteIsInTheSpecAndEveryOperationIsARoute() throws {
-        let configuration = AppConfiguration(
-            databaseURL: "postgresql:///unused?host=/nonexistent",
-            credentialKeys: KeyRing.generateKeySpecification(version: "test"))
-        let context = try Application.makeContext(configuration: configuration, logger: Logger(label: "coverage"))
+        let context = try offlineContext()
         defer { context.database.shutdown() }
         let server = Set(Application.routeTable(context: context))
         let spec = try Self.specOperations()

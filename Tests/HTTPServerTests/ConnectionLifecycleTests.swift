@@ -21,7 +21,8 @@ import Testing
     @Test func parsesPipelinedBytesAfterWriting() {
         var machine = Lifecycle(timeouts: timeouts, now: start)
         _ = machine.bytesArrived(now: start)
-        _ = machine.headParsed(keepAlive: true, hasBody: true, now: start)
+        #expect(machine.headParsed(keepAlive: true, hasBody: true, now: start) == .reserveBody)
+        #expect(machine.bodyReserved(now: start) == .readBody)
         #expect(machine.bodyCompleted() == .dispatch)
         _ = machine.responseReady()
         #expect(machine.writeCompleted(now: start, hasBufferedBytes: true) == .parse)
@@ -47,7 +48,9 @@ import Testing
     @Test func timesOutSlowBodyWith408() {
         var machine = Lifecycle(timeouts: timeouts, now: start)
         _ = machine.bytesArrived(now: start)
-        _ = machine.headParsed(keepAlive: true, hasBody: true, now: start + .seconds(1))
+        _ = machine.headParsed(keepAlive: true, hasBody: true, now: start)
+        _ = machine.bodyReserved(now: start + .seconds(1))
+        #expect(machine.timerFired(now: start + .seconds(30)) == .none)
         #expect(machine.timerFired(now: start + .seconds(31)) == .writeError(.requestTimeout))
         #expect(machine.keepAlive == false)
     }

@@ -15,9 +15,7 @@ struct DatabaseAuthenticator: Authenticating {
     var now: @Sendable () -> Double = { Double(Timestamp.now().microsecondsSinceEpoch) / 1_000_000 }
 
     func authenticate(_ request: Request) async throws -> Principal {
-        // Two Authorization fields are ambiguous: refuse rather than pick one.
-        let fields = request.headers.values(for: "Authorization")
-        switch fields.count == 1 ? AuthorizationHeader.parse(fields[0]) : nil {
+        switch Self.credential(of: request) {
         case nil:
             throw AuthenticationFailure.missing
         case .bearer(let key):
@@ -25,6 +23,31 @@ struct DatabaseAuthenticator: Authenticating {
         case .jwt(let token):
             return try await endUser(forToken: token)
         }
+    }
+
+    /// The same checks as `authenticate` up to the first that needs the database.
+    func screen(_ request: Request) -> CredentialScreening {
+        switch Self.credential(of: request) {
+        case nil:
+            return .refused(AuthenticationFailure.missing)
+        case .bearer(let key):
+            guard APIKeys.isWellFormed(key) else { return .refused(AuthenticationFailure.invalidAPIKey) }
+            return apiKeys.entry(for: APIKeys.hash(key)) == nil ? .needsLookup : .confirmed
+        case .jwt(let token):
+            do {
+                _ = try EndUserToken(parsing: token)
+            } catch {
+                return .refused(error)
+            }
+            return .needsLookup
+        }
+    }
+
+    /// The one `Authorization` field's credential; nil when absent, unreadable, or repeated (two fields are
+    /// ambiguous: refused rather than one picked).
+    private static func credential(of request: Request) -> AuthorizationHeader? {
+        let fields = request.headers.values(for: "Authorization")
+        return fields.count == 1 ? AuthorizationHeader.parse(fields[0]) : nil
     }
 
     private func organisation(forAPIKey key: String) async throws -> Principal {

@@ -53,6 +53,10 @@ public struct AppConfiguration: Sendable {
         config.server.limits.maxHeaderBytes = reader.integer("MAX_HEADER_BYTES", in: 256...1_048_576) ?? limits.maxHeaderBytes
         config.server.limits.maxHeaderCount = reader.integer("MAX_HEADER_COUNT", in: 1...10_000) ?? limits.maxHeaderCount
         config.server.limits.maxBodyBytes = reader.integer("MAX_BODY_BYTES", in: 0...1_073_741_824) ?? limits.maxBodyBytes
+        // Room for a largest body within the share large bodies may take (`BodyBudget.largeBodyCeiling`).
+        let smallest = max(2 * config.server.limits.maxBodyBytes, BodyBudget.smallBodyBytes)
+        let buffered = reader.integer("MAX_BUFFERED_BODY_BYTES", in: smallest...(1 << 40))
+        if let buffered { config.server.bodyBudget = BodyBudget(ceiling: buffered) }
         config.database.poolSize = reader.integer("DATABASE_POOL_SIZE", in: 1...256) ?? config.database.poolSize
         config.database.connectTimeoutSeconds = reader.integer("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? config.database.connectTimeoutSeconds
         config.database.acquireTimeout = reader.milliseconds("DATABASE_ACQUIRE_TIMEOUT_MS") ?? config.database.acquireTimeout

@@ -8,6 +8,8 @@ struct AppResponder: Responder {
     let router: Router
     let errors: ErrorMapping
     let metrics: Metrics
+    /// Screens credentials before a body is read (`AppResponder+BodyScreening.swift`).
+    let authenticator: any Authenticating
 
     func respond(to request: Request) async -> Response { await respondRouted(to: request).response }
 
@@ -32,13 +34,11 @@ struct AppResponder: Responder {
             request.route = template
             response = .apiError(.nulInParameter(path: name))
         case .methodNotImplemented:
-            response = .apiError(APIError(.methodOrCodingNotImplemented, "the method is not implemented by this server"))
+            response = Self.methodNotImplemented
         case .methodNotAllowed(let allowed):
-            let allow = allowed.map(\.rawValue).joined(separator: ", ")
-            response = .apiError(APIError(
-                .methodNotAllowed, "\(request.method) is not allowed here; allowed: \(allow)", headers: ["Allow": allow]))
+            response = Self.methodNotAllowed(request, allowed: allowed)
         case .notFound:
-            response = .apiError(APIError(.routeNotFound, "no such route"))
+            response = Self.routeNotFound
         }
         record(response, to: request, route: request.route ?? Metrics.unmatchedRoute, since: start)
         return RoutedResponse(response, route: request.route)
@@ -53,7 +53,18 @@ struct AppResponder: Responder {
         return routed
     }
 
-    private func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
+    static let methodNotImplemented = Response.apiError(
+        APIError(.methodOrCodingNotImplemented, "the method is not implemented by this server"))
+
+    static func methodNotAllowed(_ request: Request, allowed: [HTTPMethod]) -> Response {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        return .apiError(APIError(
+            .methodNotAllowed, "\(request.method) is not allowed here; allowed: \(allow)", headers: ["Allow": allow]))
+    }
+
+    static var routeNotFound: Response { .apiError(APIError(.routeNotFound, "no such route")) }
+
+    func record(_ response: Response, to request: Request, route: String, since start: UInt64) {
         let seconds = Double(MonotonicTime.nanoseconds() &- start) / 1e9
         metrics.record(method: request.method, route: route, status: response.status.code, seconds: seconds)
     }

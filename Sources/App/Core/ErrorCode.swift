@@ -53,6 +53,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case overloaded = 503000
     case databaseUnavailable = 503001
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
+    case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {

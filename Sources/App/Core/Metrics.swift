@@ -1,4 +1,5 @@
 public import HTTP1
+import HTTPServer
 import Locking
 import Postgres
 
@@ -84,6 +85,19 @@ public final class Metrics: Sendable {
             + "# HELP db_write_batches_total Batches of grouped writes committed or rolled back, one transaction each.\n"
             + "# TYPE db_write_batches_total counter\n"
             + "db_write_batches_total \(writes.batches)\n"
+    }
+
+    /// The `BodyBudget`: request bodies held in memory now, its ceiling, and requests refused for want of room.
+    static func render(bodyBudget budget: BodyBudget) -> String {
+        "# HELP http_request_body_bytes_buffered Bytes of request bodies held in memory now (reserved whole before reading).\n"
+            + "# TYPE http_request_body_bytes_buffered gauge\n"
+            + "http_request_body_bytes_buffered \(budget.heldBytes)\n"
+            + "# HELP http_request_body_bytes_limit MAX_BUFFERED_BODY_BYTES.\n"
+            + "# TYPE http_request_body_bytes_limit gauge\n"
+            + "http_request_body_bytes_limit \(budget.ceiling)\n"
+            + "# HELP http_request_body_budget_refusals_total Requests answered 503 (503003): no room for their body came in time.\n"
+            + "# TYPE http_request_body_budget_refusals_total counter\n"
+            + "http_request_body_budget_refusals_total \(budget.refusedRequests)\n"
     }
 
     public func render() -> String {

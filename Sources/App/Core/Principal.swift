@@ -17,6 +17,23 @@ public enum Principal: Sendable, Equatable {
 /// Turns a request's `Authorization` header into a principal, or throws an `APIError` (401 with WWW-Authenticate).
 public protocol Authenticating: Sendable {
     func authenticate(_ request: Request) async throws -> Principal
+    /// What the headers alone tell, without waiting: lets a body be refused before it is read. The default
+    /// leaves everything to `authenticate`.
+    func screen(_ request: Request) -> CredentialScreening
+}
+
+/// `Authenticating.screen`'s answer.
+public enum CredentialScreening: Sendable {
+    /// Missing, ambiguous or malformed: the 401 that `authenticate` would throw, known without a lookup.
+    case refused(APIError)
+    /// An API key already confirmed (`APIKeyCache`).
+    case confirmed
+    /// Well-formed; only `authenticate` can tell.
+    case needsLookup
+}
+
+extension Authenticating {
+    public func screen(_ request: Request) -> CredentialScreening { .needsLookup }
 }
 
 /// Errors of other modules (domain validation, database) that know their API form.

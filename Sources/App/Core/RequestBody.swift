@@ -6,9 +6,7 @@ extension Request {
     /// The body as a JSON object: 415 unless `Content-Type` is application/json (charset utf-8 allowed),
     /// 400 when empty, not JSON, or not an object.
     public func jsonObjectBody() throws(APIError) -> JSONObject {
-        guard let contentType = headers["Content-Type"], Self.isJSON(contentType) else {
-            throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
-        }
+        try requireJSONContentType()
         guard !body.isEmpty else { throw APIError(.missingBody, "a JSON request body is required") }
         let value: JSONValue
         do {
@@ -27,6 +25,13 @@ extension Request {
         Self.findNUL(in: value, at: "", into: &fields)
         guard fields.isEmpty else { throw APIError.validation(fields) }
         return object
+    }
+
+    /// 415 unless `Content-Type` is application/json (charset utf-8 allowed); checked before the body is read too.
+    func requireJSONContentType() throws(APIError) {
+        guard let contentType = headers["Content-Type"], Self.isJSON(contentType) else {
+            throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
+        }
     }
 
     /// Whether `\u0000` occurs in the bytes (also when its backslash is itself escaped: the walk decides).

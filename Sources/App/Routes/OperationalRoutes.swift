@@ -18,7 +18,8 @@ enum OperationalRoutes {
         router.onImmediate(.GET, "/metrics") { _ in
             Response(
                 status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4"],
-                body: Array((context.metrics.render() + Metrics.render(reads: context.database.readCounts, writes: context.database.writeCounts)).utf8))
+                body: Array((context.metrics.render() + Metrics.render(reads: context.database.readCounts, writes: context.database.writeCounts)
+                    + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)).utf8))
         }
         let specification = ProjectFiles.openAPIDocument()
         router.onImmediate(.GET, "/openapi.yaml") { _ in
