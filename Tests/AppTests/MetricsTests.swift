@@ -53,7 +53,8 @@ import Testing
         var router = Router()
         router.on(.GET, "/hubs/:hub_id") { request in Response(status: .ok, body: Array((request.parameters["hub_id"] ?? "").utf8)) }
         router.onImmediate(.GET, "/healthz") { _ in Response(status: .ok) }
-        return AppResponder(router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics)
+        return AppResponder(
+            router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics, requestTimeout: .seconds(30))
     }
 
     @Test func answersWithTheTemplateThatMatched() async {

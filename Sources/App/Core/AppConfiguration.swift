@@ -16,6 +16,7 @@ public import Postgres
 /// | DATABASE_STATEMENT_TIMEOUT_MS | 1-3600000 | 15000 |
 /// | DATABASE_PIPELINE_READS | true/false (one more connection per event loop) | true |
 /// | DATABASE_GROUP_COMMITS | true/false (one more connection per event loop) | true |
+/// | REQUEST_TIMEOUT_MS | ms | 30000 |
 /// | CREDENTIAL_KEYS | `v2:<base64>,v1:<base64>` | required |
 /// | LOG_LEVEL | trace…critical | info |
 /// | LOG_FORMAT | text or json | text |
@@ -43,6 +44,9 @@ public struct AppConfiguration: Sendable {
     public var outboundAllowPrivateNetworks = false
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
+    /// How long a handler may take (`AppResponder`): its database waits end by then, a statement still running
+    /// is cancelled and the client gets 503 `requestDeadlineExceeded`.
+    public var requestTimeout: Duration = .seconds(30)
 
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
@@ -83,6 +87,7 @@ public struct AppConfiguration: Sendable {
         config.outboundAllowPrivateNetworks = reader.boolean("OUTBOUND_ALLOW_PRIVATE_NETWORKS") ?? false
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
+        config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
     }

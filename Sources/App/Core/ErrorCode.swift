@@ -50,6 +50,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case tokenEndpointBadResponse = 502002
     case overloaded = 503000
     case databaseUnavailable = 503001
+    case requestDeadlineExceeded = 503002 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {
