@@ -62,10 +62,10 @@ struct ConnectionCreation: Sendable {
     /// Runs a body decoder; when it refuses the body of a request with an `Idempotency-Key` already in use, the
     /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented.
     func decodeBody<T>(
-        idempotency: IdempotencyKey?, organisationID: String, _ decode: () throws -> T
+        idempotency: IdempotencyKey?, organisationID: String, _ decode: () async throws -> T
     ) async throws -> T {
         do {
-            return try decode()
+            return try await decode()
         } catch let error as APIError {
             guard let idempotency,
                   let live = try await IdempotencyStore.live(idempotency, organisationID: organisationID, context.database)

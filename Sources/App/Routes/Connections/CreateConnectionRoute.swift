@@ -10,7 +10,7 @@ enum CreateConnectionRoute {
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
         let (connectorID, draft) = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
-            try DomainAdapter.createConnectionBody(
+            try await DomainAdapter.createConnectionBody(
                 try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
         }
         let target = ConnectionCreation.Target(
