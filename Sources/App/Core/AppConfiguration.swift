@@ -44,8 +44,8 @@ public struct AppConfiguration: Sendable {
     public var outboundAllowPrivateNetworks = false
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
-    /// How long a handler may take (`AppResponder`): its database waits end by then, a statement still running
-    /// is cancelled and the client gets 503 `requestDeadlineExceeded`.
+    /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
+    /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
     public var requestTimeout: Duration = .seconds(30)
 
     public init(databaseURL: String, credentialKeys: String) {

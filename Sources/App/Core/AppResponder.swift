@@ -10,8 +10,9 @@ struct AppResponder: Responder {
     let router: Router
     let errors: ErrorMapping
     let metrics: Metrics
-    /// Every database wait of the handler ends by this long after it starts (`CallerDeadline`): a statement still
-    /// running then is cancelled, its writes rolled back, and the client answered 503 `requestDeadlineExceeded`.
+    /// Every database wait and outbound call of the handler ends by this long after it starts (`CallerDeadline`):
+    /// a statement still running then is cancelled, its writes rolled back, and the client answered 503
+    /// `requestDeadlineExceeded`.
     let requestTimeout: Duration
 
     func respond(to request: Request) async -> Response { await respondRouted(to: request).response }

@@ -1,3 +1,4 @@
+import HTTP1
 import HTTPClient
 
 /// Why an authorization code could not be exchanged. Carries only what is safe to answer to the caller:
@@ -11,6 +12,8 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
     case unreachable(String)
     /// The token endpoint answered something that is not a usable token response → 502002.
     case badResponse(String)
+    /// The request's own deadline (REQUEST_TIMEOUT_MS) passed before the token endpoint answered → 503002.
+    case deadlineExceeded
 
     public var description: String {
         switch self {
@@ -18,6 +21,7 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
         case .rejected(let error, _): "the token endpoint rejected the authorization code (\(error))"
         case .unreachable(let reason): "the token endpoint could not be reached: \(reason)"
         case .badResponse(let reason): "the token endpoint answered badly: \(reason)"
+        case .deadlineExceeded: "the request's time ran out while the token endpoint had not answered; nothing was changed"
         }
     }
 
@@ -27,6 +31,7 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
         case .rejected(_, let details): APIError(.oauthExchangeRejected, description, details: details)
         case .unreachable: APIError(.tokenEndpointUnreachable, description)
         case .badResponse: APIError(.tokenEndpointBadResponse, description)
+        case .deadlineExceeded: APIError(.requestDeadlineExceeded, description, headers: ["Retry-After": "1"])
         }
     }
 
