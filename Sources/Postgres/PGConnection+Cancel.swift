@@ -1,11 +1,6 @@
 import CLibPQ
+import Locking
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension PGConnection {
     /// At most this many cancel requests are in flight at once. A cancel that cannot go is skipped: its
@@ -24,7 +19,7 @@ extension PGConnection {
             return
         }
         let request = CancelRequest(cancel)
-        if !request.startThread() {
+        if DetachedThread.start({ request.send() }) != 0 {
             PQfreeCancel(cancel)
             Self.cancelsInFlight.subtract(1, ordering: .relaxed)
         }
@@ -41,22 +36,6 @@ extension PGConnection {
             _ = PQcancel(cancel, &message, Int32(message.count))
             PQfreeCancel(cancel)
             PGConnection.cancelsInFlight.subtract(1, ordering: .relaxed)
-        }
-
-        /// Starts a detached thread that owns one reference to the request; false when none could be made.
-        func startThread() -> Bool {
-            let context = Unmanaged.passRetained(self).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { context in
-                Unmanaged<CancelRequest>.fromOpaque(context!).takeRetainedValue().send()
-                return nil
-            }, context)
-            guard started == 0 else {
-                Unmanaged<CancelRequest>.fromOpaque(context).release()
-                return false
-            }
-            pthread_detach(thread)
-            return true
         }
     }
 }
