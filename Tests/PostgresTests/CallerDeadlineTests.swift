@@ -59,6 +59,35 @@ struct CallerDeadlineTests {
         }
     }
 
+    @Test func connectingEndsAtTheCallersDeadline() async throws {
+        // A listening socket nobody serves: the kernel completes the handshake, no startup answer ever comes.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 8) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        try #require(bound)
+        let port = UInt16(bigEndian: address.sin_port)
+        var configuration = DatabaseConfiguration(connectionString: "host=127.0.0.1 port=\(port) dbname=none")
+        configuration.connectTimeoutSeconds = 30
+        let pool = DatabasePool(configuration: configuration)
+        defer { pool.shutdown() }
+        let started = ContinuousClock.now
+        let error = await databaseError {
+            try await CallerDeadline.$current.withValue(.now + .milliseconds(300)) {
+                _ = try await pool.withConnection { try await $0.query("SELECT 1 AS one") }
+            }
+        }
+        #expect(error?.kind == .deadlineExceeded)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
     /// Polls (for up to 5 s) until no backend of `applicationName` runs a statement containing `text`.
     private static func waitUntilNoneRun(_ text: String, applicationName: String, on admin: DatabasePool) async throws -> Bool {
         try await admin.withConnection { connection in
