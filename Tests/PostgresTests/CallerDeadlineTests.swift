@@ -9,14 +9,9 @@ struct CallerDeadlineTests {
     @Test func statementPastTheCallersDeadlineIsCancelledOnTheServer() async throws {
         try await withTestPool({ $0.poolSize = 1 }) { pool in
             let name = pool.configuration.applicationName
-            let started = ContinuousClock.now
-            let error = await databaseError {
-                try await CallerDeadline.$current.withValue(.now + .milliseconds(300)) {
-                    _ = try await pool.withConnection { try await $0.query("SELECT pg_sleep(30)") }
-                }
+            await expectDeadlineExceeded(within: .milliseconds(300)) {
+                _ = try await pool.withConnection { try await $0.query("SELECT pg_sleep(30)") }
             }
-            #expect(error?.kind == .deadlineExceeded)
-            #expect(ContinuousClock.now - started < .seconds(5))
             let gone = try await withTestPool { admin in
                 try await Self.waitUntilNoneRun("pg_sleep(30)", applicationName: name, on: admin)
             }
@@ -27,15 +22,12 @@ struct CallerDeadlineTests {
     @Test func transactionCutByTheDeadlineKeepsNothing() async throws {
         try await withTestPool({ $0.poolSize = 2 }) { pool in
             try await withTable(pool, columns: "n int") { table in
-                let error = await databaseError {
-                    try await CallerDeadline.$current.withValue(.now + .milliseconds(300)) {
-                        try await pool.withTransaction { connection in
-                            try await connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (1)")
-                            _ = try await connection.query("SELECT pg_sleep(30)")
-                        }
+                await expectDeadlineExceeded(within: .milliseconds(300)) {
+                    try await pool.withTransaction { connection in
+                        try await connection.execute(unsafeSQL: "INSERT INTO \(table) VALUES (1)")
+                        _ = try await connection.query("SELECT pg_sleep(30)")
                     }
                 }
-                #expect(error?.kind == .deadlineExceeded)
                 let rows = try await pool.withConnection {
                     try await $0.query(SQL(unsafe: "SELECT count(*) AS n FROM \(table)")).rows[0].int("n")
                 }
@@ -47,14 +39,9 @@ struct CallerDeadlineTests {
     @Test func waitForAConnectionEndsAtTheCallersDeadline() async throws {
         try await withTestPool({ $0.poolSize = 1; $0.acquireTimeout = .seconds(30) }) { pool in
             try await pool.withConnection { _ in
-                let started = ContinuousClock.now
-                let error = await databaseError {
-                    try await CallerDeadline.$current.withValue(.now + .milliseconds(200)) {
-                        _ = try await pool.withConnection { try await $0.query("SELECT 1 AS one") }
-                    }
+                await expectDeadlineExceeded(within: .milliseconds(200)) {
+                    _ = try await pool.withConnection { try await $0.query("SELECT 1 AS one") }
                 }
-                #expect(error?.kind == .deadlineExceeded)
-                #expect(ContinuousClock.now - started < .seconds(5))
             }
         }
     }
@@ -78,12 +65,15 @@ struct CallerDeadlineTests {
         configuration.connectTimeoutSeconds = 30
         let pool = DatabasePool(configuration: configuration)
         defer { pool.shutdown() }
-        let started = ContinuousClock.now
-        let error = await databaseError {
-            try await CallerDeadline.$current.withValue(.now + .milliseconds(300)) {
-                _ = try await pool.withConnection { try await $0.query("SELECT 1 AS one") }
-            }
+        await expectDeadlineExceeded(within: .milliseconds(300)) {
+            _ = try await pool.withConnection { try await $0.query("SELECT 1 AS one") }
         }
+    }
+
+    /// `body`, run under a caller's deadline `within` from now, fails with `.deadlineExceeded` well before 5 s.
+    private func expectDeadlineExceeded(within: Duration, _ body: () async throws -> Void) async {
+        let started = ContinuousClock.now
+        let error = await databaseError { try await CallerDeadline.$current.withValue(.now + within, operation: body) }
         #expect(error?.kind == .deadlineExceeded)
         #expect(ContinuousClock.now - started < .seconds(5))
     }
