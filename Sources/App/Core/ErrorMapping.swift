@@ -23,7 +23,7 @@ public struct ErrorMapping: Sendable {
         case let error as DatabaseError where error.kind == .deadlineExceeded:
             logger.warning("request deadline exceeded", metadata: metadata(request, [:]))
             return APIError(
-                .requestDeadlineExceeded, "the request did not finish in the time the server allows; nothing was changed",
+                .requestDeadlineExceeded, "the request ran out of time; what it had not committed was rolled back",
                 headers: ["Retry-After": "1"])
         case let error as DatabaseError where error.kind == .connectionUnavailable || error.kind == .timeout:
             logger.warning("database unavailable", metadata: metadata(request, ["db.error": "\(error)"]))
