@@ -33,3 +33,16 @@ run_as_pg_user() {
         "$@"
     fi
 }
+
+# Unless DATABASE_URL is set: starts a throwaway PostgreSQL under /tmp, exports its DATABASE_URL, and stops and
+# removes it when the calling script exits (an EXIT trap). Run from the repository root.
+#   use_throwaway_database_unless_set NAME
+use_throwaway_database_unless_set() {
+    [[ -n "${DATABASE_URL:-}" ]] && return 0
+    THROWAWAY_DB_DIR="$(mktemp -d "/tmp/embedded-api-$1-XXXXXX")"
+    chmod 755 "$THROWAWAY_DB_DIR"
+    trap 'scripts/dev-db.sh stop "$THROWAWAY_DB_DIR/postgres" >/dev/null 2>&1 || true; rm -rf "$THROWAWAY_DB_DIR"' EXIT
+    scripts/dev-db.sh start "$THROWAWAY_DB_DIR/postgres" >/dev/null
+    DATABASE_URL="$(scripts/dev-db.sh url "$THROWAWAY_DB_DIR/postgres")"
+    export DATABASE_URL
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: installs what is missing, starts a throwaway PostgreSQL (unless DATABASE_URL is
 # set), runs the Swift test suite and the scripted end-to-end checks, then the slow robustness checks (fault
-# injection, the fuzzers for FUZZ_SECONDS each, Schemathesis), and stops the database.
+# injection, AddressSanitizer and ThreadSanitizer runs, the fuzzers for FUZZ_SECONDS each, Schemathesis), and
+# stops the database.
 # Extra arguments go to `swift test` (e.g. --sanitize=address).
 # Everything that needs the network is installed first; then the script runs again inside a network namespace
 # with only loopback (scripts/lib-egress.sh), and every server it starts has OUTBOUND_ALLOWED_NETWORKS set to
@@ -93,6 +94,12 @@ else
     run_check "tests/faults/kill-under-create.sh" bash tests/faults/kill-under-create.sh
     run_check "tests/faults/slow-clients.sh" bash tests/faults/slow-clients.sh
     run_check "tests/faults/body-flood.sh" bash tests/faults/body-flood.sh
+
+    # Sanitizers, each in a build directory of its own (.build-asan, .build-tsan; figures in README.md's Test
+    # section): AddressSanitizer over the HTTP1, HTTPServer, Postgres and App suites, ThreadSanitizer over the
+    # HTTPServer and Postgres suites. They use this run's database.
+    run_check "scripts/asan.sh (AddressSanitizer)" bash scripts/asan.sh
+    run_check "scripts/tsan.sh (ThreadSanitizer)" bash scripts/tsan.sh
 
     # Fuzzing (~1 min to build, FUZZ_SECONDS per target). A crash fails its target; the input stays in
     # fuzz-artifacts/<target>/ and is printed in base64.

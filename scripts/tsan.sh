@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ThreadSanitizer over the concurrent parts: the epoll server (HTTPServerTests) and the database pool
 # (PostgresTests, against a throwaway PostgreSQL unless DATABASE_URL is set). Slow: a separate build directory
-# (.build-tsan, so the normal debug build is not invalidated) and 5-15x slower tests. Not part of scripts/test.sh.
+# (.build-tsan, so the normal debug build is not invalidated) and 5-15x slower tests. Part of scripts/test.sh.
 #   scripts/tsan.sh [extra --filter patterns]     Env: TSAN_OPTIONS (default halt_on_error=1)
 # On Linux TSan does not see Swift's Synchronization.Mutex (it waits with raw futex calls, not pthread locks) and
 # reported every access it guarded as a race, so the code shares state through Locking's `Locked` (a pthread
@@ -11,15 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-throwaway=""
-if [[ -z "${DATABASE_URL:-}" ]]; then
-    throwaway="$(mktemp -d /tmp/embedded-api-tsan-XXXXXX)"
-    chmod 755 "$throwaway"
-    trap 'scripts/dev-db.sh stop "$throwaway/postgres" >/dev/null 2>&1 || true; rm -rf "$throwaway"' EXIT
-    scripts/dev-db.sh start "$throwaway/postgres" >/dev/null
-    DATABASE_URL="$(scripts/dev-db.sh url "$throwaway/postgres")"
-    export DATABASE_URL
-fi
+# shellcheck source=scripts/lib-postgres.sh
+source scripts/lib-postgres.sh
+use_throwaway_database_unless_set tsan
 export TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1}"
 export SWIFT_BACKTRACE=enable=no
 

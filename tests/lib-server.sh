@@ -95,3 +95,29 @@ server_stop() {
 new_api_key() {
     "$BINARY" organisations create --name "$1" | python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])'
 }
+
+# server_post PATH BODY: POSTs BODY with $api_key to the running server; prints the created resource's id, fails
+# unless 201.
+server_post() {
+    local out status
+    out="$ROBUST_WORK/post.json"
+    status="$(curl -sS -o "$out" -w '%{http_code}' -X POST -H "Authorization: Bearer $api_key" \
+        -H 'Content-Type: application/json' --data-binary "$2" "http://127.0.0.1:$SERVER_PORT$1")"
+    [[ "$status" == 201 ]] || { echo "POST $1: $status $(cat "$out")" >&2; return 1; }
+    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$out"
+}
+
+# make_tenant NAME EXTERNAL_ID: a new organisation with an API-key connector, a hub and one end user with a
+# string credential; sets organisation, api_key, scheme, connector, hub and user (the end user's id).
+make_tenant() {
+    local created primary
+    created="$("$BINARY" organisations create --name "$1")"
+    organisation="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["organisationId"])' <<<"$created")"
+    api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")"
+    scheme='{"id":"key-header","description":"API key","schemeType":"api-key","name":"X-API-Key","in":"header"}'
+    connector="$(server_post "/o/$organisation/protocols/http/connectors" \
+        "{\"name\":\"Acme\",\"baseUrl\":\"https://api.acme.example\",\"authSchemeConfigs\":[$scheme]}")"
+    hub="$(server_post /hubs "{\"name\":\"$1 hub\",\"primaryConnectorId\":\"$connector\",\"authSchemeConfig\":{\"id\":\"none\",\"description\":\"\",\"schemeType\":\"none\"}}")"
+    primary="{\"authSchemeConfig\":$scheme,\"credential\":{\"name\":\"primary\",\"type\":\"string\",\"data\":{\"value\":\"p\"}}}"
+    user="$(server_post "/hubs/$hub/users" "{\"externalId\":\"$2\",\"displayName\":\"K\",\"primaryConnection\":{\"name\":\"primary\",\"credentials\":{\"action\":[$primary],\"trigger\":[]}}}")"
+}

@@ -27,7 +27,8 @@ public enum Application {
     public static func makeResponder(context: AppContext) -> any Responder {
         AppResponder(
             router: AppRoutes.makeRouter(context: context), errors: ErrorMapping(logger: context.logger),
-            metrics: context.metrics, authenticator: context.authenticator)
+            metrics: context.metrics, authenticator: context.authenticator,
+            requestTimeout: context.configuration.requestTimeout)
     }
 
     /// Every route the server answers, as `METHOD /template/:param`, sorted: what the spec-coverage checks compare

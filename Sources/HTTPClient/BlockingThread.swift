@@ -24,11 +24,11 @@ enum BlockingThread {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 outcome.install(continuation)
-                let job = Job {
+                let started = DetachedThread.start {
                     outcome.resume(work(cancellation))
                     budget.release(tenant: tenant)
                 }
-                if !job.start() {
+                if started != 0 {
                     budget.release(tenant: tenant)
                     outcome.resume(.failure(.connectionFailed))
                 }
@@ -71,27 +71,6 @@ enum BlockingThread {
                 }
             }
             waiting?.resume(returning: value)
-        }
-    }
-
-    private final class Job: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
-
-        /// Starts a detached pthread that owns one reference to the job; false when no thread could be made.
-        func start() -> Bool {
-            let context = Unmanaged.passRetained(self).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { context in
-                Unmanaged<Job>.fromOpaque(context!).takeRetainedValue().body()
-                return nil
-            }, context)
-            guard started == 0 else {
-                Unmanaged<Job>.fromOpaque(context).release()
-                return false
-            }
-            pthread_detach(thread)
-            return true
         }
     }
 }

@@ -22,12 +22,18 @@ public struct HTTPClient: Sendable {
         _ = ignoreSIGPIPE
     }
 
-    /// Sends `request` and returns the final response, whatever its status.
-    public func send(_ request: OutboundRequest) async throws(HTTPClientError) -> OutboundResponse {
+    /// Sends `request` and returns the final response, whatever its status. `timeLimit`, when sooner than the
+    /// configured timeout, bounds the call instead (the caller's own deadline).
+    public func send(_ request: OutboundRequest, timeLimit: Duration? = nil) async throws(HTTPClientError) -> OutboundResponse {
         let url = try OutboundURL(parsing: request.url)
         let bytes = try request.serialized(for: url, userAgent: configuration.userAgent)
         if Task.isCancelled { throw .cancelled }
-        let configuration = configuration
+        var limited = configuration
+        if let timeLimit, timeLimit < limited.timeout {
+            limited.timeout = max(timeLimit, .zero)
+            limited.connectTimeout = min(limited.connectTimeout, limited.timeout)
+        }
+        let configuration = limited
         let tls = tls
         let network = network
         let method = request.method

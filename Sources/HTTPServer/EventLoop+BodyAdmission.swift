@@ -110,7 +110,7 @@ extension EventLoop {
     func refuseForBodyBudget(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
         context.bodyBudget.noteRefusal()
         var response = Response.error(
-            .serviceUnavailable, cause: 2, message: "too many request bodies are in memory; retry shortly")
+            .serviceUnavailable, cause: 3, message: "too many request bodies are in memory; retry shortly")
         response.headers.replaceOrAdd(name: "Retry-After", value: "1")
         connection.response = response
         logRequest(connection, status: response.status, route: nil)

@@ -20,7 +20,9 @@ enum ConnectionStart {
             ("client_encoding", "UTF8"),
         ]
         guard let handle = start(pairs) else { throw DatabaseError(kind: .connectionUnavailable) }
-        let deadline = ContinuousClock.now + .seconds(max(configuration.connectTimeoutSeconds, 1))
+        // The caller's deadline, when sooner, ends the attempt (the pool then answers `.deadlineExceeded`).
+        let deadline = CallerDeadline.applied(
+            to: ContinuousClock.now + .seconds(max(configuration.connectTimeoutSeconds, 1))).deadline
         var status = PQstatus(handle) == CONNECTION_BAD ? PGRES_POLLING_FAILED : PGRES_POLLING_WRITING
         while status == PGRES_POLLING_READING || status == PGRES_POLLING_WRITING {
             let socket = PQsocket(handle)

@@ -2,7 +2,9 @@
 /// The server's message (which may quote a value, e.g. "Key (name)=(secret) already exists") is kept
 /// for `String(reflecting:)` only.
 public struct DatabaseError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    public enum Kind: Sendable { case connectionUnavailable, query, timeout, protocolViolation }
+    /// `deadlineExceeded`: the caller's own deadline (`CallerDeadline`) passed first; any statement in flight
+    /// was cancelled and its connection dropped.
+    public enum Kind: Sendable { case connectionUnavailable, query, timeout, protocolViolation, deadlineExceeded }
 
     public var kind: Kind
     public var sqlState: String?

@@ -17,7 +17,8 @@ public struct PipelinedStatements: StatementRunning {
 public struct PipelineCounts: Sendable, Equatable {
     public var pipelined: Int
     /// On a pooled connection although pipelining is on: off the loops, while a pipeline opened, at capacity,
-    /// after another statement of its batch failed, or after its connection failed.
+    /// after another statement of its batch failed, after its connection failed, or because its caller's
+    /// deadline comes before a batch's (`CallerDeadline`).
     public var pooled: Int
     /// Batches the pipelines sent (one Sync each): `pipelined / batches` is how many statements shared a
     /// PostgreSQL wakeup (and, for writes, a commit).
@@ -95,6 +96,13 @@ final class StatementPipelines: Sendable {
     /// `sql` on the calling loop's pipeline, or through `pooled` when it is not pipelined.
     func run(_ sql: SQL, pooled: () async throws -> QueryResult) async throws -> QueryResult {
         guard let socketWaiter else { return try await pooled() }
+        // A batch shares one wait and one fate: a statement whose caller must finish before the batch's own
+        // deadline runs alone, where it can be cancelled without touching other callers' statements.
+        let own = ContinuousClock.now + configuration.statementTimeout + configuration.clientDeadlineMargin
+        if CallerDeadline.applied(to: own).isCallers {
+            counters.pooled.add(1, ordering: .relaxed)
+            return try await pooled()
+        }
         if let pipelined = await current(socketWaiter)?.run(sql) {
             counters.pipelined.add(1, ordering: .relaxed)
             return try pipelined.get()

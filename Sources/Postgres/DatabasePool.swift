@@ -33,7 +33,8 @@ public final class DatabasePool: Sendable {
     deinit { shutdown() }
 
     /// Runs `body` with a connection of its own. Cancelling the calling task while it still waits for a
-    /// connection throws `CancellationError`; once `body` has started it runs to the end.
+    /// connection throws `CancellationError`; once `body` has started it runs to the end. The wait for a
+    /// connection, and for each answer, ends by the caller's deadline (`CallerDeadline`) when one is bound.
     public func withConnection<T>(_ body: (PGConnection) async throws -> T) async throws -> T {
         try await withConnection(acquireTimeout: configuration.acquireTimeout, body)
     }
@@ -83,7 +84,13 @@ public final class DatabasePool: Sendable {
     }
 
     private func withConnection<T>(acquireTimeout: Duration, _ body: (PGConnection) async throws -> T) async throws -> T {
-        let connection = try await checkOut(deadline: .now + acquireTimeout)
+        let (deadline, isCallers) = CallerDeadline.applied(to: .now + acquireTimeout)
+        let connection: PGConnection
+        do {
+            connection = try await checkOut(deadline: deadline)
+        } catch let error as DatabaseError where isCallers && error.kind == .connectionUnavailable && .now >= deadline {
+            throw CallerDeadline.exceeded
+        }
         let value: T
         do {
             value = try await body(connection)

@@ -56,6 +56,7 @@ extension PGConnection {
 
     private func wait(for interest: IOReactor.Interest, until deadline: ContinuousClock.Instant) async throws(DatabaseError) {
         let socket = PQsocket(handle)
+        let (deadline, isCallers) = CallerDeadline.applied(to: deadline)
         let ready: Bool
         if let byWaiter = await socketWaiter?.wait(readable: interest == .readable, on: socket, until: deadline) {
             ready = byWaiter
@@ -63,8 +64,13 @@ extension PGConnection {
             ready = await reactor.wait(for: interest, on: socket, until: deadline)
         }
         guard ready else {
-            // Frozen server, dead network, or the pool shutting down: the statement's fate is unknown.
             isBroken = true
+            // The caller's time is up while the server works: stop that work, which rolls back its writes.
+            if isCallers {
+                cancelOnServer()
+                throw CallerDeadline.exceeded
+            }
+            // Frozen server, dead network, or the pool shutting down: the statement's fate is unknown.
             throw DatabaseError(kind: .timeout, serverMessage: "no answer from the database in time")
         }
     }

@@ -163,7 +163,7 @@ final class StatementPipeline {
                 // Forget it here (unless the connection was replaced meanwhile); the pool's retry prepares afresh.
                 if self.connection === connection { connection.statementCache.forget(sql.text) }
                 return nil
-            case .query, .timeout: break
+            case .query, .timeout, .deadlineExceeded: break
             }
         }
         return outcome

@@ -17,19 +17,20 @@ import Testing
         #expect(configuration.migrateOnStart)
         #expect(!configuration.outboundAllowPrivateNetworks)
         #expect(configuration.apiKeyCacheSeconds == 60)
+        #expect(configuration.requestTimeout == .seconds(30))
     }
 
     @Test func everyProblemIsReportedNamingItsVariable() {
         let environment = [
             "PORT": "70000", "LOG_LEVEL": "loud", "MIGRATE_ON_START": "maybe", "IDLE_TIMEOUT_MS": "-1",
-            "API_KEY_CACHE_SECONDS": "3601",
+            "API_KEY_CACHE_SECONDS": "3601", "REQUEST_TIMEOUT_MS": "0",
         ]
         #expect {
             try AppConfiguration.fromEnvironment(environment)
         } throws: { error in
             let problems = (error as? ConfigurationError)?.problems ?? []
             return ["DATABASE_URL", "CREDENTIAL_KEYS", "PORT", "LOG_LEVEL", "MIGRATE_ON_START", "IDLE_TIMEOUT_MS",
-                    "API_KEY_CACHE_SECONDS"]
+                    "API_KEY_CACHE_SECONDS", "REQUEST_TIMEOUT_MS"]
                 .allSatisfy { name in problems.contains { $0.hasPrefix(name) } }
         }
     }
@@ -67,12 +68,14 @@ import Testing
         environment["LOG_FORMAT"] = "json"
         environment["OUTBOUND_ALLOW_PRIVATE_NETWORKS"] = "true"
         environment["API_KEY_CACHE_SECONDS"] = "0"
+        environment["REQUEST_TIMEOUT_MS"] = "2500"
         let configuration = try AppConfiguration.fromEnvironment(environment)
         #expect(configuration.server.port == 0)
         #expect(configuration.server.limits.maxBodyBytes == 2048)
         #expect(configuration.logFormat == .json)
         #expect(configuration.outboundAllowPrivateNetworks)
         #expect(configuration.apiKeyCacheSeconds == 0)
+        #expect(configuration.requestTimeout == .milliseconds(2500))
     }
 
     @Test func theBodyBudgetIsReadAndMustHoldTwoLargestBodies() throws {

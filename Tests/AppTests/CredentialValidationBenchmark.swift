@@ -11,7 +11,8 @@ import Testing
 
 /// Single-core CPU cost of validating one new credential of each type the way CreateEndUserConnection does it:
 /// the request body's bytes parsed (`jsonObjectBody`), then decoded, validated and turned into the draft that
-/// is sealed and stored (`DomainAdapter.createConnectionBody`, with the server's OpenSSL key checks). Run with
+/// is sealed and stored (`DomainAdapter.createConnectionBody` on the calling thread, with the server's OpenSSL
+/// key checks). Run with
 /// bench/validation/run.sh (release build); skipped unless BENCH_VALIDATION=1.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BENCH_VALIDATION"] == "1"))
 struct CredentialValidationBenchmark {
@@ -33,7 +34,7 @@ struct CredentialValidationBenchmark {
                 body: BenchmarkBodies.createConnection(type).serialized())
             let decode = { () throws -> ConnectionDraft in
                 try DomainAdapter.createConnectionBody(
-                    request.jsonObjectBody(), context: context, organisationID: "O").draft
+                    request.jsonObjectBody(), keyMaterial: context.keyMaterial, organisationID: "O").draft
             }
             #expect(try Self.newCredentialType(decode()) == type.rawValue)  // valid, so the full path is timed
             let rate = try Self.measure { try decode().bindings.count }

@@ -25,8 +25,8 @@ import Testing
         return Base64.encode(key)
     }
 
-    @Test func aUsableRSA2048KeyPasses() throws {
-        #expect(try refusal(secret: BenchmarkKeyMaterial.clientKeyDERBase64) == nil)
+    @Test func aUsableRSA2048KeyPasses() async throws {
+        #expect(try await refusal(secret: BenchmarkKeyMaterial.clientKeyDERBase64) == nil)
     }
 
     @Test(arguments: [
@@ -35,14 +35,14 @@ import Testing
         (corruptedRSA2048DERBase64, "must be a consistent RSA private key; its parts do not belong together"),
         ("c2VjcmV0", "must be a base64-encoded, unencrypted RSA private key (PEM or DER)"),
     ])
-    func anUnusableKeyIsRefusedWithItsReason(secret: String, message: String) throws {
-        let error = try #require(try refusal(secret: secret))
+    func anUnusableKeyIsRefusedWithItsReason(secret: String, message: String) async throws {
+        let error = try #require(try await refusal(secret: secret))
         #expect(error.code == .validationFailed)
         #expect(error.fields == [APIError.Field(field: Self.secretField, message: message)])
     }
 
     /// The APIError CreateEndUserConnection answers for a body whose RS256 jwt-bearer credential has `secret`.
-    private func refusal(secret: String) throws -> APIError? {
+    private func refusal(secret: String) async throws -> APIError? {
         var data = try #require(BenchmarkBodies.data(.jwtBearer).objectValue)
         data["secret"] = .string(secret)
         let credential: JSONValue = ["name": "jwt", "type": "jwt-bearer", "data": .object(data)]
@@ -60,9 +60,9 @@ import Testing
         defer { context.database.shutdown() }
         let object = try #require(body.objectValue)
         do {
-            _ = try DomainAdapter.createConnectionBody(object, context: context, organisationID: "O")
+            _ = try await DomainAdapter.createConnectionBody(object, context: context, organisationID: "O")
             return nil
-        } catch {
+        } catch let error as APIError {
             return error
         }
     }

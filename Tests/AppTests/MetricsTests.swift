@@ -55,7 +55,7 @@ import Testing
         router.onImmediate(.GET, "/healthz") { _ in Response(status: .ok) }
         return AppResponder(
             router: router, errors: ErrorMapping(logger: Logger(label: "test")), metrics: metrics,
-            authenticator: NobodyAuthenticator())
+            authenticator: NobodyAuthenticator(), requestTimeout: .seconds(30))
     }
 
     @Test func answersWithTheTemplateThatMatched() async {

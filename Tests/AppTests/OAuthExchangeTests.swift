@@ -5,6 +5,7 @@ import HTTP1
 import HTTPClient
 import HTTPServer
 import JSON
+import Postgres
 import Testing
 
 @Suite struct OAuthExchangeTests {
@@ -106,6 +107,19 @@ import Testing
             }
             #expect(ContinuousClock.now - started < .seconds(4))
             #expect(OAuthExchangeError.unreachable("x").apiError.code == .tokenEndpointUnreachable)
+        }
+    }
+
+    @Test func theRequestsDeadlineCutsASlowEndpointShort() async throws {
+        try await OAuthExchangeTokenEndpoint.with { _, base in
+            let started = ContinuousClock.now
+            await #expect(throws: OAuthExchangeError.deadlineExceeded) {
+                try await CallerDeadline.$current.withValue(.now + .milliseconds(300)) {
+                    try await Self.exchange(base + "/slow", with: Self.exchanger(timeout: .seconds(5)))
+                }
+            }
+            #expect(ContinuousClock.now - started < .seconds(3))
+            #expect(OAuthExchangeError.deadlineExceeded.apiError.code == .requestDeadlineExceeded)
         }
     }
 

@@ -7,6 +7,8 @@ import Testing
     var router: Router {
         var router = Router()
         router.on(.POST, "/hubs/:hub_id/users") { _ in Response(status: .ok) }
+        // GET is a method the server implements (elsewhere), so a GET of the users path is 405, not 501.
+        router.on(.GET, "/healthz") { _ in Response(status: .ok) }
         return router
     }
 

@@ -15,26 +15,7 @@ server_build
 server_database
 server_start "${FAULT_PORT:-18559}"
 port="$SERVER_PORT"
-base="http://127.0.0.1:$port"
-created="$("$BINARY" organisations create --name kill)"
-organisation="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["organisationId"])' <<<"$created")"
-api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")"
-
-# post PATH BODY: prints the id of the created resource, fails unless 201.
-post() {
-    local out status
-    out="$ROBUST_WORK/post.json"
-    status="$(curl -sS -o "$out" -w '%{http_code}' -X POST -H "Authorization: Bearer $api_key" \
-        -H 'Content-Type: application/json' --data-binary "$2" "$base$1")"
-    [[ "$status" == 201 ]] || { echo "POST $1: $status $(cat "$out")" >&2; exit 1; }
-    python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$out"
-}
-scheme='{"id":"key-header","description":"API key","schemeType":"api-key","name":"X-API-Key","in":"header"}'
-connector="$(post "/o/$organisation/protocols/http/connectors" \
-    "{\"name\":\"Acme\",\"baseUrl\":\"https://api.acme.example\",\"authSchemeConfigs\":[$scheme]}")"
-hub="$(post /hubs "{\"name\":\"Kill hub\",\"primaryConnectorId\":\"$connector\",\"authSchemeConfig\":{\"id\":\"none\",\"description\":\"\",\"schemeType\":\"none\"}}")"
-primary="{\"authSchemeConfig\":$scheme,\"credential\":{\"name\":\"primary\",\"type\":\"string\",\"data\":{\"value\":\"p\"}}}"
-user="$(post "/hubs/$hub/users" "{\"externalId\":\"kill-user\",\"displayName\":\"K\",\"primaryConnection\":{\"name\":\"primary\",\"credentials\":{\"action\":[$primary],\"trigger\":[]}}}")"
+make_tenant kill kill-user
 
 samples="$ROBUST_WORK/creates.jsonl"
 duration=$((4 + kills * 5))

@@ -78,7 +78,9 @@ struct DatabaseAuthenticator: Authenticating {
         guard let (organisationID, publicKeyPEM) = key else {
             throw AuthenticationFailure.invalidToken("the token's signing key is unknown or was deleted")
         }
-        try token.verify(publicKeyPEM: publicKeyPEM, now: now(), skew: clockSkewSeconds)
+        let (now, skew) = (now(), clockSkewSeconds)
+        // An RSA verification: off the event loop, like every CPU-heavy step of a request.
+        try await OffLoopWork.run { try token.verify(publicKeyPEM: publicKeyPEM, now: now, skew: skew) }
         return .endUser(organisationID: organisationID, externalID: token.subject, signingKeyID: keyID)
     }
 }

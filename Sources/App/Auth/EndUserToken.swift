@@ -5,7 +5,7 @@ import JSON
 /// An end user's JWT, split and decoded but not yet trusted: `verify` must succeed before any claim is believed.
 /// Only RS256 is accepted; `none` and every HMAC algorithm are refused before any key is looked up, so a public
 /// key can never be abused as an HMAC secret.
-struct EndUserToken {
+struct EndUserToken: Sendable {
     /// The signing key id from `iss`, which ends in `/sk/<keyId>`.
     let signingKeyID: String
     /// `sub`: the end user's externalId.

@@ -26,6 +26,9 @@ public struct AppConfiguration: Sendable {
     public var outboundMaxConcurrentPerOrganisation = 8
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
+    /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
+    /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
+    public var requestTimeout: Duration = .seconds(30)
 
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
@@ -73,6 +76,7 @@ public struct AppConfiguration: Sendable {
             reader.integer("OUTBOUND_MAX_CONCURRENT_PER_ORGANISATION", in: 1...64) ?? config.outboundMaxConcurrentPerOrganisation
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
+        config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
     }

@@ -1,15 +1,21 @@
 import HTTP1
 import HTTPServer
 import JSON
+import Postgres
 
-/// Routes a request, runs its handler, maps any thrown error, and records the outcome: the route template for the
-/// server's access log (returned beside the response) and the Prometheus metrics.
+/// Routes a request, runs its handler within the request's time limit, maps any thrown error, and records the
+/// outcome: the route template for the server's access log (returned beside the response) and the Prometheus
+/// metrics.
 struct AppResponder: Responder {
     let router: Router
     let errors: ErrorMapping
     let metrics: Metrics
     /// Screens credentials before a body is read (`AppResponder+BodyScreening.swift`).
     let authenticator: any Authenticating
+    /// Every database wait and outbound call of the handler ends by this long after it starts (`CallerDeadline`):
+    /// a statement still running then is cancelled, its writes rolled back, and the client answered 503
+    /// `requestDeadlineExceeded`.
+    let requestTimeout: Duration
 
     func respond(to request: Request) async -> Response { await respondRouted(to: request).response }
 
@@ -26,7 +32,9 @@ struct AppResponder: Responder {
                 break
             }
             do {
-                response = try await handler(request)
+                response = try await CallerDeadline.$current.withValue(.now + requestTimeout) { [request] in
+                    try await handler(request)
+                }
             } catch {
                 response = errors.response(for: error, request: request)
             }

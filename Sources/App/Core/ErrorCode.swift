@@ -54,6 +54,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case databaseUnavailable = 503001
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
+    case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {

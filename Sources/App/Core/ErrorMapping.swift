@@ -20,6 +20,11 @@ public struct ErrorMapping: Sendable {
             return error
         case let error as any APIErrorConvertible:
             return error.apiError
+        case let error as DatabaseError where error.kind == .deadlineExceeded:
+            logger.warning("request deadline exceeded", metadata: metadata(request, [:]))
+            return APIError(
+                .requestDeadlineExceeded, "the request ran out of time; what it had not committed was rolled back",
+                headers: ["Retry-After": "1"])
         case let error as DatabaseError where error.kind == .connectionUnavailable || error.kind == .timeout:
             logger.warning("database unavailable", metadata: metadata(request, ["db.error": "\(error)"]))
             return APIError(.databaseUnavailable, "the database is unavailable; retry shortly", headers: ["Retry-After": "1"])

@@ -1,6 +1,7 @@
 public import Domain
 public import HTTPClient
 public import JSON
+import Postgres
 
 /// Exchanges an OAuth 2.0 authorization code for tokens at a connector's token endpoint (RFC 6749 §4.1.3) and
 /// returns the oauth2-token credential data: `{accessToken, refreshToken, scopes, tokenType, expiresAt}`
@@ -40,8 +41,12 @@ public struct OAuthCodeExchanger: Sendable {
         var outbound = request.outbound
         outbound.tenant = organisationID
         let response: OutboundResponse
+        // The request's deadline (`CallerDeadline`) bounds the call when it comes before the client's timeout.
+        let timeLeft = CallerDeadline.current.map { ContinuousClock.now.duration(to: $0) }
         do {
-            response = try await client.send(outbound)
+            response = try await client.send(outbound, timeLimit: timeLeft)
+        } catch .timedOut where timeLeft.map({ $0 < client.configuration.timeout }) ?? false {
+            throw .deadlineExceeded
         } catch {
             throw OAuthExchangeError(error)
         }

@@ -14,6 +14,8 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
     case badResponse(String)
     /// The organisation already has as many outbound calls running as it may → 503002.
     case busy
+    /// The request's own deadline (REQUEST_TIMEOUT_MS) passed before the token endpoint answered → 503004.
+    case deadlineExceeded
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
         case .unreachable(let reason): "the token endpoint could not be reached: \(reason)"
         case .badResponse(let reason): "the token endpoint answered badly: \(reason)"
         case .busy: "too many outbound calls are running for this organisation; retry shortly"
+        case .deadlineExceeded: "the request's time ran out while the token endpoint had not answered; nothing was changed"
         }
     }
 
@@ -32,6 +35,7 @@ public enum OAuthExchangeError: Error, Sendable, Equatable, CustomStringConverti
         case .unreachable: APIError(.tokenEndpointUnreachable, description)
         case .badResponse: APIError(.tokenEndpointBadResponse, description)
         case .busy: APIError(.outboundBusy, description, headers: ["Retry-After": "1"])
+        case .deadlineExceeded: APIError(.requestDeadlineExceeded, description, headers: ["Retry-After": "1"])
         }
     }
 

@@ -66,10 +66,10 @@ struct ConnectionCreation: Sendable {
     /// end-user token hears it only once `path`'s user is found to be its own (404/403 otherwise), so it cannot
     /// learn which keys another user's requests used.
     func decodeBody<T>(
-        idempotency: IdempotencyKey?, organisationID: String, path: EndUserPath? = nil, _ decode: () throws -> T
+        idempotency: IdempotencyKey?, organisationID: String, path: EndUserPath? = nil, _ decode: () async throws -> T
     ) async throws -> T {
         do {
-            return try decode()
+            return try await decode()
         } catch let error as APIError {
             guard let idempotency else { throw error }
             if let path, EndUserScope.isEndUser(path.principal) {

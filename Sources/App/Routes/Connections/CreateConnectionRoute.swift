@@ -11,7 +11,7 @@ enum CreateConnectionRoute {
         let (connectorID, draft) = try await creation.decodeBody(
             idempotency: idempotency, organisationID: organisationID, path: path
         ) {
-            try DomainAdapter.createConnectionBody(
+            try await DomainAdapter.createConnectionBody(
                 try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
         }
         let target = ConnectionCreation.Target(

@@ -4,25 +4,50 @@ import JSON
 /// Maps Domain's request decoders onto the App's drafts: every validation issue becomes a 400002 field, every
 /// scheme and credential becomes the JSON that is stored and returned.
 enum DomainAdapter {
+    /// Decodes CreateEndUserConnection's body; the key-material checks it needs run off the event loop.
     static func createConnectionBody(
         _ body: JSONObject, context: AppContext, organisationID: String
+    ) async throws -> (connectorID: String, draft: ConnectionDraft) {
+        try await checkingKeyMaterialOffLoop(context) { keyMaterial throws(APIError) in
+            try createConnectionBody(body, keyMaterial: keyMaterial, organisationID: organisationID)
+        }
+    }
+
+    /// Decodes CreateEndUser's body; the key-material checks it needs run off the event loop.
+    static func endUserCreateBody(
+        _ body: JSONObject, context: AppContext, organisationID: String
+    ) async throws -> (externalID: String, displayName: String, draft: ConnectionDraft) {
+        try await checkingKeyMaterialOffLoop(context) { keyMaterial throws(APIError) in
+            let request = try APIError.decoding { () throws(ValidationFailure) in
+                try EndUserCreate.decode(.object(body), keyMaterial: keyMaterial)
+            }
+            return (
+                request.externalId, request.displayName ?? "",
+                draft(request.primaryConnection, organisationID: organisationID)
+            )
+        }
+    }
+
+    /// CreateEndUserConnection's body decoded on the calling thread, with `keyMaterial`'s checks.
+    static func createConnectionBody(
+        _ body: JSONObject, keyMaterial: any KeyMaterialChecking, organisationID: String
     ) throws(APIError) -> (connectorID: String, draft: ConnectionDraft) {
         let request = try APIError.decoding { () throws(ValidationFailure) in
-            try CreateEndUserConnectionRequest.decode(.object(body), keyMaterial: context.keyMaterial)
+            try CreateEndUserConnectionRequest.decode(.object(body), keyMaterial: keyMaterial)
         }
         return (request.connectorId.string, draft(request.connection, organisationID: organisationID))
     }
 
-    static func endUserCreateBody(
-        _ body: JSONObject, context: AppContext, organisationID: String
-    ) throws(APIError) -> (externalID: String, displayName: String, draft: ConnectionDraft) {
-        let request = try APIError.decoding { () throws(ValidationFailure) in
-            try EndUserCreate.decode(.object(body), keyMaterial: context.keyMaterial)
-        }
-        return (
-            request.externalId, request.displayName ?? "",
-            draft(request.primaryConnection, organisationID: organisationID)
-        )
+    /// `decode` on the event loop with the key-material checks deferred (`KeyMaterialDemand`); a body that needs
+    /// them is decoded again off the loop (`OffLoopWork`) with the real checks, whose answer stands.
+    private static func checkingKeyMaterialOffLoop<Decoded: Sendable>(
+        _ context: AppContext, _ decode: @escaping @Sendable (any KeyMaterialChecking) throws(APIError) -> Decoded
+    ) async throws -> Decoded {
+        let demand = KeyMaterialDemand()
+        let onLoop = Result { () throws(APIError) in try decode(demand) }
+        guard demand.wasAsked else { return try onLoop.get() }
+        let keyMaterial = context.keyMaterial
+        return try await OffLoopWork.run { try decode(keyMaterial) }
     }
 
     /// The oauth2-token data an exchange returned, validated like a client-sent oauth2-token.

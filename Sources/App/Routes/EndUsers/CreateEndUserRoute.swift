@@ -10,7 +10,7 @@ enum CreateEndUserRoute {
         let organisationID = principal.organisationID
         let hubID = request.parameters["hub_id"] ?? ""
         let body = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
-            try DomainAdapter.endUserCreateBody(
+            try await DomainAdapter.endUserCreateBody(
                 try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
         }
         let target = ConnectionCreation.Target(
