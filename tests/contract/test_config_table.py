@@ -40,9 +40,9 @@ class ConfigTableTests(unittest.TestCase):
         doc, readme, spec, texts, reader = current()
         texts = dict(texts)
         texts["Sources/App/Core/New.swift"] = (
-            'func read(_ reader: inout EnvironmentReader) { _ = reader.integer(\n "REQUEST_TIMEOUT_MS", in: 1...10) }')
+            'func read(_ reader: inout EnvironmentReader) { _ = reader.integer(\n "EXAMPLE_UNDOCUMENTED_LIMIT", in: 1...10) }')
         found = config_table.problems(doc, readme, spec, texts, reader)
-        self.assertEqual(found, ["REQUEST_TIMEOUT_MS is read in Sources/ but has no row in docs/configuration.md"])
+        self.assertEqual(found, ["EXAMPLE_UNDOCUMENTED_LIMIT is read in Sources/ but has no row in docs/configuration.md"])
 
     def test_an_environment_read_without_a_row_is_reported(self):
         doc, readme, spec, texts, reader = current()
