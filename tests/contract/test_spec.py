@@ -14,7 +14,10 @@ import error_table  # noqa: E402
 import spec_schemas  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE = Path("/work/shared/reference/versori")
+# shared/ lies beside the clone (CI lays a copy there); /work/shared is where the development machines have it.
+REFERENCE = next(
+    (path for path in (ROOT.parent / "shared/reference/versori", Path("/work/shared/reference/versori")) if path.exists()),
+    ROOT.parent / "shared/reference/versori")
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 
