@@ -106,11 +106,12 @@ extension EventLoop {
         return connection.lifecycle.bodyReserved(now: now)
     }
 
-    /// 503 with `Retry-After` and its own code (503003): no room for the body came within the wait.
+    /// 503 with `Retry-After`: no room for the body came within the wait.
     func refuseForBodyBudget(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
         context.bodyBudget.noteRefusal()
-        var response = Response.error(
-            .serviceUnavailable, cause: 3, message: "too many request bodies are in memory; retry shortly")
+        var response = context.responder.render(ServerAnswer(
+            status: .serviceUnavailable, kind: .bodyBudgetExhausted,
+            message: "too many request bodies are in memory; retry shortly"))
         response.headers.replaceOrAdd(name: "Retry-After", value: "1")
         connection.response = response
         logRequest(connection, status: response.status, route: nil)

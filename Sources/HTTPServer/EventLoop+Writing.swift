@@ -7,7 +7,8 @@ extension EventLoop {
     static let lingerTime: Duration = .seconds(1)
 
     func writeResponse(_ connection: ClientConnection, closeAfter: Bool) -> ClientConnection.Lifecycle.Action {
-        let response = connection.response ?? Response.error(.internalServerError, message: "no response")
+        let response = connection.response
+            ?? context.responder.render(ServerAnswer(status: .internalServerError, kind: .missingResponse, message: "no response"))
         let isHEAD = connection.head?.method == .HEAD
         let http10 = connection.head?.version == .http1_0
         queue(response, on: connection, isHEAD: isHEAD, closeAfter: closeAfter, http10: http10)
@@ -23,7 +24,8 @@ extension EventLoop {
             connection.requestStarted = now
         }
         logRequest(connection, status: status, route: nil)
-        queue(Response.error(status, message: message), on: connection, isHEAD: false, closeAfter: true, http10: false)
+        let response = context.responder.render(ServerAnswer(status: status, kind: .protocolError, message: message))
+        queue(response, on: connection, isHEAD: false, closeAfter: true, http10: false)
         releaseHeldBody(connection)
         connection.finishRequest()
         return flush(connection)

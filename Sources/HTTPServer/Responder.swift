@@ -1,12 +1,10 @@
 import HTTP1
-import Synchronization
 
 /// Turns a request into a response. It never throws: mapping errors to responses is the responder's job.
 public protocol Responder: Sendable {
     func respond(to request: Request) async -> Response
-    /// `respond(to:)` with the route template that answered, for the access log. The server calls this one.
-    /// The default binds a `RouteRecorder` slot around `respond(to:)`; a responder that knows its route answers
-    /// it directly and saves the task-local binding and the slot.
+    /// `respond(to:)` with the route template that answered, for the access log and the metrics. The server
+    /// calls this one; the default knows no route.
     func respondRouted(to request: Request) async -> RoutedResponse
     /// The response, made on the event loop's thread without suspending, for requests that need no I/O; nil
     /// sends the request to `respondRouted(to:)` in a task. The default answers nil.
@@ -19,6 +17,9 @@ public protocol Responder: Sendable {
     /// suspend (an API key or token looked up in the database). nil reads the body; a response refuses it. The
     /// default admits.
     func admitBody(of request: Request) async -> RoutedResponse?
+    /// The response for an answer the server gives on its own (`ServerAnswer`), on the event loop's thread. The
+    /// server adds `Retry-After` where it applies. The default is plain text.
+    func render(_ answer: ServerAnswer) -> Response
 }
 
 /// A response with the route template that matched (nil when none did), for the access log.
@@ -34,9 +35,7 @@ public struct RoutedResponse: Sendable {
 
 extension Responder {
     public func respondRouted(to request: Request) async -> RoutedResponse {
-        let slot = RouteSlot()
-        let response = await RouteRecorder.$slot.withValue(slot) { await respond(to: request) }
-        return RoutedResponse(response, route: slot.template.withLock { $0 })
+        RoutedResponse(await respond(to: request), route: nil)
     }
 
     public func respondImmediately(to request: Request) -> RoutedResponse? { nil }
@@ -44,4 +43,6 @@ extension Responder {
     public func screenBody(of request: Request, arrived: Bool) -> BodyScreening { .read(limit: .max, admitFirst: false) }
 
     public func admitBody(of request: Request) async -> RoutedResponse? { nil }
+
+    public func render(_ answer: ServerAnswer) -> Response { answer.plainText }
 }

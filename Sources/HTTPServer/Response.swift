@@ -22,22 +22,4 @@ public struct Response: Sendable {
     }
 
     private static let jsonOnly: HeaderFields = ["Content-Type": "application/json"]
-
-    /// The contract's error body, `{"code":"NNNNNN","message":"..."}`, for errors the server itself answers
-    /// (framing, routing, limits). `code` is the status times 1000 plus `cause`.
-    public static func error(_ status: HTTPStatus, cause: Int = 0, message: String) -> Response {
-        let code = status.code * 1000 + cause
-        var body = "{\"code\":\"\(code)\",\"message\":\""
-        for scalar in message.unicodeScalars {
-            switch scalar {
-            case "\"": body += "\\\""
-            case "\\": body += "\\\\"
-            case "\n": body += "\\n"
-            case _ where scalar.value < 0x20: body += "\\u00" + (scalar.value < 16 ? "0" : "") + String(scalar.value, radix: 16)
-            default: body.unicodeScalars.append(scalar)
-            }
-        }
-        body += "\"}"
-        return .json(status, Array(body.utf8))
-    }
 }

@@ -34,8 +34,9 @@ import TestSupport
             let response = try await client.readResponse()
             #expect(response.statusCode == status)
             #expect(response.header("Connection") == "close")
-            #expect(response.header("Content-Type") == "application/json")
-            #expect(response.bodyText.hasPrefix("{\"code\":\"\(status)000\",\"message\":"))
+            // The responder renders the server's own answers; this one keeps the default, plain text.
+            #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
+            #expect(!response.bodyText.isEmpty)
             #expect(await client.waitForClose(timeout: .seconds(5)))
         }
     }

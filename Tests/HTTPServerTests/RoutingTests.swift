@@ -20,7 +20,7 @@ struct Boom: Error {}
             return Response(status: .ok, body: Array("pong \(inPlace) \(request.route ?? "-")".utf8))
         }
         return RouterResponder(router: router) { error, request in
-            Response.error(.internalServerError, message: "mapped \(error is Boom) \(request.route ?? "-")")
+            Response(status: .internalServerError, body: Array("mapped \(error is Boom) \(request.route ?? "-")".utf8))
         }
     }()
 
@@ -33,7 +33,6 @@ struct Boom: Error {}
     @Test func answers404ForUnknownPath() async throws {
         let response = await responder.respond(to: Request(method: .GET, target: "/nothing"))
         #expect(response.status == .notFound)
-        #expect(String(decoding: response.body, as: UTF8.self).contains("404000"))
     }
 
     /// RFC 9110 §15.5.6: a method the server has (POST, for /boom) but this path lacks.
@@ -49,7 +48,6 @@ struct Boom: Error {}
         for target in ["/hubs/1", "/nothing", "/ping"] {
             let response = await responder.respond(to: Request(method: HTTPMethod(rawValue: method), target: target))
             #expect(response.status == .notImplemented, "\(method) \(target)")
-            #expect(String(decoding: response.body, as: UTF8.self).contains("501000"))
         }
     }
 
@@ -71,11 +69,11 @@ struct Boom: Error {}
         let path = await responder.respond(to: Request(method: .GET, target: "/hubs/alice%00x"))
         #expect(path.status == .badRequest)
         let pathBody = String(decoding: path.body, as: UTF8.self)
-        #expect(pathBody.contains("400009") && pathBody.contains("hub_id"))
+        #expect(pathBody.contains("hub_id"))
         let query = await responder.respond(to: Request(method: .GET, target: "/hubs/alice?search=a%00"))
         #expect(query.status == .badRequest)
         let queryBody = String(decoding: query.body, as: UTF8.self)
-        #expect(queryBody.contains("400009") && queryBody.contains("search"))
+        #expect(queryBody.contains("search"))
         #expect(await responder.respond(to: Request(method: .GET, target: "/hubs/alice%01x?search=a%20")).status == .ok)
     }
 

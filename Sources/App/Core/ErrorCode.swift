@@ -39,10 +39,11 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectorInUse = 409004
     case idempotentRequestInProgress = 409005
     case authSchemeConfigInUse = 409006
-    // 413, 414, 415, 431
+    // 413, 414, 415, 417, 431
     case bodyTooLarge = 413000
     case uriTooLong = 414000
     case unsupportedMediaType = 415001
+    case expectationFailed = 417000       // an Expect other than 100-continue (answered by the server module)
     case headersTooLarge = 431000
     // 5xx
     case internalError = 500000
@@ -55,6 +56,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
     case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
+    case httpVersionNotSupported = 505000 // a request in a version other than HTTP/1.x (answered by the server module)
 
     public var status: HTTPStatus {
         switch rawValue / 1000 {
@@ -68,10 +70,12 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
         case 413: .contentTooLarge
         case 414: .uriTooLong
         case 415: .unsupportedMediaType
+        case 417: .expectationFailed
         case 431: .requestHeaderFieldsTooLarge
         case 501: .notImplemented
         case 502: .badGateway
         case 503: .serviceUnavailable
+        case 505: .httpVersionNotSupported
         default: .internalServerError
         }
     }
