@@ -60,7 +60,9 @@ import Testing
         defer { context.database.shutdown() }
         let object = try #require(body.objectValue)
         do {
-            _ = try DomainAdapter.createConnectionBody(object, context: context, organisationID: "O")
+            _ = try APIError.decoding { () throws(ValidationFailure) in
+                try CreateEndUserConnectionRequest.decode(.object(object), keyMaterial: context.keyMaterial)
+            }
             return nil
         } catch {
             return error
