@@ -56,6 +56,16 @@ extension AuthSchemeConfig {
 
         /// Optional client settings of the authorization_code and password grants; `clientSecret` is secret.
         public struct GrantClient: Sendable, Equatable {
+            /// Why a code cannot be exchanged with this client, reported at the grant's `clientId`.
+            public static let missingClient = "an oauth2-code credential needs the grant's clientId and clientSecret, "
+                + "or a credentialId naming an oauth2-client credential"
+
+            /// An authorization code can be exchanged: the grant names an oauth2-client credential (which holds
+            /// the id and secret) or carries a non-empty `clientId` and `clientSecret` itself.
+            public var canExchangeCode: Bool {
+                credentialId != nil || (clientId?.isEmpty == false && clientSecret?.exposedValue.isEmpty == false)
+            }
+
             public var credentialId: ULID?
             public var organisationId: ULID?
             public var clientId: String?

@@ -11,21 +11,22 @@ public enum CredentialInput: Sendable, Equatable {
 public struct ConnectionCredentialInput: Sendable, Equatable {
     public var authSchemeConfig: AuthSchemeConfig
     public var credential: CredentialInput
-    /// Path of the entry's `credential`, e.g. `connection.credentials.action[0].credential`, for errors App
-    /// finds later (a referenced credential that is missing or of the wrong type).
-    public var credentialField: String
+    /// Path of the entry, e.g. `connection.credentials.action[0]`, for the errors App finds later (a referenced
+    /// credential that is missing or of the wrong type, an oauth2 client it cannot use).
+    public var field: String
 
-    public init(authSchemeConfig: AuthSchemeConfig, credential: CredentialInput, credentialField: String) {
+    public init(authSchemeConfig: AuthSchemeConfig, credential: CredentialInput, field: String) {
         self.authSchemeConfig = authSchemeConfig
         self.credential = credential
-        self.credentialField = credentialField
+        self.field = field
     }
 
-    /// For a referenced credential once App knows its type: throws when the type does not fit the scheme.
-    public func checkReferencedType(_ type: CredentialType) throws(ValidationFailure) {
-        if let issue = authSchemeConfig.compatibilityIssue(for: type, at: credentialField) {
-            throw ValidationFailure(issues: [issue])
-        }
+    /// Path of the entry's `credential`.
+    public var credentialField: String { FieldPath.member(field, "credential") }
+
+    /// For a referenced credential once App knows its type: the issue when the type does not fit the scheme.
+    public func referencedTypeIssue(_ type: CredentialType) -> ValidationIssue? {
+        authSchemeConfig.compatibilityIssue(for: type, at: credentialField)
     }
 }
 
@@ -44,6 +45,14 @@ public struct ConnectionCreate: Sendable, Equatable {
         self.variables = variables
         self.action = action
         self.trigger = trigger
+    }
+
+    /// Every entry, action first (without building a joined array).
+    public func forEachEntry<Failure: Error>(
+        _ body: (ConnectionCredentialInput) throws(Failure) -> Void
+    ) throws(Failure) {
+        for entry in action { try body(entry) }
+        for entry in trigger { try body(entry) }
     }
 
     /// Decodes and validates a `ConnectionCreate` found at `path`; throws every issue.

@@ -1,7 +1,8 @@
 import JSON
 
 /// Decodes `credentials: {action: [...], trigger: [...]}` and applies the binding rules: at least one
-/// credential overall, scheme ids unique per list, credential type compatible with the scheme.
+/// credential overall, scheme ids unique per list, credential type compatible with the scheme, an oauth2-code
+/// only with a client to exchange it.
 struct ConnectionCredentialDecoder {
     let issues: IssueCollector
     let keyMaterial: any KeyMaterialChecking
@@ -41,10 +42,15 @@ struct ConnectionCredentialDecoder {
         defer { reader.finish() }
         let scheme = AuthSchemeConfig.decode(
             reader.value("authSchemeConfig", required: false), at: reader.pathOf("authSchemeConfig"), issues: issues)
-        let credentialPath = reader.pathOf("credential")
-        let credential = decodeCredential(reader.value("credential", required: false), at: credentialPath, scheme: scheme)
+        let credential = decodeCredential(
+            reader.value("credential", required: false), at: reader.pathOf("credential"), scheme: scheme)
         guard let scheme, let credential else { return nil }
-        return ConnectionCredentialInput(authSchemeConfig: scheme, credential: credential, credentialField: credentialPath)
+        if case .new(let validated) = credential, case .needsCodeExchange = validated.disposition,
+           case .authorizationCode(let client)? = scheme.oauth2?.grant, !client.canExchangeCode {
+            issues.report(
+                FieldPath.member(path, "authSchemeConfig.grant.clientId"), AuthSchemeConfig.OAuth2.GrantClient.missingClient)
+        }
+        return ConnectionCredentialInput(authSchemeConfig: scheme, credential: credential, field: path)
     }
 
     /// `{"id"}` is a reference; anything else is a new credential `{"name","type","data"}`.

@@ -99,6 +99,29 @@ struct ConnectionOAuthCodeTests {
         }
     }
 
+    /// A grant with no client is refused while the body is decoded, before any statement: even on a hub that
+    /// does not exist (found only by a statement) the answer is the body's 400, not 404001.
+    @Test func withoutAClientTheBodyIsRefusedBeforeAnyLookup() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            var scheme = Self.scheme
+            if case .object(var object) = scheme {
+                object["grant"] = ["grantType": "authorization_code", "clientId": "client-1"]
+                scheme = .object(object)
+            }
+            let body: JSONValue = [
+                "connectorId": .string(tenant.connectorID),
+                "connection": Bodies.connection(name: "oauth", action: [Bodies.entry(
+                    scheme, ["name": "code", "type": "oauth2-code", "data": ["code": "CODE-123", "state": "st"]])]),
+            ]
+            let response = await app.request(
+                .POST, "/hubs/01JDQ8Z7M4V3X2W1T0S9R8Q7P6/users/oak/connections", auth: tenant.auth, json: body)
+            #expect(response.status == 400)
+            #expect(response.errorCode == "400002")
+            #expect(response.errorFields == ["connection.credentials.action[0].authSchemeConfig.grant.clientId"])
+        }
+    }
+
     @Test func aFailedExchangeWritesNothing() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

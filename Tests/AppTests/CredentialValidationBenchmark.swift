@@ -10,9 +10,8 @@ import Postgres
 import Testing
 
 /// Single-core CPU cost of validating one new credential of each type the way CreateEndUserConnection does it:
-/// the request body's bytes parsed (`jsonObjectBody`), then decoded, validated and turned into the draft that
-/// is sealed and stored (`DomainAdapter.createConnectionBody` on the calling thread, with the server's OpenSSL
-/// key checks). Run with
+/// the request body's bytes parsed (`jsonObjectBody`), then decoded and validated into the credential that is
+/// sealed and stored (`CreateEndUserConnectionRequest.decode`, with the server's OpenSSL key checks). Run with
 /// bench/validation/run.sh (release build); skipped unless BENCH_VALIDATION=1.
 @Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["BENCH_VALIDATION"] == "1"))
 struct CredentialValidationBenchmark {
@@ -32,12 +31,14 @@ struct CredentialValidationBenchmark {
             let request = Request(
                 method: .POST, target: "/hubs/h/users/u/connections", headers: ["Content-Type": "application/json"],
                 body: BenchmarkBodies.createConnection(type).serialized())
-            let decode = { () throws -> ConnectionDraft in
-                try DomainAdapter.createConnectionBody(
-                    request.jsonObjectBody(), keyMaterial: context.keyMaterial, organisationID: "O").draft
+            let decode = { () throws -> ConnectionCreate in
+                let json = JSONValue.object(try request.jsonObjectBody())
+                return try APIError.decoding { () throws(ValidationFailure) in
+                    try CreateEndUserConnectionRequest.decode(json, keyMaterial: context.keyMaterial).connection
+                }
             }
-            #expect(try Self.newCredentialType(decode()) == type.rawValue)  // valid, so the full path is timed
-            let rate = try Self.measure { try decode().bindings.count }
+            #expect(try Self.newCredentialType(decode()) == type)  // valid, so the full path is timed
+            let rate = try Self.measure { try decode().action.count }
             let parseRate = try Self.measure { try request.jsonObjectBody().count > 0 ? 1 : 0 }
             Self.report("\(type.rawValue) (\(request.body.count) B body)", rate, parseRate: parseRate)
         }
@@ -62,12 +63,9 @@ struct CredentialValidationBenchmark {
         })
     }
 
-    private static func newCredentialType(_ draft: ConnectionDraft) -> String? {
-        switch draft.bindings.first?.credential {
-        case .new(let credential): credential.type
-        case .oauthCode: CredentialType.oauth2Code.rawValue
-        case .existing, nil: nil
-        }
+    private static func newCredentialType(_ connection: ConnectionCreate) -> CredentialType? {
+        guard case .new(let credential)? = connection.action.first?.credential else { return nil }
+        return credential.type
     }
 
     /// Operations per CPU-second of `operation`, run for `seconds` of this thread's CPU time: the machine is

@@ -60,7 +60,11 @@ import Testing
         defer { context.database.shutdown() }
         let object = try #require(body.objectValue)
         do {
-            _ = try await DomainAdapter.createConnectionBody(object, context: context, organisationID: "O")
+            _ = try await KeyMaterialOffLoop.decode(checkingWith: context.keyMaterial) { keyMaterial throws(APIError) in
+                try APIError.decoding { () throws(ValidationFailure) in
+                    try CreateEndUserConnectionRequest.decode(.object(object), keyMaterial: keyMaterial)
+                }
+            }
             return nil
         } catch let error as APIError {
             return error

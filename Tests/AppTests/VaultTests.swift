@@ -1,5 +1,6 @@
 @testable import App
 import Cryptography
+import Domain
 import HTTP1
 import JSON
 import Postgres
@@ -21,10 +22,11 @@ struct VaultSealingTests {
         #expect(!"\(sealed)".contains("hunter2"))
     }
 
-    @Test func draftsAndExchangeRequestsPrintNothing() {
-        let draft = NewCredentialDraft(
-            name: "n", type: "string", publicData: JSONObject([("value", "")]), secretData: JSONObject([("value", "hunter2")]), errors: [])
-        #expect("\(draft)" == "****")
+    @Test func credentialsAndExchangeRequestsPrintNoSecret() {
+        let credential = ValidatedCredential(
+            name: "n", type: .string, publicData: JSONObject([("value", "")]), secretData: JSONObject([("value", "hunter2")]))
+        #expect(!"\(credential)".contains("hunter2"))
+        #expect(!String(reflecting: credential).contains("hunter2"))
         let exchange = OAuthCodeExchangeRequest(
             organisationID: "O", tokenURL: "https://x", code: "c0de", state: "s", clientID: nil, clientSecret: "cs")
         #expect("\(exchange)" == "****")

@@ -19,6 +19,32 @@ struct ConnectionCreateTests {
         #expect(credential.secretData == JSONObject([("value", "api-key-secret")]))
     }
 
+    /// An oauth2-code is exchanged with its grant's client: a credentialId, or a non-empty clientId and
+    /// clientSecret. Without one the body is refused while decoding, before App reads or writes anything.
+    static let codeExchangeGrants: [(grant: JSONValue, accepted: Bool)] = [
+        (["grantType": "authorization_code"], false),
+        (["grantType": "authorization_code", "clientId": "id"], false),
+        (["grantType": "authorization_code", "clientId": "id", "clientSecret": ""], false),
+        (["grantType": "authorization_code", "clientId": "", "clientSecret": "secret"], false),
+        (["grantType": "authorization_code", "clientId": "id", "clientSecret": "secret"], true),
+        (["grantType": "authorization_code", "credentialId": "01JDQ8Z7M4V3X2W1T0S9R8Q7P6"], true),
+    ]
+
+    @Test(arguments: codeExchangeGrants)
+    func anOAuth2CodeNeedsAClientToBeExchangedWith(grant: JSONValue, accepted: Bool) {
+        var scheme = Fixtures.scheme("oauth2", id: "s2").objectValue!
+        scheme["grant"] = grant
+        let body = Fixtures.body(trigger: [
+            Fixtures.entry(scheme: Fixtures.scheme("api-key"), credential: Fixtures.newCredential(.string)),
+            Fixtures.entry(scheme: .object(scheme), credential: Fixtures.newCredential(.oauth2Code)),
+        ])
+        let expected = accepted ? [] : [ValidationIssue(
+            field: "connection.credentials.trigger[1].authSchemeConfig.grant.clientId",
+            message: "an oauth2-code credential needs the grant's clientId and clientSecret, "
+                + "or a credentialId naming an oauth2-client credential")]
+        #expect(Fixtures.issues(body) == expected)
+    }
+
     @Test func variablesMayBeOmittedAndValidationMessagesAreIgnored() throws {
         var scheme = Fixtures.scheme("api-key").objectValue!
         scheme["validationMessages"] = [["text": "client said", "severity": "info"]]

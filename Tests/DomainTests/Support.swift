@@ -55,7 +55,12 @@ enum Fixtures {
             object["tokenUrl"] = "https://auth.example.com/token"
             object["scopes"] = [["name": "read"]]
             object["defaultScopes"] = ["read"]
-            object["grant"] = ["grantType": .string(grant ?? "authorization_code")]
+            if let grant, grant != "authorization_code" {
+                object["grant"] = ["grantType": .string(grant)]
+            } else {
+                // An authorization_code grant names its client, which an oauth2-code needs to be exchanged.
+                object["grant"] = ["grantType": "authorization_code", "credentialId": "01JDQ8Z7M4V3X2W1T0S9R8Q7P6"]
+            }
         default: break
         }
         return .object(object)

@@ -1,9 +1,11 @@
+import Domain
 import JSON
 import Postgres
 
 /// Fills an exchange's client id and secret from the oauth2-client credential its grant names (`credentialId`).
 /// The secret is opened from the vault only here, just before the exchange, and never leaves the request.
-/// Either way the exchange needs both: without them it is 400 at the grant's `clientId`.
+/// Either way the exchange needs both: without them it is 400 at the grant's `clientId` (Domain refuses a grant
+/// with neither while decoding; here it is a named credential without them).
 ///
 /// Naming a credential is not enough to spend its secret:
 /// - the caller must be allowed to use it: an API key, any oauth2-client credential of its organisation; an
@@ -28,9 +30,7 @@ enum OAuthClientResolution {
             request, fieldPath: fieldPath, caller: caller, vault: vault, database: database)
         guard let clientID = resolved.clientID, !clientID.isEmpty, let secret = resolved.clientSecret, !secret.isEmpty else {
             throw APIError.validation([APIError.Field(
-                field: fieldPath + ".authSchemeConfig.grant.clientId",
-                message: "an oauth2-code credential needs the grant's clientId and clientSecret, "
-                    + "or a credentialId naming an oauth2-client credential")])
+                field: fieldPath + ".authSchemeConfig.grant.clientId", message: AuthSchemeConfig.OAuth2.GrantClient.missingClient)])
         }
         return resolved
     }

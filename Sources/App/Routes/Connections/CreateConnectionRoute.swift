@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -8,17 +9,19 @@ enum CreateConnectionRoute {
         let path = try EndUserPath(request, principal: principal)
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
-        let (connectorID, draft) = try await creation.decodeBody(
-            idempotency: idempotency, organisationID: organisationID, path: path
-        ) {
-            try await DomainAdapter.createConnectionBody(
-                try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+        let keyMaterial = creation.context.keyMaterial
+        let body = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID, path: path) {
+            let json = JSONValue.object(try request.jsonObjectBody())
+            return try await KeyMaterialOffLoop.decode(checkingWith: keyMaterial) { keyMaterial throws(APIError) in
+                try APIError.decoding { () throws(ValidationFailure) in
+                    try CreateEndUserConnectionRequest.decode(json, keyMaterial: keyMaterial)
+                }
+            }
         }
         let target = ConnectionCreation.Target(
-            organisationID: organisationID, hubID: path.hubID, endUser: path.lookup,
-            connectorID: connectorID)
+            organisationID: organisationID, hubID: path.hubID, endUser: path.lookup, connectorID: body.connectorId)
         let hubID = target.hubID
-        return try await creation.create(draft, target: target, principal: principal, idempotency: idempotency) {
+        return try await creation.create(body.connection, target: target, principal: principal, idempotency: idempotency) {
             connection, user in
             .json(
                 .created, ConnectionJSON.connection(connection, organisationID: organisationID),

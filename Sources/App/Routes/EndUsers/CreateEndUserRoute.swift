@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -9,15 +10,20 @@ enum CreateEndUserRoute {
         let idempotency = try IdempotencyKey.from(request)
         let organisationID = principal.organisationID
         let hubID = request.parameters["hub_id"] ?? ""
+        let keyMaterial = creation.context.keyMaterial
         let body = try await creation.decodeBody(idempotency: idempotency, organisationID: organisationID) {
-            try await DomainAdapter.endUserCreateBody(
-                try request.jsonObjectBody(), context: creation.context, organisationID: organisationID)
+            let json = JSONValue.object(try request.jsonObjectBody())
+            return try await KeyMaterialOffLoop.decode(checkingWith: keyMaterial) { keyMaterial throws(APIError) in
+                try APIError.decoding { () throws(ValidationFailure) in
+                    try EndUserCreate.decode(json, keyMaterial: keyMaterial)
+                }
+            }
         }
         let target = ConnectionCreation.Target(
-            organisationID: organisationID, hubID: hubID, endUser: .external(body.externalID), connectorID: nil,
-            newEndUser: (body.externalID, body.displayName))
+            organisationID: organisationID, hubID: hubID, endUser: .external(body.externalId), connectorID: nil,
+            newEndUser: (body.externalId, body.displayName ?? ""))
         let basePath = request.path
-        return try await creation.create(body.draft, target: target, principal: principal, idempotency: idempotency) {
+        return try await creation.create(body.primaryConnection, target: target, principal: principal, idempotency: idempotency) {
             connection, user in
             .json(
                 .created, EndUserJSON.endUser(user, primaryConnection: connection, organisationID: organisationID),

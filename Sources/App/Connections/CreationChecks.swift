@@ -1,5 +1,9 @@
-/// The rules a create checks against the database's answer, in the order a client can act on them:
-/// hub, end user (and the token's right to it), connector, referenced credentials, their types, the name.
+import Domain
+import Postgres
+
+/// The rules a create checks against what the database found, in the order a client can act on them: hub, end
+/// user (and the token's right to it), connector, referenced credentials, their types (Domain's compatibility
+/// rule), the name. Every rule that needs no database is Domain's and ran while the body was decoded.
 enum CreationChecks {
     struct Result: Sendable {
         /// nil for CreateEndUser: the user is new.
@@ -9,13 +13,14 @@ enum CreationChecks {
     }
 
     static func run(
-        _ draft: ConnectionDraft, targets: CreationTargets, target: ConnectionCreation.Target, principal: Principal
-    ) throws(APIError) -> Result {
+        _ connection: ConnectionCreate, targets: CreationTargets, target: ConnectionCreation.Target,
+        principal: Principal
+    ) throws -> Result {
         guard targets.hubID != nil else { throw APIError.notFound(.hubNotFound, "hub") }
         let endUser = try checkEndUser(targets, target: target, principal: principal)
         guard let connectorID = targets.connectorID else { throw APIError.notFound(.connectorNotFound, "connector") }
-        try checkReferences(draft, found: targets.referencedCredentials)
-        if targets.nameTaken && target.newEndUser == nil { throw .duplicateConnectionName }
+        try checkReferences(connection, found: targets.referencedCredentials)
+        if targets.nameTaken && target.newEndUser == nil { throw APIError.duplicateConnectionName }
         return Result(endUser: endUser, connectorID: connectorID, referenced: targets.referencedCredentials)
     }
 
@@ -46,27 +51,31 @@ enum CreationChecks {
     }
 
     /// Every referenced credential must be the organisation's (404004 naming each missing one) and of a type
-    /// its scheme accepts (400002).
+    /// its scheme accepts (400002, Domain's message).
     private static func checkReferences(
-        _ draft: ConnectionDraft, found: [String: StoredCredentialSummary]
-    ) throws(APIError) {
+        _ connection: ConnectionCreate, found: [String: StoredCredentialSummary]
+    ) throws {
         var missing: [APIError.Field] = []
         var mismatched: [APIError.Field] = []
-        for binding in draft.bindings {
-            guard case .existing(let id) = binding.credential else { continue }
-            let field = binding.fieldPath + ".credential.id"
-            guard let credential = found[id] else {
-                missing.append(APIError.Field(field: field, message: "no credential with this id in the organisation"))
-                continue
+        var unknownType = false
+        connection.forEachEntry { entry in
+            guard case .reference(let id) = entry.credential else { return }
+            guard let credential = found[id.string] else {
+                missing.append(APIError.Field(
+                    field: entry.credentialField + ".id", message: "no credential with this id in the organisation"))
+                return
             }
-            if !binding.acceptedCredentialTypes.contains(credential.type) {
-                let allowed = binding.acceptedCredentialTypes.joined(separator: ", ")
-                mismatched.append(APIError.Field(
-                    field: binding.fieldPath + ".credential",
-                    message: "credential type \(credential.type) cannot be used with \(binding.schemeLabel) (allowed: \(allowed))"))
+            guard let type = CredentialType(rawValue: credential.type) else {
+                unknownType = true
+                return
+            }
+            if let issue = entry.referencedTypeIssue(type) {
+                mismatched.append(APIError.Field(field: issue.field, message: issue.message))
             }
         }
         if !missing.isEmpty { throw APIError(.credentialNotFound, "credential not found", fields: missing) }
+        // Only this server writes credentials, each of a type Domain knows.
+        if unknownType { throw DatabaseError(kind: .protocolViolation, column: "referenced") }
         if !mismatched.isEmpty { throw APIError.validation(mismatched) }
     }
 }

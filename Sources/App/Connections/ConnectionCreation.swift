@@ -5,10 +5,12 @@ import HTTPServer
 import JSON
 import Postgres
 
-/// Creates a connection (CreateEndUserConnection) or an end user with its primary connection (CreateEndUser).
-/// One round trip when nothing must be read first (`createInOneStatement`); otherwise two on the happy path: one
-/// read (`CreationTargets`), one atomic write (`ConnectionInsert`), with the oauth2-code exchange and the sealing
-/// between them, when no transaction is open.
+/// Creates a connection (CreateEndUserConnection) or an end user with its primary connection (CreateEndUser)
+/// from Domain's decoded `ConnectionCreate`, whose rules (types against schemes, credential data, duplicate ids
+/// and names, an oauth2-code's client) were all applied while decoding, before any statement. What needs the
+/// database is decided by one read (`CreationTargets`, checked by `CreationChecks`) before one atomic write
+/// (`ConnectionInsert`), with the oauth2-code exchange and the sealing between them and no transaction open; or,
+/// when nothing must be read first, by the write itself (`createInOneStatement`).
 struct ConnectionCreation: Sendable {
     let context: AppContext
     let vault: CredentialVault
@@ -25,7 +27,7 @@ struct ConnectionCreation: Sendable {
         var hubID: String
         var endUser: EndUserLookup
         /// nil: the hub's primary connector.
-        var connectorID: String?
+        var connectorID: ULID?
         /// Set for CreateEndUser: the user is made in the same statement (its `endUser` lookup is by this
         /// external id, to find duplicates).
         var newEndUser: (externalID: String, displayName: String)?
@@ -34,16 +36,17 @@ struct ConnectionCreation: Sendable {
     typealias Respond = @Sendable (StoredConnection, EndUserRecord) -> Response
 
     func create(
-        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?,
+        _ connection: ConnectionCreate, target: Target, principal: Principal, idempotency: IdempotencyKey?,
         respond: Respond
     ) async throws -> Response {
         if idempotency == nil,
-           let response = try await createInOneStatement(draft, target: target, principal: principal, respond: respond) {
+           let response = try await createInOneStatement(
+               connection, target: target, principal: principal, respond: respond) {
             return response
         }
-        let targets = try await readTargets(draft, target: target, principal: principal, idempotency: idempotency)
+        let targets = try await readTargets(connection, target: target, principal: principal, idempotency: idempotency)
         guard let idempotency else {
-            return try await write(draft, targets: targets, target: target, principal: principal, record: nil, respond: respond)
+            return try await write(connection, targets: targets, target: target, principal: principal, record: nil, respond: respond)
         }
         guard targets.claimed else {
             // The key has a row: an answer to replay, or a twin still running (perhaps claimed just now). Both
@@ -54,17 +57,18 @@ struct ConnectionCreation: Sendable {
         }
         do {
             return try await write(
-                draft, targets: targets, target: target, principal: principal, record: idempotency, respond: respond)
+                connection, targets: targets, target: target, principal: principal, record: idempotency, respond: respond)
         } catch {
             try? await IdempotencyStore.release(idempotency, organisationID: target.organisationID, context.database)
             throw error
         }
     }
 
-    /// Runs a body decoder; when it refuses the body of a request with an `Idempotency-Key` already in use, the
-    /// key's verdict comes first (409002 for another body, 409005 while its twin runs), as documented. An
-    /// end-user token hears it only once `path`'s user is found to be its own (404/403 otherwise), so it cannot
-    /// learn which keys another user's requests used.
+    /// Runs a body decoder (Domain's, through `APIError.decoding`, so every rule that needs no database); when it
+    /// refuses the body of a request with an `Idempotency-Key` already in use, the key's verdict comes first
+    /// (409002 for another body, 409005 while its twin runs), as documented. An end-user token hears it only once
+    /// `path`'s user is found to be its own (404/403 otherwise), so it cannot learn which keys another user's
+    /// requests used.
     func decodeBody<T>(
         idempotency: IdempotencyKey?, organisationID: String, path: EndUserPath? = nil, _ decode: () async throws -> T
     ) async throws -> T {
@@ -86,9 +90,9 @@ struct ConnectionCreation: Sendable {
     /// The one read before the write (claiming the key, if any). An expired row under the key is deleted and
     /// the read repeated once.
     private func readTargets(
-        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
+        _ connection: ConnectionCreate, target: Target, principal: Principal, idempotency: IdempotencyKey?
     ) async throws -> CreationTargets {
-        let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: idempotency)
+        let query = Self.targetsQuery(connection, target: target, principal: principal, idempotency: idempotency)
         let targets = try await context.database.withConnection { try await CreationTargets.read(query, on: $0) }
         guard let idempotency, !targets.claimed, targets.storedAnswer?.isExpired == true else { return targets }
         try await IdempotencyStore.forgetExpired(idempotency, organisationID: target.organisationID, context.database)
@@ -98,30 +102,42 @@ struct ConnectionCreation: Sendable {
     /// What both create paths look up: the path's hub and user, the connector, the name, the referenced
     /// credentials and the key's claim.
     private static func targetsQuery(
-        _ draft: ConnectionDraft, target: Target, principal: Principal, idempotency: IdempotencyKey?
+        _ connection: ConnectionCreate, target: Target, principal: Principal, idempotency: IdempotencyKey?
     ) -> CreationTargets.Query {
         CreationTargets.Query(
             organisationID: target.organisationID, hubID: target.hubID, endUser: target.endUser,
-            connectorID: target.connectorID, connectionName: draft.name,
-            referencedCredentialIDs: draft.referencedCredentialIDs,
+            connectorID: target.connectorID?.string, connectionName: connection.name,
+            referencedCredentialIDs: referencedCredentialIDs(connection),
             referencesOnlyOwnCredentials: EndUserScope.isEndUser(principal), idempotency: idempotency)
     }
 
-    /// The connection as stored and answered: a new id, the draft's name and variables, the made bindings.
-    private static func storedConnection(_ draft: ConnectionDraft, bindings: [StoredBinding], at now: Timestamp) -> StoredConnection {
-        StoredConnection(
-            id: ULID.generate().string, name: draft.name, variables: draft.variables, createdAt: now,
-            updatedAt: now, bindings: bindings)
+    /// Ids of the referenced credentials, each once.
+    private static func referencedCredentialIDs(_ connection: ConnectionCreate) -> [String] {
+        var seen = Set<String>()
+        var ids: [String] = []
+        connection.forEachEntry { entry in
+            if case .reference(let id) = entry.credential, seen.insert(id.string).inserted { ids.append(id.string) }
+        }
+        return ids
     }
 
-    /// Checks, exchanges, seals, then writes everything in one statement.
+    /// The connection as stored and answered: a new id, the request's name and variables, the made bindings.
+    private static func storedConnection(
+        _ connection: ConnectionCreate, bindings: [StoredBinding], at now: Timestamp
+    ) -> StoredConnection {
+        StoredConnection(
+            id: ULID.generate().string, name: connection.name, variables: .array(connection.variables.map(\.jsonValue)),
+            createdAt: now, updatedAt: now, bindings: bindings)
+    }
+
+    /// Checks what the read found, exchanges, seals, then writes everything in one statement.
     private func write(
-        _ draft: ConnectionDraft, targets: CreationTargets, target: Target, principal: Principal,
+        _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal,
         record idempotency: IdempotencyKey?, respond: Respond
     ) async throws -> Response {
-        let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
+        let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
         let made = try await makeBindings(
-            draft, checked: checked, organisationID: target.organisationID, principal: principal)
+            connection, checked: checked, organisationID: target.organisationID, principal: principal)
         let now = Timestamp.now()
         let newEndUser = target.newEndUser.map { new in
             NewEndUser(
@@ -131,13 +147,13 @@ struct ConnectionCreation: Sendable {
         guard let owner = newEndUser.map({ EndUserRecord($0, createdAt: now) }) ?? checked.endUser else {
             throw APIError.notFound(.endUserNotFound, "end user")
         }
-        let stored = Self.storedConnection(draft, bindings: made.bindings, at: now)
-        let connection = NewConnection(
+        let stored = Self.storedConnection(connection, bindings: made.bindings, at: now)
+        let new = NewConnection(
             organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
         let response = respond(stored, owner)
         let record = idempotency?.record(for: response)
         try await insert(
-            connection, owner: .known(endUserID: owner.id, connectorID: checked.connectorID), endUser: newEndUser,
+            new, owner: .known(endUserID: owner.id, connectorID: checked.connectorID), endUser: newEndUser,
             idempotency: record)
         return response
     }
@@ -146,28 +162,36 @@ struct ConnectionCreation: Sendable {
     /// token's user is checked against the row), no `Idempotency-Key` (its claim comes first), only new
     /// credentials (no references whose types need checking, no oauth2-code to exchange, which must not be spent
     /// on a request that then fails). Sealing comes first; the statement writes only if the hub, the user and
-    /// the connector exist and the name is free, and otherwise says which, for the same error the two-step path
-    /// gives.
+    /// the connector exist and the name is free, and otherwise says which: `CreationChecks` then turns what it
+    /// found into the same error the two-step path gives. Every rule that needs no database has passed already.
     func createInOneStatement(
-        _ draft: ConnectionDraft, target: Target, principal: Principal, respond: Respond
+        _ connection: ConnectionCreate, target: Target, principal: Principal, respond: Respond
     ) async throws -> Response? {
         guard case .organisation = principal, target.newEndUser == nil,
-              draft.bindings.allSatisfy({ if case .new = $0.credential { true } else { false } })
+              Self.storesOnlyNewCredentials(connection.action), Self.storesOnlyNewCredentials(connection.trigger)
         else { return nil }
         let none = CreationChecks.Result(endUser: nil, connectorID: "", referenced: [:])
         let made = try await makeBindings(
-            draft, checked: none, organisationID: target.organisationID, principal: principal)
-        let stored = Self.storedConnection(draft, bindings: made.bindings, at: Timestamp.now())
+            connection, checked: none, organisationID: target.organisationID, principal: principal)
+        let stored = Self.storedConnection(connection, bindings: made.bindings, at: Timestamp.now())
         // No references and an organisation's key: the query finds the owner and nothing else.
-        let query = Self.targetsQuery(draft, target: target, principal: principal, idempotency: nil)
+        let query = Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil)
         let outcome = try await insert(
             NewConnection(organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials),
             owner: .resolved(query), endUser: nil, idempotency: nil)
         guard let targets = outcome.targets else { throw DatabaseError(kind: .protocolViolation) }
-        let checked = try CreationChecks.run(draft, targets: targets, target: target, principal: principal)
+        let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
         // Every check passed on what the statement saw, so it wrote; anything else is a broken invariant.
         guard outcome.written, let owner = checked.endUser else { throw DatabaseError(kind: .protocolViolation) }
         return respond(stored, owner)
+    }
+
+    /// Every entry brings a new credential to store as it is: no reference, no oauth2-code.
+    private static func storesOnlyNewCredentials(_ entries: [ConnectionCredentialInput]) -> Bool {
+        entries.allSatisfy { entry in
+            guard case .new(let validated) = entry.credential, case .store = validated.disposition else { return false }
+            return true
+        }
     }
 
     @discardableResult
