@@ -60,7 +60,7 @@ class RouteCoverageTests(unittest.TestCase):
         self.assertEqual(status, 0, err.getvalue())
 
     def test_reference_only_routes_of_the_server_are_in_the_table(self):
-        swift = (HERE.parents[1] / "Sources" / "App" / "Routes" / "ReferenceOnlyRoutes.swift").read_text()
+        swift = (HERE.parents[1] / "Sources" / "App" / "Core" / "ReferenceOnlyRoutes.swift").read_text()
         served = route_coverage.table_routes(
             f"{m} {p}" for m, p in route_coverage.re.findall(r'\(\.(\w+), "(/[^"]*)"', swift))
         table = route_coverage.table_routes((HERE / "fixtures" / "server-routes.txt").read_text().splitlines())
