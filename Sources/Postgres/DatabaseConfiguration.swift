@@ -18,7 +18,7 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDe
     /// Distinct statement texts each connection prepares once and re-executes (PQprepare/PQexecPrepared);
     /// statements beyond this run unprepared. 0 disables the cache. Default 256.
     public var preparedStatementCacheSize: Int = 256
-    /// Whether reads that stand alone are pipelined on one connection per HTTP event loop (`StatementPipeline`),
+    /// Whether reads that stand alone are pipelined on one connection per HTTP event loop (`PipelineDriver`),
     /// which the database counts beside the pool's. Default true.
     public var pipelinesReads: Bool = true
     /// Whether single-statement writes (`DatabasePool.writing`) are pipelined on one more connection per HTTP

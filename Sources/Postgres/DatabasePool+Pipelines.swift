@@ -2,11 +2,11 @@ import Locking
 import Synchronization
 
 /// The pool's paths for statements that stand alone (`DatabasePool.reading` and `writing`): each is pipelined on
-/// the calling event loop's connection of that path when it can be (`StatementPipeline`), and otherwise runs on a
+/// the calling event loop's connection of that path when it can be (`PipelineDriver`), and otherwise runs on a
 /// pooled connection, as a transaction of its own.
-public struct PipelinedStatements: StatementRunning {
+public struct StandaloneStatementRunner: StatementRunning {
     let pool: DatabasePool
-    let pipelines: StatementPipelines
+    let pipelines: PerLoopPipelines
 
     public func query(_ sql: SQL) async throws -> QueryResult {
         try await pipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
@@ -34,8 +34,8 @@ public struct PipelineCounts: Sendable, Equatable {
     }
 }
 
-/// The counters behind `PipelineCounts`, shared by every loop's pipeline of one mode.
-final class PipelineCounters: Sendable {
+/// `PipelineCounts` as they grow, shared by every loop's pipeline of one mode.
+final class AtomicPipelineCounts: Sendable {
     let pipelined = Atomic<Int>(0)
     let pooled = Atomic<Int>(0)
     let batches = Atomic<Int>(0)
@@ -56,36 +56,36 @@ extension DatabasePool {
 
     /// Runs `body` with the read path. Each statement is on its own, with its own snapshot: for reads that need
     /// no transaction, such as a request that is answered by one SELECT.
-    public func reading<T>(_ body: (PipelinedStatements) async throws -> T) async throws -> T {
-        try await body(PipelinedStatements(pool: self, pipelines: readPipelines))
+    public func reading<T>(_ body: (StandaloneStatementRunner) async throws -> T) async throws -> T {
+        try await body(StandaloneStatementRunner(pool: self, pipelines: readPipelines))
     }
 
     /// Runs `body` with the write path. Each statement must be atomic on its own and depend on no other
     /// statement of the caller's (a single INSERT … RETURNING, or one WITH statement writing several tables):
-    /// it may commit together with other requests' statements (`StatementPipeline.Mode.commitGroups`), and it
+    /// it may commit together with other requests' statements (`PipelineMode.commitGroups`), and it
     /// may run twice when its batch is rolled back (never when it could have committed).
-    public func writing<T>(_ body: (PipelinedStatements) async throws -> T) async throws -> T {
-        try await body(PipelinedStatements(pool: self, pipelines: writePipelines))
+    public func writing<T>(_ body: (StandaloneStatementRunner) async throws -> T) async throws -> T {
+        try await body(StandaloneStatementRunner(pool: self, pipelines: writePipelines))
     }
 }
 
-/// One `StatementPipeline` of a mode per event loop that has asked for one, each used only on its own loop's
-/// thread; none when the mode is turned off or the pool serves no event loops.
-final class StatementPipelines: Sendable {
+/// One `PipelineDriver` of a mode per event loop that has asked for one, each used only on its own loop's thread;
+/// none when the mode is turned off or the pool serves no event loops.
+final class PerLoopPipelines: Sendable {
     private final class Box: @unchecked Sendable {
-        let pipeline: StatementPipeline
-        init(_ pipeline: StatementPipeline) { self.pipeline = pipeline }
+        let pipeline: PipelineDriver
+        init(_ pipeline: PipelineDriver) { self.pipeline = pipeline }
     }
 
-    private let mode: StatementPipeline.Mode
+    private let mode: PipelineMode
     private let configuration: DatabaseConfiguration
     private let reactor: IOReactor
     private let socketWaiter: (any SocketWaiting)?
     private let pipelines = Locked<[UInt64: Box]>([:])
     private let stopped = Locked(false)
-    let counters = PipelineCounters()
+    let counters = AtomicPipelineCounts()
 
-    init(mode: StatementPipeline.Mode, configuration: DatabaseConfiguration, reactor: IOReactor,
+    init(mode: PipelineMode, configuration: DatabaseConfiguration, reactor: IOReactor,
          socketWaiter: (any SocketWaiting)?) {
         self.mode = mode
         self.configuration = configuration
@@ -112,12 +112,12 @@ final class StatementPipelines: Sendable {
     }
 
     /// The calling loop's pipeline; nil off the loops.
-    private func current(_ socketWaiter: any SocketWaiting) -> StatementPipeline? {
+    private func current(_ socketWaiter: any SocketWaiting) -> PipelineDriver? {
         guard let loopID = socketWaiter.currentLoopID else { return nil }
         return pipelines.withLock { pipelines in
             if let box = pipelines[loopID] { return box.pipeline }
             let stopped = self.stopped
-            let pipeline = StatementPipeline(
+            let pipeline = PipelineDriver(
                 mode: mode, configuration: configuration, reactor: reactor, socketWaiter: socketWaiter,
                 counters: counters) { stopped.withLock { $0 } }
             pipelines[loopID] = Box(pipeline)

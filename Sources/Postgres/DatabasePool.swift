@@ -9,9 +9,9 @@ public final class DatabasePool: Sendable {
     let reactor: IOReactor
     private let socketWaiter: (any SocketWaiting)?
     /// Pipelined reads on the event loops (`reading`), unless turned off by `configuration.pipelinesReads`.
-    let readPipelines: StatementPipelines
+    let readPipelines: PerLoopPipelines
     /// Grouped commits on the event loops (`writing`), unless turned off by `configuration.groupsCommits`.
-    let writePipelines: StatementPipelines
+    let writePipelines: PerLoopPipelines
 
     /// Starts the reactor thread; connections open lazily on first use. `socketWaiter` (an HTTP server's event
     /// loops) serves the statements of tasks running on its threads; everything else uses the reactor.
@@ -22,10 +22,10 @@ public final class DatabasePool: Sendable {
         self.slots = slots
         let reactor = IOReactor(name: "db-io") { now in slots.expire(now: now) }
         self.reactor = reactor
-        readPipelines = StatementPipelines(
+        readPipelines = PerLoopPipelines(
             mode: .reads, configuration: configuration, reactor: reactor,
             socketWaiter: configuration.pipelinesReads ? socketWaiter : nil)
-        writePipelines = StatementPipelines(
+        writePipelines = PerLoopPipelines(
             mode: .commitGroups, configuration: configuration, reactor: reactor,
             socketWaiter: configuration.groupsCommits ? socketWaiter : nil)
     }

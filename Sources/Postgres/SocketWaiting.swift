@@ -6,7 +6,7 @@ public protocol SocketWaiting: Sendable {
     func wait(readable: Bool, on fd: Int32, until deadline: ContinuousClock.Instant) async -> Bool?
 
     /// An identity of the event loop running the calling thread, unique for the process's lifetime; nil on any
-    /// other thread. Tasks that see the same value run on the same thread until they finish (`StatementPipeline`).
+    /// other thread. Tasks that see the same value run on the same thread until they finish (`PipelineDriver`).
     var currentLoopID: UInt64? { get }
 
     /// Runs `body` on the calling loop's thread after the tasks ready in this turn, before the loop waits again;
