@@ -65,15 +65,6 @@ public final class DatabasePool: Sendable {
         return answer == 1
     }
 
-    /// Lives as long as the calling task (e.g. a child of the service group started before the server):
-    /// when that task is cancelled, the pool shuts down and `run()` returns.
-    public func run() async {
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
-        }
-        shutdown()
-    }
-
     /// Closes the idle connections and stops the reactor; statements in flight fail, later calls fail with
     /// `.connectionUnavailable`, and connections in use close when their callers give them back.
     public func shutdown() {

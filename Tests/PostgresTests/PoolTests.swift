@@ -109,16 +109,6 @@ struct PoolTests {
         }
     }
 
-    @Test func cancellingRunShutsThePoolDown() async throws {
-        let pool = DatabasePool(configuration: DatabaseConfiguration(connectionString: databaseURL ?? ""))
-        let running = Task { await pool.run() }
-        #expect(await pool.isReachable())
-        running.cancel()
-        await running.value
-        let error = await databaseError { _ = try await pool.withConnection { try await $0.query("SELECT 1") } }
-        #expect(error?.kind == .connectionUnavailable)
-    }
-
     @Test func cancelledWaitingCallerLeavesTheQueue() async throws {
         try await withTestPool({ $0.poolSize = 1 }) { pool in
             async let sleeper: Void = pool.withConnection { _ = try await $0.query("SELECT pg_sleep(12)") }

@@ -179,10 +179,12 @@ struct ConnectionCreation: Sendable {
         let outcome = try await insert(
             NewConnection(organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials),
             owner: .resolved(query), endUser: nil, idempotency: nil)
-        guard let targets = outcome.targets else { throw DatabaseError(kind: .protocolViolation) }
+        guard let targets = outcome.targets else { throw InvariantViolation("the create statement answered no targets") }
         let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
         // Every check passed on what the statement saw, so it wrote; anything else is a broken invariant.
-        guard outcome.written, let owner = checked.endUser else { throw DatabaseError(kind: .protocolViolation) }
+        guard outcome.written, let owner = checked.endUser else {
+            throw InvariantViolation("every check passed on what the create statement saw, yet it wrote nothing")
+        }
         return respond(stored, owner)
     }
 

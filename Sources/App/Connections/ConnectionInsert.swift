@@ -30,7 +30,7 @@ enum ConnectionInsert {
     ) async throws -> Outcome {
         let (owners, answer) = ownerParts(owner)
         let sql = SQL.joining(owners + [insertions(new, endUser: endUser, idempotency: idempotency), SQL(unsafe: answer)])
-        guard let row = try await database.query(sql).rows.first else { throw DatabaseError(kind: .protocolViolation) }
+        guard let row = try await database.query(sql).rows.first else { throw InvariantViolation("the create statement answered no row") }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))
     }

@@ -75,7 +75,7 @@ enum CreationChecks {
         }
         if !missing.isEmpty { throw APIError(.credentialNotFound, "credential not found", fields: missing) }
         // Only this server writes credentials, each of a type Domain knows.
-        if unknownType { throw DatabaseError(kind: .protocolViolation, column: "referenced") }
+        if unknownType { throw InvariantViolation("a referenced credential has a type the App does not write") }
         if !mismatched.isEmpty { throw APIError.validation(mismatched) }
     }
 }

@@ -93,7 +93,7 @@ struct CreationTargets: Sendable {
                  AND i.scope = \(key?.scope) AND i.key = \(key?.key)
             """))
         guard let row = try await connection.query(sql).rows.first else {
-            throw DatabaseError(kind: .protocolViolation)
+            throw InvariantViolation("the creation targets statement answered no row")
         }
         return try CreationTargets(row: row)
     }
@@ -127,7 +127,7 @@ extension StoredCredentialSummary {
         guard case .string(let id)? = object["id"], case .string(let name)? = object["name"],
               case .string(let type)? = object["type"], case .object(let data)? = object["data"],
               case .array(let errors)? = object["errors"]
-        else { throw DatabaseError(kind: .protocolViolation, column: "referenced") }
+        else { throw InvariantViolation("a referenced credential in column referenced lacks id, name, type, data or errors") }
         self.init(
             id: id, name: name, type: type, publicData: data,
             errors: errors.compactMap { if case .string(let text) = $0 { text } else { nil } })

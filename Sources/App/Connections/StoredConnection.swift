@@ -51,7 +51,7 @@ extension StoredConnection {
         var bindings: [StoredBinding] = []
         for row in rows where try row.optionalString("binding_id") != nil {
             guard let usage = BindingUsage(rawValue: try row.string("usage")) else {
-                throw DatabaseError(kind: .protocolViolation, column: "usage")
+                throw InvariantViolation("column usage holds neither action nor trigger")
             }
             bindings.append(StoredBinding(
                 id: try row.string("binding_id"), usage: usage, position: try row.int("position"),

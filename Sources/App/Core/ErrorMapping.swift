@@ -28,6 +28,9 @@ public struct ErrorMapping: Sendable {
         case let error as DatabaseError where error.kind == .connectionUnavailable || error.kind == .timeout:
             logger.warning("database unavailable", metadata: metadata(request, ["db.error": "\(error)"]))
             return APIError(.databaseUnavailable, "the database is unavailable; retry shortly", headers: ["Retry-After": "1"])
+        case let error as InvariantViolation:
+            logger.error("invariant violated", metadata: metadata(request, ["invariant": "\(error.what)"]))
+            return APIError(.internalError, "internal error", details: "request id \(request.id)")
         case let error as DatabaseError:
             logger.error("database error", metadata: metadata(request, [
                 "db.sqlstate": "\(error.sqlState ?? "-")", "db.constraint": "\(error.constraint ?? "-")",

@@ -37,13 +37,13 @@ extension Row {
         do {
             return try JSONValue.parse(utf8: try string(column))
         } catch is JSONParseError {
-            throw DatabaseError(kind: .protocolViolation, column: column)
+            throw InvariantViolation("column \(column) does not hold the JSON the App writes there")
         }
     }
 
     /// A json/jsonb array column.
     func jsonArray(_ column: String) throws -> [JSONValue] {
-        guard case .array(let items) = try json(column) else { throw DatabaseError(kind: .protocolViolation, column: column) }
+        guard case .array(let items) = try json(column) else { throw InvariantViolation("column \(column) does not hold the JSON the App writes there") }
         return items
     }
 

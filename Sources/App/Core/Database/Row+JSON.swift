@@ -5,16 +5,16 @@ import Postgres
 extension Row {
     func jsonObject(_ column: String) throws -> JSONObject {
         guard case .object(let object) = try json(column) else {
-            throw DatabaseError(kind: .protocolViolation, column: column)
+            throw InvariantViolation("column \(column) does not hold the JSON the App writes there")
         }
         return object
     }
 
     /// A json array of strings, e.g. a credential's `errors`.
     func stringArray(_ column: String) throws -> [String] {
-        guard case .array(let items) = try json(column) else { throw DatabaseError(kind: .protocolViolation, column: column) }
+        guard case .array(let items) = try json(column) else { throw InvariantViolation("column \(column) does not hold the JSON the App writes there") }
         return try items.map { item in
-            guard case .string(let text) = item else { throw DatabaseError(kind: .protocolViolation, column: column) }
+            guard case .string(let text) = item else { throw InvariantViolation("column \(column) does not hold the JSON the App writes there") }
             return text
         }
     }
