@@ -41,14 +41,23 @@ struct CredentialRotation: Sendable {
         return outcome
     }
 
-    /// One walk over the ids; returns how many rows (besides failures) are still under an older key after its
-    /// last batch, or nil when it was stopped before any.
+    /// One walk over the ids there were when it began; returns how many rows (besides failures) are still under
+    /// an older key after its last batch, or nil when it was stopped before any. Bounded by the largest id at its
+    /// start, so that rows written meanwhile cannot keep one pass going (ids grow with time); the next pass
+    /// takes them.
     private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int? {
+        let current = vault.keyRing.currentVersion
+        let last = try await database.withConnection { connection in
+            try await connection.query("SELECT max(id) AS last FROM credentials WHERE key_version <> \(current)")
+                .rows.first?.optionalString("last")
+        }
+        guard let last else { return 0 }
         var cursor = ""
         var remaining: Int?
         while !Task.isCancelled {
             let batch = try await database.withTransaction { [vault, batchSize, cursor, failed = outcome.failedIDs] connection in
-                try await Self.rotateBatch(after: cursor, limit: batchSize, excluding: failed, vault: vault, on: connection)
+                try await Self.rotateBatch(
+                    after: cursor, upTo: last, limit: batchSize, excluding: failed, vault: vault, on: connection)
             }
             remaining = batch.remaining
             guard let last = batch.lastID else { break }
@@ -71,14 +80,14 @@ struct CredentialRotation: Sendable {
     /// One batch: lock, open, re-seal, write back in a single UPDATE. Rows in `excluding` (known not to open)
     /// are neither tried again nor counted as remaining.
     static func rotateBatch(
-        after cursor: String, limit: Int, excluding failedBefore: [String] = [], vault: CredentialVault,
-        on connection: PGConnection
+        after cursor: String, upTo last: String, limit: Int, excluding failedBefore: [String] = [],
+        vault: CredentialVault, on connection: PGConnection
     ) async throws -> Batch {
         let current = vault.keyRing.currentVersion
         let excluded = JSONValue.strings(failedBefore).jsonText
         let rows = try await connection.query("""
             SELECT id, organisation_id, sealed_secrets FROM credentials
-            WHERE key_version <> \(current) AND id > \(cursor)
+            WHERE key_version <> \(current) AND id > \(cursor) AND id <= \(last)
               AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(excluded)::json)))
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """).rows
