@@ -27,7 +27,7 @@ def request_bytes(spec):
     return bytes(out)
 
 
-with open(os.path.join(HERE, "..", "tests", "conformance", "cases.json"), encoding="utf-8") as file:
+with open(os.path.join(HERE, "..", "checks", "conformance", "cases.json"), encoding="utf-8") as file:
     cases = json.load(file)["cases"]
 for index, case in enumerate(cases):
     raw = request_bytes(case["request"])

@@ -4,7 +4,7 @@
 # database (AppTests), against a throwaway PostgreSQL unless DATABASE_URL is set. A separate build directory
 # (.build-asan, so the normal debug build is not invalidated); tests run about 2-3x slower.
 #   scripts/asan.sh [extra --filter patterns]     Env: ASAN_OPTIONS, LSAN_OPTIONS
-# The server binary is built too: BINARY=.build-asan/debug/embedded-api with tests/faults/*.sh runs those
+# The server binary is built too: BINARY=.build-asan/debug/embedded-api with checks/faults/*.sh runs those
 # checks against an ASan server.
 set -euo pipefail
 cd "$(dirname "$0")/.."

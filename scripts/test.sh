@@ -58,13 +58,13 @@ count "swift test" "$(( ${swift_total:-0} - swift_failed ))" "$(( swift_status =
 
 say "contract tests (openapi/openapi.yaml)"
 set +e
-python3 -m unittest discover -s tests/contract 2>&1 | tee "$logs/contract.log"
+python3 -m unittest discover -s checks/contract 2>&1 | tee "$logs/contract.log"
 contract_status=${PIPESTATUS[0]}
 set -e
 contract_total=$(sed -n 's/^Ran \([0-9]*\) tests\{0,1\}.*/\1/p' "$logs/contract.log" | tail -1)
 count "contract" "$(( contract_status == 0 ? ${contract_total:-0} : 0 ))" "$(( contract_status == 0 ? 0 : 1 ))"
 
-for check in tests/e2e/*.sh tests/conformance/run.sh; do
+for check in checks/e2e/*.sh checks/conformance/run.sh; do
     [ -e "$check" ] || continue
     say "end-to-end: $check"
     if bash "$check"; then count "$check" 1 0; else count "$check" 0 1; fi
@@ -81,7 +81,7 @@ run_check() {
 # After the suite: a dump of the whole database holds none of the secrets the tests stored.
 secrets_at_rest() {
     pg_dump --data-only --no-owner --dbname="$DATABASE_URL" >"$logs/dump.sql" \
-        && python3 tests/secrets/check_dump.py "$TEST_SECRETS_FILE" "$logs/dump.sql"
+        && python3 checks/secrets/check_dump.py "$TEST_SECRETS_FILE" "$logs/dump.sql"
 }
 run_check "secrets at rest (pg_dump of the test database)" secrets_at_rest
 
@@ -89,11 +89,11 @@ if [ "${TEST_QUICK:-0}" = 1 ]; then
     say "TEST_QUICK=1: fault injection, fuzzing and Schemathesis skipped"
 else
     # Fault injection (~3 min). db-outage always runs on a PostgreSQL of its own (it stops or freezes it).
-    run_check "tests/faults/db-outage.sh (stop)" env OUTAGE_MODE=stop bash tests/faults/db-outage.sh
-    run_check "tests/faults/db-outage.sh (freeze)" env OUTAGE_MODE=freeze bash tests/faults/db-outage.sh
-    run_check "tests/faults/kill-under-create.sh" bash tests/faults/kill-under-create.sh
-    run_check "tests/faults/slow-clients.sh" bash tests/faults/slow-clients.sh
-    run_check "tests/faults/body-flood.sh" bash tests/faults/body-flood.sh
+    run_check "checks/faults/db-outage.sh (stop)" env OUTAGE_MODE=stop bash checks/faults/db-outage.sh
+    run_check "checks/faults/db-outage.sh (freeze)" env OUTAGE_MODE=freeze bash checks/faults/db-outage.sh
+    run_check "checks/faults/kill-under-create.sh" bash checks/faults/kill-under-create.sh
+    run_check "checks/faults/slow-clients.sh" bash checks/faults/slow-clients.sh
+    run_check "checks/faults/body-flood.sh" bash checks/faults/body-flood.sh
 
     # Sanitizers, each in a build directory of its own (.build-asan, .build-tsan; figures in README.md's Test
     # section): AddressSanitizer over the HTTP1, HTTPServer, Postgres and App suites, ThreadSanitizer over the
@@ -112,7 +112,7 @@ else
     fi
 
     # Schemathesis against the running server (~4.5 min: ST_MAX_TIME 240 s plus start-up).
-    run_check "tests/contract/schemathesis.sh" env ST_REPORT_DIR="$logs/schemathesis" bash tests/contract/schemathesis.sh
+    run_check "checks/contract/schemathesis.sh" env ST_REPORT_DIR="$logs/schemathesis" bash checks/contract/schemathesis.sh
 fi
 
 echo "$egress"

@@ -6,8 +6,8 @@
 # On Linux TSan does not see Swift's Synchronization.Mutex (it waits with raw futex calls, not pthread locks) and
 # reported every access it guarded as a race, so the code shares state through Locking's `Locked` (a pthread
 # mutex) instead; a report now means a real race. The one Mutex left (RouteSlot) is touched by a single task.
-# The server binary is built too: BINARY=.build-tsan/debug/embedded-api with tests/conformance/run.sh or
-# tests/faults/*.sh runs those checks against a TSan server (its reports land in the kept server.log, KEEP_WORK=1).
+# The server binary is built too: BINARY=.build-tsan/debug/embedded-api with checks/conformance/run.sh or
+# checks/faults/*.sh runs those checks against a TSan server (its reports land in the kept server.log, KEEP_WORK=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,7 +1,7 @@
 import HTTP1
 import Testing
 
-/// Deviations the conformance corpus (tests/conformance/cases.json) found in the parser, pinned here.
+/// Deviations the conformance corpus (checks/conformance/cases.json) found in the parser, pinned here.
 @Suite struct RegressionConformanceTests {
     /// RFC 9112 §6.3 (4): chunked present but not the final coding is 400, not 501.
     @Test(arguments: [

@@ -6,7 +6,7 @@ public import Postgres
 
 /// Everything the server reads from its environment, read once at start by `fromEnvironment`. Each variable, its
 /// range and default are in docs/configuration.md (the one table; README and openapi.yaml copy it): a variable
-/// read here needs a row there, which `tests/contract/config_table.py --check` enforces.
+/// read here needs a row there, which `checks/contract/config_table.py --check` enforces.
 public struct AppConfiguration: Sendable {
     public var server = ServerConfiguration()
     public var database: DatabaseConfiguration

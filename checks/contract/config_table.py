@@ -159,9 +159,9 @@ def expected_range(kind, value_range, ms_range):
 def problems(doc_text, readme_text, spec_text, texts, reader_text):
     found = []
     if readme_with_table(readme_text, doc_text) != readme_text:
-        found.append("README.md's configuration table is stale (run tests/contract/config_table.py --write)")
+        found.append("README.md's configuration table is stale (run checks/contract/config_table.py --write)")
     if spec_with_list(spec_text, doc_text) != spec_text:
-        found.append("openapi/openapi.yaml's configuration list is stale (run tests/contract/config_table.py --write)")
+        found.append("openapi/openapi.yaml's configuration list is stale (run checks/contract/config_table.py --write)")
     table = {}
     for row in rows(doc_text):
         for name in row.names:

@@ -5,10 +5,10 @@
 #   - no credential of the organisation is bound by nothing (no orphans from an interrupted transaction),
 #   - every connection a client was told about (201) is stored (acknowledged means committed),
 #   - the restarted server answers creates again.
-#   tests/faults/kill-under-create.sh   Env: KILLS (default 3), SKIP_BUILD=1, FAULT_PORT (default 18559)
+#   checks/faults/kill-under-create.sh   Env: KILLS (default 3), SKIP_BUILD=1, FAULT_PORT (default 18559)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/lib-server.sh
+source checks/lib-server.sh
 
 kills="${KILLS:-3}"
 server_build
@@ -20,7 +20,7 @@ make_tenant kill kill-user
 samples="$ROBUST_WORK/creates.jsonl"
 duration=$((4 + kills * 5))
 note "create load for ${duration}s with $kills SIGKILLs"
-python3 tests/faults/load.py create --port "$port" --duration "$duration" --workers 8 --out "$samples" \
+python3 checks/faults/load.py create --port "$port" --duration "$duration" --workers 8 --out "$samples" \
     --api-key "$api_key" --hub "$hub" --user "$user" --connector "$connector" &
 load_pid=$!
 for _ in $(seq 1 "$kills"); do
@@ -73,7 +73,7 @@ SQL
 else
     echo "FAIL  no create was acknowledged"; failures=$((failures + 1))
 fi
-after="$(python3 tests/faults/load.py create --port "$port" --duration 1 --workers 1 --out "$ROBUST_WORK/after.jsonl" \
+after="$(python3 checks/faults/load.py create --port "$port" --duration 1 --workers 1 --out "$ROBUST_WORK/after.jsonl" \
     --api-key "$api_key" --hub "$hub" --user "$user" --connector "$connector" && grep -c '"status": 201' "$ROBUST_WORK/after.jsonl" || true)"
 if [[ "${after:-0}" -gt 0 ]]; then echo "ok    the restarted server creates again ($after in 1 s)"; else
     echo "FAIL  no create succeeded after the restarts"; failures=$((failures + 1)); fi

@@ -5,10 +5,10 @@
 # MAX_BUFFERED_BODY_BYTES = 64 MiB here, holds what fits and answers the rest 503003). Fails when the server's
 # peak RSS reaches 100 MB in the first two waves or the budget + 100 MB in the third, or when GET /healthz or a
 # create (POST of a connector) on a fresh connection fails or its p99 exceeds 2 x its unloaded p99 (20 ms floor).
-#   tests/faults/body-flood.sh     Env: FLOOD_CLIENTS (default 1000), SKIP_BUILD=1, FAULT_PORT (default 18560)
+#   checks/faults/body-flood.sh     Env: FLOOD_CLIENTS (default 1000), SKIP_BUILD=1, FAULT_PORT (default 18560)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-source tests/lib-server.sh
+source checks/lib-server.sh
 
 ulimit -n 8192 2>/dev/null || true  # 1,000 flooding clients need as many descriptors on both sides
 unset OUTBOUND_ALLOW_PRIVATE_NETWORKS
@@ -21,7 +21,7 @@ organisation="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["organi
 api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' <<<"$created")"
 
 flood() {
-    python3 tests/faults/body_flood.py --port "$SERVER_PORT" --pid "$SERVER_PID" --api-key "$api_key" \
+    python3 checks/faults/body_flood.py --port "$SERVER_PORT" --pid "$SERVER_PID" --api-key "$api_key" \
         --organisation "$organisation" --clients "${FLOOD_CLIENTS:-1000}" --baseline "$ROBUST_WORK/baseline.json" "$@"
 }
 mib=1048576

@@ -42,7 +42,7 @@ def document(codes):
         "`fields[].field` is a path from the body's root such as",
         "`connection.credentials.action[0].credential.data.value`, or a query parameter's or header's name.",
         "",
-        "Generated from `x-error-codes` in `openapi/openapi.yaml` by `tests/contract/error_table.py --write`.",
+        "Generated from `x-error-codes` in `openapi/openapi.yaml` by `checks/contract/error_table.py --write`.",
         "",
     ]
     return "\n".join(intro + markdown_rows(codes)) + "\n"

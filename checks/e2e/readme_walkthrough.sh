@@ -3,14 +3,14 @@
 # command, a connector and a hub with its API key, an end user with a primary connection, then the core operation
 # (CreateEndUserConnection) with an Idempotency-Key, its replay, the refusals, reads, deletes, and a key rotation.
 # Every step checks the status and the body; any secret sent must never come back.
-# Usage: tests/e2e/readme_walkthrough.sh
+# Usage: checks/e2e/readme_walkthrough.sh
 # It always starts its own throwaway PostgreSQL: key rotation re-encrypts every credential of the database, and a
 # shared test database holds credentials sealed under other test runs' keys.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 unset DATABASE_URL CREDENTIAL_KEYS
-source tests/lib-server.sh
+source checks/lib-server.sh
 work=$ROBUST_WORK
 binary=$BINARY
 
@@ -42,7 +42,7 @@ no_secret() { ! grep -q "$1" <<<"$body$headers" || fail "$2: a secret came back"
 # conforms SCHEMA: the last body is valid against openapi/openapi.yaml's components.schemas.SCHEMA.
 conforms() {
     local problems
-    problems=$(PYTHONPATH=tests/contract python3 -c 'import json, sys, spec_schemas
+    problems=$(PYTHONPATH=checks/contract python3 -c 'import json, sys, spec_schemas
 spec = spec_schemas.load_spec()
 print("; ".join(spec_schemas.errors(spec, sys.argv[1], json.loads(sys.stdin.read()))))' "$1" <<<"$body") \
         || fail "could not check the body against $1"

@@ -4,7 +4,7 @@
 # Starts a throwaway PostgreSQL (unless DATABASE_URL is set) and the server, makes an organisation and its
 # API key and a connector, hub, end user, connection and signing key to aim at, runs Schemathesis, stops everything.
 # Operations marked x-not-implemented (always 501 by design) are left out.
-#   tests/contract/schemathesis.sh [extra schemathesis options, e.g. --include-path-regex '^/hubs']
+#   checks/contract/schemathesis.sh [extra schemathesis options, e.g. --include-path-regex '^/hubs']
 # Env: ST_EXAMPLES (max examples per operation, default 25), ST_MAX_TIME (seconds, default 240),
 #      ST_CHECKS (default not_a_server_error,response_schema_conformance), ST_SEED (default 1),
 #      ST_REPORT_DIR (JUnit + NDJSON reports; default a kept directory printed at the end),
@@ -15,7 +15,7 @@ if ! python3 -c "import schemathesis" 2>/dev/null; then
     echo "installing schemathesis" >&2
     python3 -m pip install -q schemathesis >&2
 fi
-source tests/lib-server.sh
+source checks/lib-server.sh
 # The module, not the console script: a fresh pip install may not have put the script on PATH yet.
 schemathesis() { python3 -m schemathesis.cli "$@"; }
 

@@ -5,7 +5,7 @@ Each case gets a fresh TCP connection: its bytes are sent (with the pauses it as
 and their status lines checked in order, then either the server must close the connection without sending more,
 or the connection must still be usable (a probe GET /healthz answered 200 on it).
 
-    python3 tests/conformance/run.py --port 18555 [--host 127.0.0.1] [--only ID ...] [-v]
+    python3 checks/conformance/run.py --port 18555 [--host 127.0.0.1] [--only ID ...] [-v]
 
 The last line printed is always `N passed, N failed`; the exit status is non-zero when any case failed.
 """

@@ -1,5 +1,5 @@
 """Checks of openapi/openapi.yaml against the reference files, the contract and itself.
-Run: python3 -m unittest discover -s tests/contract -v"""
+Run: python3 -m unittest discover -s checks/contract -v"""
 import re
 import subprocess
 import sys
@@ -93,7 +93,7 @@ class SpecTests(unittest.TestCase):
         self.assertLessEqual(mentioned, known)
 
     def test_error_table_is_current_and_matches_the_swift_catalogue(self):
-        status = subprocess.run([sys.executable, str(ROOT / "tests/contract/error_table.py"), "--check"],
+        status = subprocess.run([sys.executable, str(ROOT / "checks/contract/error_table.py"), "--check"],
                                 capture_output=True, text=True)
         self.assertEqual(status.returncode, 0, status.stderr)
 

@@ -1,4 +1,4 @@
-# Shared by tests/conformance/run.sh, tests/faults/*.sh, tests/contract/schemathesis.sh and tests/e2e/*.sh (sourced, not run):
+# Shared by checks/conformance/run.sh, checks/faults/*.sh, checks/contract/schemathesis.sh and checks/e2e/*.sh (sourced, not run):
 # build the server, start a throwaway PostgreSQL and the server, and stop exactly what was started on exit.
 # Everything lives in $ROBUST_WORK (a fresh temporary directory); the server log is $ROBUST_WORK/server.log.
 # Servers started here reach nothing beyond loopback: OUTBOUND_ALLOWED_NETWORKS is loopback, and a script run on

@@ -2,7 +2,7 @@
 # Fault (a): PostgreSQL stops under load. While it is down every database-backed request must answer 503 with
 # Retry-After within the configured timeouts (none may hang), /healthz stays 200, and once PostgreSQL is
 # back the service recovers by itself (no restart of the server).
-#   tests/faults/db-outage.sh        Env: OUTAGE_SECONDS (default 8), SKIP_BUILD=1, FAULT_PORT (default 18557)
+#   checks/faults/db-outage.sh        Env: OUTAGE_SECONDS (default 8), SKIP_BUILD=1, FAULT_PORT (default 18557)
 #   OUTAGE_MODE=stop (default): PostgreSQL shuts down (connections close, new ones are refused).
 #   OUTAGE_MODE=freeze: every PostgreSQL process gets SIGSTOP (a hung database or a silent network partition:
 #   connections stay open and nothing answers), then SIGCONT.
@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 unset DATABASE_URL
-source tests/lib-server.sh
+source checks/lib-server.sh
 
 outage="${OUTAGE_SECONDS:-8}"
 acquire_ms=500
@@ -25,7 +25,7 @@ api_key="$(python3 -c 'import json, sys; print(json.load(sys.stdin)["apiKey"])' 
 samples="$ROBUST_WORK/samples.jsonl"
 total=$((4 + outage + 12))
 note "load for ${total}s: /readyz, /healthz and GET /o/<org>/hubs (authenticated) from 8 workers"
-python3 tests/faults/load.py hammer --port "$SERVER_PORT" --duration "$total" --workers 8 --out "$samples" \
+python3 checks/faults/load.py hammer --port "$SERVER_PORT" --duration "$total" --workers 8 --out "$samples" \
     --header "Authorization: Bearer $api_key" --path /readyz --path "/o/$organisation/hubs" --path /healthz &
 load_pid=$!
 sleep 4
@@ -61,5 +61,5 @@ wait "$load_pid"
 # The longest honest wait: a statement in flight when the database froze gets no answer and is given up at the
 # client deadline (statement timeout 2 s + the default 1 s margin, 3.5 s measured); a request that waits for the
 # pool (0.5 s) and then for one connect attempt (1 s) takes less. Plus 1.5 s of slack for a busy shared machine.
-python3 tests/faults/load.py outage-report "$samples" --stopping "$stopping" --down "$down" --starting "$starting" \
+python3 checks/faults/load.py outage-report "$samples" --stopping "$stopping" --down "$down" --starting "$starting" \
     --up "$up" --limit 4.5

@@ -1,4 +1,4 @@
-"""Unit checks of route_coverage.py. Run: python3 -m unittest discover -s tests/contract -v"""
+"""Unit checks of route_coverage.py. Run: python3 -m unittest discover -s checks/contract -v"""
 import io
 import sys
 import tempfile

@@ -1,5 +1,5 @@
 """The configuration table has one source, docs/configuration.md, and matches what the code reads.
-Run: python3 -m unittest discover -s tests/contract -v"""
+Run: python3 -m unittest discover -s checks/contract -v"""
 import sys
 import unittest
 from pathlib import Path

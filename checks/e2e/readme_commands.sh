@@ -9,7 +9,7 @@ block=$(sed -n '/<!-- walkthrough:start -->/,/<!-- walkthrough:end -->/p' README
 
 # A throwaway database, as a newcomer starting from nothing has.
 unset DATABASE_URL CREDENTIAL_KEYS
-source tests/lib-server.sh
+source checks/lib-server.sh
 server_build
 server_database
 server_start 18600
