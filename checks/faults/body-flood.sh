@@ -4,7 +4,8 @@
 # the route's limit), and with a valid API key at the route's limit (256 KiB each, 250 MB in all: the body budget,
 # MAX_BUFFERED_BODY_BYTES = 64 MiB here, holds what fits and answers the rest 503003). Fails when the server's
 # peak RSS reaches 100 MB in the first two waves or the budget + 100 MB in the third, or when GET /healthz or a
-# create (POST of a connector) on a fresh connection fails or its p99 exceeds 2 x its unloaded p99 (20 ms floor).
+# create (POST of a connector) on a fresh connection fails; their p99s are reported against the 2 x target and
+# fail the run only beyond max(10 x unloaded, 50 ms), as slow-clients.sh's do.
 #   checks/faults/body-flood.sh     Env: FLOOD_CLIENTS (default 1000), SKIP_BUILD=1, FAULT_PORT (default 18560)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
