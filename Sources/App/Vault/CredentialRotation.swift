@@ -47,34 +47,43 @@ struct CredentialRotation: Sendable {
     /// takes them.
     private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int? {
         let current = vault.keyRing.currentVersion
-        let last = try await database.withConnection { connection in
-            try await connection.query("SELECT max(id) AS last FROM credentials WHERE key_version <> \(current)")
-                .rows.first?.optionalString("last")
+        let (last, before) = try await database.withConnection { connection in
+            let row = try await connection.query("""
+                SELECT max(id) AS last FROM credentials WHERE key_version <> \(current)
+                """).rows.first
+            let before = try await Self.remaining(current: current, excluding: outcome.failedIDs, on: connection)
+            return (try row?.optionalString("last"), before)
         }
         guard let last else { return 0 }
         var cursor = ""
-        var remaining: Int?
+        var walked = false
+        var handled = 0
         while !Task.isCancelled {
             let batch = try await database.withTransaction { [vault, batchSize, cursor, failed = outcome.failedIDs] connection in
                 try await Self.rotateBatch(
                     after: cursor, upTo: last, limit: batchSize, excluding: failed, vault: vault, on: connection)
             }
-            remaining = batch.remaining
-            guard let last = batch.lastID else { break }
-            cursor = last
+            guard let lastID = batch.lastID else {
+                walked = true
+                break
+            }
+            cursor = lastID
             outcome.rotated += batch.rotated
             outcome.failedIDs += batch.failedIDs
-            progress(outcome.rotated, batch.remaining)
+            handled += batch.rotated + batch.failedIDs.count
+            progress(outcome.rotated, max(0, before - handled))
         }
-        return remaining
+        guard walked || handled > 0 else { return nil }
+        // Counted once a pass, not once a batch: the count reads every row under an older key.
+        return try await database.withConnection { [failed = outcome.failedIDs] connection in
+            try await Self.remaining(current: current, excluding: failed, on: connection)
+        }
     }
 
     struct Batch: Sendable {
         var lastID: String?
         var rotated: Int
         var failedIDs: [String]
-        /// Rows under an older key after this batch, besides those that would not open.
-        var remaining: Int
     }
 
     /// One batch: lock, open, re-seal, write back in a single UPDATE. Rows in `excluding` (known not to open)
@@ -88,7 +97,7 @@ struct CredentialRotation: Sendable {
         let rows = try await connection.query("""
             SELECT id, organisation_id, sealed_secrets FROM credentials
             WHERE key_version <> \(current) AND id > \(cursor) AND id <= \(last)
-              AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(excluded)::json)))
+              AND id NOT IN (SELECT json_array_elements_text(\(excluded)::json))
             ORDER BY id LIMIT \(limit) FOR UPDATE SKIP LOCKED
             """).rows
         var updates: [JSONValue] = []
@@ -110,9 +119,7 @@ struct CredentialRotation: Sendable {
                 WHERE cr.id = u.id
                 """)
         }
-        return Batch(
-            lastID: try rows.last.map { try $0.string("id") }, rotated: updates.count, failedIDs: failed,
-            remaining: try await remaining(current: current, excluding: failedBefore + failed, on: connection))
+        return Batch(lastID: try rows.last.map { try $0.string("id") }, rotated: updates.count, failedIDs: failed)
     }
 
     /// Credentials under a key other than `current`, but for those in `excluding` (known not to open).
@@ -120,7 +127,7 @@ struct CredentialRotation: Sendable {
         try await connection.query("""
             SELECT count(*) AS remaining FROM credentials
             WHERE key_version <> \(current)
-              AND id <> ALL (ARRAY(SELECT json_array_elements_text(\(JSONValue.strings(unopened).jsonText)::json)))
+              AND id NOT IN (SELECT json_array_elements_text(\(JSONValue.strings(unopened).jsonText)::json))
             """).rows.first?.int("remaining") ?? 0
     }
 }
