@@ -6,9 +6,9 @@ import JSON
 import TestSupport
 import Testing
 
-/// Security finding: identities were compared with Swift's `==`, which holds for canonically equivalent strings
-/// ("Kate" and "\u{212A}ate" with a KELVIN SIGN, "é" and "e\u{301}"), while PostgreSQL compares bytes. A token
-/// whose subject was the other form of a victim's external id acted on the victim. Over the real server.
+/// Identities compare by bytes, as PostgreSQL compares them, not with Swift's `==`, which holds for canonically
+/// equivalent strings ("Kate" and "\u{212A}ate" with a KELVIN SIGN, "é" and "e\u{301}"): a token whose subject is
+/// the other form of a victim's external id must not act on the victim. Over the real server.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct CanonicalEquivalenceIdentityTests {
     /// Each pair in both orders: (victim's external id, attacker's token subject).

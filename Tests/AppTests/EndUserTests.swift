@@ -36,8 +36,8 @@ struct EndUserTests {
         }
     }
 
-    /// Finding 5: `%00` in a path or query parameter was accepted, and libpq ended the value at the NUL, so
-    /// `/users/alice%00x` answered alice. Refused (400009) before the handler, naming the parameter.
+    /// `%00` in a path or query parameter is refused (400009) before the handler, naming the parameter: libpq
+    /// would end the value at the NUL, so `/users/alice%00x` would answer alice.
     @Test func nulInAPathOrQueryParameterIs400NotATruncatedMatch() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

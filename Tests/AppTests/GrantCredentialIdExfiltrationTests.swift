@@ -6,9 +6,9 @@ import JSON
 import TestSupport
 import Testing
 
-/// Security finding: a grant's `credentialId` made the server open an organisation's oauth2-client credential
-/// for any caller and send its client id and secret to whatever `tokenUrl` the request named. Now the caller
-/// must be allowed to use the credential, and its secret goes only to the credential's own `tokenUrl`.
+/// A grant's `credentialId` must not make the server open an organisation's oauth2-client credential for any
+/// caller, nor send its client id and secret to whatever `tokenUrl` the request names: the caller must be allowed
+/// to use the credential, and its secret goes only to the credential's own `tokenUrl`.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct GrantCredentialIdExfiltrationTests {
     static let clientSecret = "ORG-CLIENT-SECRET-9"

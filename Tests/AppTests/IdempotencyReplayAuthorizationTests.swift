@@ -4,9 +4,9 @@ import JSON
 import TestSupport
 import Testing
 
-/// Security finding: on a path naming the end user by internal id, an `Idempotency-Key` was replayed (or its
-/// 409 answered) before the end-user token was checked against the path, so a token could read another end
-/// user's stored answer or learn that a key was used. The token is now authorized first.
+/// On a path naming the end user by internal id, the end-user token is checked against the path before an
+/// `Idempotency-Key` is replayed or answered 409, so a token can neither read another end user's stored answer
+/// nor learn that a key was used.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct IdempotencyReplayAuthorizationTests {
     @Test func anotherUsersStoredAnswerIsNotReplayedToAToken() async throws {

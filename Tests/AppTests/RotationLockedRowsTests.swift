@@ -4,9 +4,9 @@ import Postgres
 import TestSupport
 import Testing
 
-/// Security finding: `credentials rotate` passed over rows locked at that moment (`FOR UPDATE SKIP LOCKED`,
-/// cursor only forward) and still succeeded, so an operator who then dropped the old key lost them. It now
-/// comes back for locked rows until none is left on an older key, or fails saying how many are left.
+/// `credentials rotate` passes over rows locked at that moment (`FOR UPDATE SKIP LOCKED`), so it must come back
+/// for them until none is left on an older key, or fail saying how many are left: an operator who drops the old
+/// key after a success must lose nothing.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct RotationLockedRowsTests {
     /// Credentials of a new organisation under `old`, and a ring whose newest key is another.

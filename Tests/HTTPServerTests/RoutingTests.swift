@@ -64,7 +64,7 @@ struct Boom: Error {}
         #expect(await responder.respond(to: Request(method: .OPTIONS, target: "/hubs/1")).status == .methodNotAllowed)
     }
 
-    /// Finding 5: a path parameter decoding to NUL would be cut short by libpq (`alice%00x` read as `alice`).
+    /// A path parameter decoding to NUL would be cut short by libpq (`alice%00x` read as `alice`).
     @Test func nulInAPathOrQueryParameterIs400NamingIt() async throws {
         let path = await responder.respond(to: Request(method: .GET, target: "/hubs/alice%00x"))
         #expect(path.status == .badRequest)

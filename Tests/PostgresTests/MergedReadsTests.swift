@@ -43,8 +43,8 @@ import Testing
         #expect(parts.map(\.affectedRows) == [2, 0, 2])
     }
 
-    /// Finding 5: only a refusal of the merged SQL itself (class 42) turns merging off for its statement; a value's
-    /// failure (class 22: one run's text that is no integer, or a NUL that cuts the array literal short) does not.
+    /// Only a refusal of the merged SQL itself (class 42) turns merging off for its statement; a value's failure
+    /// (class 22: one run's text that is no integer, or a NUL that cuts the array literal short) does not.
     @Test func onlyARefusalOfTheStatementsFormTurnsMergingOff() {
         for state in ["42883", "42804", "42P18", "42601"] {
             #expect(DatabaseError(kind: .query, sqlState: state).isRefusedStatementForm, "\(state)")

@@ -179,9 +179,9 @@ import TestSupport
         }
     }
 
-    /// Finding 5: one run's bad value (a NUL, at which libpq cuts the merged array literal, or text that is no
-    /// integer) made PostgreSQL refuse the merged execution (22P02), and merging then stayed off on the loop for
-    /// every tenant's runs of the statement. Only a refusal of the merged SQL itself (class 42) turns it off.
+    /// One run's bad value (a NUL, at which libpq cuts the merged array literal, or text that is no integer) makes
+    /// PostgreSQL refuse the merged execution (22P02); merging must stay on for every other tenant's runs of the
+    /// statement. Only a refusal of the merged SQL itself (class 42) turns it off.
     @Test func aBadValueInOneMergedRunDoesNotTurnMergingOff() async throws {
         try await withPipelinedServer { pool, port in
             _ = try await get("/cast/0", port: port)

@@ -47,14 +47,12 @@ struct CredentialRotation: Sendable {
     /// takes them.
     private func pass(_ outcome: inout Outcome, progress: (Int, Int) -> Void) async throws -> Int? {
         let current = vault.keyRing.currentVersion
-        let (last, before) = try await database.withConnection { connection in
-            let row = try await connection.query("""
-                SELECT max(id) AS last FROM credentials WHERE key_version <> \(current)
-                """).rows.first
-            let before = try await Self.remaining(current: current, excluding: outcome.failedIDs, on: connection)
-            return (try row?.optionalString("last"), before)
+        let last = try await database.withConnection { connection in
+            try await connection.query("SELECT max(id) AS last FROM credentials WHERE key_version <> \(current)")
+                .rows.first?.optionalString("last")
         }
         guard let last else { return 0 }
+        let before = outcome.left  // counted at the end of the last pass (or before the first), excluding failures
         var cursor = ""
         var walked = false
         var handled = 0
@@ -74,7 +72,7 @@ struct CredentialRotation: Sendable {
             progress(outcome.rotated, max(0, before - handled))
         }
         guard walked || handled > 0 else { return nil }
-        // Counted once a pass, not once a batch: the count reads every row under an older key.
+        // Once a pass: the count reads every row under an older key.
         return try await database.withConnection { [failed = outcome.failedIDs] connection in
             try await Self.remaining(current: current, excluding: failed, on: connection)
         }
