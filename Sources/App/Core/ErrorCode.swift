@@ -29,6 +29,9 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case signingKeyNotFound = 404006
     case organisationNotFound = 404007
     case authSchemeConfigNotFound = 404008
+    case integrationNotFound = 404009
+    case connectionTemplateNotFound = 404010
+    case activationNotFound = 404011
     // 405, 408
     case methodNotAllowed = 405000
     case requestTimeout = 408000
