@@ -61,6 +61,21 @@ import Testing
         }
     }
 
+    @Test func thePublicBaseURLIsAnAbsoluteURLWithoutItsTrailingSlash() throws {
+        var environment = minimal
+        #expect(try AppConfiguration.fromEnvironment(environment).publicBaseURL == nil)
+        environment["PUBLIC_BASE_URL"] = "https://api.example.com/embedded//"
+        #expect(try AppConfiguration.fromEnvironment(environment).publicBaseURL == "https://api.example.com/embedded")
+        for bad in ["api.example.com", "ftp://api.example.com", "https://api.example.com/?a=1", "https://u@h.example"] {
+            environment["PUBLIC_BASE_URL"] = bad
+            #expect {
+                try AppConfiguration.fromEnvironment(environment)
+            } throws: { error in
+                (error as? ConfigurationError)?.problems.contains { $0.hasPrefix("PUBLIC_BASE_URL") } == true
+            }
+        }
+    }
+
     @Test func overridesAreRead() throws {
         var environment = minimal
         environment["PORT"] = "0"

@@ -26,6 +26,10 @@ public struct AppConfiguration: Sendable {
     public var outboundMaxConcurrentPerOrganisation = 8
     public var outboundTimeout: Duration = .seconds(10)
     public var migrateOnStart = true
+    /// Where clients reach this server (`https://api.example.com`, no trailing slash): the base of the URLs it
+    /// answers that point back at itself (the OAuth 2.0 `redirect_uri`, the placeholder image). Never guessed from
+    /// a request's Host header, which the client chooses.
+    public var publicBaseURL: String?
     /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
     /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
     public var requestTimeout: Duration = .seconds(30)
@@ -76,6 +80,7 @@ public struct AppConfiguration: Sendable {
             reader.integer("OUTBOUND_MAX_CONCURRENT_PER_ORGANISATION", in: 1...64) ?? config.outboundMaxConcurrentPerOrganisation
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
+        config.publicBaseURL = reader.baseURL("PUBLIC_BASE_URL")
         config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config

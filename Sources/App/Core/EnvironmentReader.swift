@@ -72,6 +72,18 @@ struct EnvironmentReader {
         return networks
     }
 
+    /// An absolute http(s) URL with no query or fragment, returned without its trailing slashes so paths can be
+    /// appended to it.
+    mutating func baseURL(_ name: String) -> String? {
+        guard let text = string(name) else { return nil }
+        let trimmed = String(text.reversed().drop { $0 == "/" }.reversed())
+        guard (try? OutboundURL(parsing: trimmed)) != nil, !trimmed.contains("?"), !trimmed.contains("#") else {
+            problems.append("\(name) must be an absolute http or https URL with no query or fragment, such as https://api.example.com")
+            return nil
+        }
+        return trimmed
+    }
+
     mutating func logLevel(_ name: String) -> Logger.Level? {
         guard let text = string(name)?.lowercased() else { return nil }
         guard let level = Logger.Level(rawValue: text) else {
