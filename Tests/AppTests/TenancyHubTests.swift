@@ -39,6 +39,25 @@ import Testing
         }
     }
 
+    /// The reference answers every hub: without `first` no default page size applies.
+    @Test func listWithoutFirstAnswersEveryHub() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let connector = try await app.createConnector(org)
+            let count = PageRequest.defaultSize + 2
+            for index in 0..<count { _ = try await app.createHub(org, connectorID: connector, name: "h\(index)") }
+            let whole = try await app.expect(200, .GET, "/o/\(org.id)/hubs", org)
+            #expect(whole["hubs"]?.count == count && whole["totalCount"] == .number(Double(count)))
+            #expect(whole["next"] == nil && whole["prev"] == nil)
+            #expect(whole["hubs"]?[count - 1]?["name"] == .string("h\(count - 1)"))
+            let paged = try await app.expect(200, .GET, "/o/\(org.id)/hubs?first=\(PageRequest.defaultSize)", org)
+            #expect(paged["hubs"]?.count == PageRequest.defaultSize && paged["next"] != nil)
+            let rest = try await app.expect(200, .GET, "/o/\(org.id)/hubs?after=\(try paged.string("next"))", org)
+            #expect(rest["hubs"]?.count == 2 && rest["next"] == nil && rest["prev"] != nil)
+            #expect(try await app.expect(400, .GET, "/o/\(org.id)/hubs?first=101", org).errorCode == "400004")
+        }
+    }
+
     @Test func atMostOneDefaultHub() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()

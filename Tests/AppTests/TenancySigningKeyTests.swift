@@ -2,6 +2,7 @@
 import Domain
 import HTTP1
 import JSON
+import Postgres
 import TestSupport
 import Testing
 
@@ -63,6 +64,31 @@ import Testing
             let back = try await app.expect(200, .GET, "/organisations/\(org.id)/keys?first=2&before=\(prev)", org)
             #expect(back["keys"]?[0]?["id"]?.stringValue == ids[0] && back["keys"]?[1]?["id"]?.stringValue == ids[1])
             #expect(try await app.expect(400, .GET, "/organisations/\(org.id)/keys?first=0", org).errorCode == "400004")
+        }
+    }
+
+    /// The reference answers every key: without `first` no default page size applies.
+    @Test func listWithoutFirstAnswersEveryKey() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let count = PageRequest.defaultSize + 2
+            let organisationID = org.id
+            // Rows, not RSA keys: the list reads what is stored, and 22 key pairs would cost seconds.
+            try await app.context.database.withConnection { connection in
+                for index in 0..<count {
+                    _ = try await connection.query("""
+                        INSERT INTO signing_keys (id, organisation_id, name, public_key_pem)
+                        VALUES (\(ULID.generate().string), \(organisationID), \("k\(index)"), 'pem')
+                        """)
+                }
+            }
+            let whole = try await app.expect(200, .GET, "/organisations/\(org.id)/keys", org)
+            #expect(whole["keys"]?.count == count && whole["totalCount"] == .number(Double(count)))
+            #expect(whole["next"] == nil && whole["prev"] == nil)
+            let paged = try await app.expect(200, .GET, "/organisations/\(org.id)/keys?first=\(PageRequest.defaultSize)", org)
+            #expect(paged["keys"]?.count == PageRequest.defaultSize && paged["next"] != nil)
+            let rest = try await app.expect(200, .GET, "/organisations/\(org.id)/keys?after=\(try paged.string("next"))", org)
+            #expect(rest["keys"]?.count == 2 && rest["next"] == nil && rest["prev"] != nil)
         }
     }
 }

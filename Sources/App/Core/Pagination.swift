@@ -44,6 +44,17 @@ public struct PageRequest: Sendable, Equatable {
         return page
     }
 
+    /// `from(request)`, except that without `first` the page holds everything from the cursor on: for ListHubs and
+    /// ListSigningKeys, which the reference answers whole and which page only when a client asks.
+    public static func wholeUnlessFirst(_ request: Request) throws(APIError) -> PageRequest {
+        var page = try from(request)
+        if request.queryValue("first") == nil { page.first = wholeSize }
+        return page
+    }
+
+    /// The size of a whole list: beyond any organisation's hubs or signing keys, and within PostgreSQL's LIMIT.
+    static let wholeSize = Int(Int32.max) - 1
+
     /// Rows to fetch: one more than the page, to learn whether another page follows.
     public var fetchLimit: Int { first + 1 }
 

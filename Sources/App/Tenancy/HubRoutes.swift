@@ -10,7 +10,7 @@ enum HubRoutes {
 
         router.on(.GET, "/o/:organisation_id/hubs", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
-            let page = try await store.list(organisationID: organisationID, page: try PageRequest.from(request))
+            let page = try await store.list(organisationID: organisationID, page: try PageRequest.wholeUnlessFirst(request))
             return .json(.ok, page.json(key: "hubs") { $0.json })
         }
 

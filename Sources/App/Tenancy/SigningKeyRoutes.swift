@@ -21,7 +21,7 @@ enum SigningKeyRoutes {
 
         router.on(.GET, "/organisations/:organisation_id/keys", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
-            let page = try await store.list(organisationID: organisationID, page: try PageRequest.from(request))
+            let page = try await store.list(organisationID: organisationID, page: try PageRequest.wholeUnlessFirst(request))
             return .json(.ok, page.json(key: "keys") { $0.json })
         }
 
