@@ -41,6 +41,28 @@ struct ConnectionReadTests {
         }
     }
 
+    /// Connector ids are ULIDs: one in lower case still matches, anything else is refused rather than matching
+    /// nothing; the parameter may repeat, and an empty one filters nothing.
+    @Test func connectorFilterTakesOnlyConnectorIDs() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let otherConnector = try await app.makeConnector(tenant.organisationID, auth: tenant.auth)
+            _ = try await app.createEndUser(tenant, externalID: "ivo")
+            #expect(await app.createConnection(tenant, user: "ivo", body: Bodies.create(connectorID: otherConnector)).status == 201)
+            let base = "/hubs/\(tenant.hubID)/users/ivo/connections"
+            for filter in ["not-a-ulid", "\(otherConnector),", "\(otherConnector),,\(tenant.connectorID)", "\(otherConnector)%20"] {
+                let refused = await app.request(.GET, base + "?hub_connector_id=\(filter)", auth: tenant.auth)
+                #expect(refused.status == 400 && refused.errorCode == "400004", "\(filter)")
+                #expect(refused.errorFields == ["hub_connector_id"], "\(filter)")
+            }
+            let lower = await app.request(.GET, base + "?hub_connector_id=\(otherConnector.lowercased())", auth: tenant.auth)
+            #expect(lower.status == 200 && lower["totalCount"] == 1)
+            let both = "?hub_connector_id=\(otherConnector)&hub_connector_id=\(tenant.connectorID)"
+            #expect(await app.request(.GET, base + both, auth: tenant.auth)["totalCount"] == 2)
+            #expect(await app.request(.GET, base + "?hub_connector_id=", auth: tenant.auth)["totalCount"] == 2)
+        }
+    }
+
     /// The path, the count and the page come from one statement: each part must still answer on its own.
     @Test func listAnswersEmptyPagesAndThePathsOwn404s() async throws {
         try await withConnectionsApp { app in

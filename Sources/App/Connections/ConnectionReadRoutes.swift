@@ -1,3 +1,4 @@
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -9,9 +10,7 @@ enum ListConnectionsRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let page = try PageRequest.from(request)
-        let connectorIDs = request.query.filter { $0.name == "hub_connector_id" }
-            .flatMap { $0.value.split(separator: ",") }
-            .map { String($0.trimmingOWS()) }.filter { !$0.isEmpty }
+        let connectorIDs = try connectorFilter(request)
         // Two shapes rather than one with a flag: the generic plan of a flagged statement keeps the subquery and
         // its casts even when the flag disables them, ~10 µs of PostgreSQL's CPU per merged read of the common,
         // unfiltered list.
@@ -35,6 +34,22 @@ enum ListConnectionsRoute {
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.id)
         return .json(.ok, paged.json(key: "connections") { $0.json })
+    }
+
+    /// The connector ids of every `hub_connector_id` (comma-separated; an empty parameter filters nothing),
+    /// normalised. Anything but a ULID is 400: no connector could match it, and an empty answer would hide the
+    /// client's mistake.
+    static func connectorFilter(_ request: Request) throws(APIError) -> [String] {
+        var ids: [String] = []
+        for item in request.query where item.name == "hub_connector_id" && !item.value.isEmpty {
+            for text in item.value.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let id = ULID(String(text)) else {
+                    throw APIError.invalidParameter("hub_connector_id", "must be comma-separated connector ids (ULIDs)")
+                }
+                ids.append(id.string)
+            }
+        }
+        return ids
     }
 }
 
