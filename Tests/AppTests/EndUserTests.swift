@@ -60,6 +60,72 @@ struct EndUserTests {
         }
     }
 
+    @Test func createWithoutPrimaryConnectionIsRefusedAndWritesNothing() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let before = try await app.rowCounts(tenant.organisationID)
+            let refused = await app.request(
+                .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth, json: ["externalId": "una", "displayName": "Una"])
+            #expect(refused.status == 400 && refused.errorCode == "400002")
+            #expect(refused.errorFields == ["primaryConnection"])
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+        }
+    }
+
+    /// `primaryConnection` is required in every EndUser answer: the last connection to the hub's primary
+    /// connector cannot be deleted, and when an older one goes the next oldest takes its place.
+    @Test func theLastPrimaryConnectorConnectionStays() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let otherConnector = try await app.makeConnector(tenant.organisationID, auth: tenant.auth)
+            let user = try await app.createEndUser(tenant, externalID: "vic")
+            let base = "/hubs/\(tenant.hubID)/users/vic"
+            let primary = try #require(user["primaryConnection"]?["id"]?.stringValue)
+            let before = try await app.rowCounts(tenant.organisationID)
+            let refused = await app.request(.DELETE, base + "/connections/\(primary)", auth: tenant.auth)
+            #expect(refused.status == 400 && refused.errorCode == "400070")
+            #expect(refused.errorFields == ["connection_id"])
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+
+            let other = await app.createConnection(tenant, user: "vic", body: Bodies.create(connectorID: otherConnector))
+            #expect(await app.request(.DELETE, try #require(other.headers["Location"]), auth: tenant.auth).status == 204)
+            let backup = await app.createConnection(tenant, user: "vic", body: Bodies.create(connectorID: tenant.connectorID, name: "backup"))
+            let backupID = try #require(backup["id"]?.stringValue)
+            #expect(await app.request(.DELETE, base + "/connections/\(primary)", auth: tenant.auth).status == 204)
+            let fetched = await app.request(.GET, base, auth: tenant.auth)
+            #expect(fetched.status == 200 && fetched["primaryConnection"]?["id"]?.stringValue == backupID)
+            #expect(await app.request(.DELETE, base + "/connections/\(backupID)", auth: tenant.auth).errorCode == "400070")
+        }
+    }
+
+    /// Deletions of one user's connections take turns on the user's row: of three concurrent deletions of their
+    /// three primary-connector connections, exactly one is refused and one connection is left.
+    @Test func concurrentDeletionsLeaveOnePrimaryConnection() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            let user = try await app.createEndUser(tenant, externalID: "wyn")
+            var ids = [try #require(user["primaryConnection"]?["id"]?.stringValue)]
+            for name in ["second", "third"] {
+                let created = await app.createConnection(tenant, user: "wyn", body: Bodies.create(connectorID: tenant.connectorID, name: name))
+                ids.append(try #require(created["id"]?.stringValue))
+            }
+            let base = "/hubs/\(tenant.hubID)/users/wyn"
+            let codes = await withTaskGroup(of: String.self) { group in
+                for id in ids {
+                    group.addTask {
+                        let answer = await app.request(.DELETE, base + "/connections/\(id)", auth: tenant.auth)
+                        return answer.status == 204 ? "204" : answer.errorCode ?? "\(answer.status)"
+                    }
+                }
+                return await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(codes.sorted() == ["204", "204", "400070"])
+            let left = await app.request(.GET, base + "/connections", auth: tenant.auth)
+            #expect(left["totalCount"] == 1)
+            #expect(await app.request(.GET, base, auth: tenant.auth)["primaryConnection"]?["id"] == left["connections"]?[0]?["id"])
+        }
+    }
+
     @Test func duplicateExternalIDIsConflictAndWritesNothing() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

@@ -67,13 +67,15 @@ enum GetConnectionRoute {
 }
 
 /// `DELETE /hubs/{hub_id}/users/{user_id}/connections/{connection_id}`: the connection, its bindings, and
-/// its credentials that no other connection binds, in one transaction.
+/// its credentials that no other connection binds, in one transaction; never the end user's last connection to
+/// the hub's primary connector.
 enum DeleteConnectionRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
         try await context.database.withTransaction { database in
             let endUser = try await path.require(on: database)
+            try await PrimaryConnectionGuard.checkDeletable(connectionID: connectionID, endUserID: endUser.id, on: database)
             let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
             let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: condition, on: database)
             let deleted = try await database.query(

@@ -13,6 +13,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case primaryConnectionRequired = 400070  // deleting an end user's last connection to the hub's primary connector
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002

@@ -14,13 +14,10 @@ enum EndUserJSON {
         ])
     }
 
-    /// With `primaryConnection` (after `hubId`) when the user has one for the hub's primary connector.
-    static func endUser(_ user: EndUserRecord, primaryConnection: StoredConnection?, organisationID: String) -> JSONValue {
+    /// With `primaryConnection` after `hubId`: every end user has one (`PrimaryConnectionGuard`).
+    static func endUser(_ user: EndUserRecord, primaryConnection: StoredConnection, organisationID: String) -> JSONValue {
         var object = summary(user)
-        if let primaryConnection {
-            object.insert(
-                "primaryConnection", ConnectionJSON.connection(primaryConnection, organisationID: organisationID), at: 4)
-        }
+        object.insert("primaryConnection", ConnectionJSON.connection(primaryConnection, organisationID: organisationID), at: 4)
         return .object(object)
     }
 }

@@ -36,6 +36,9 @@ enum GetEndUserRoute {
         let (user, primary) = try await context.database.reading { connection in
             try await path.require(with: EndUserResolution.primaryConnection, on: connection)
         }
+        // CreateEndUser makes it and PrimaryConnectionGuard keeps the last one: none means the rows were changed
+        // outside the API.
+        guard let primary else { throw InvariantViolation("an end user without a connection to the hub's primary connector") }
         return .json(.ok, EndUserJSON.endUser(user, primaryConnection: primary, organisationID: principal.organisationID))
     }
 }
