@@ -65,7 +65,7 @@ extension CredentialType {
                 .init("mTLSEnabled", .bool, required: false),
                 .init("mTLSCredentialId", .string(.ulidOrEmpty), required: false),
             ]
-        case .oauth2Code: [.init("code", .string(.text), secret: true), .init("state", .string(.text))]
+        case .oauth2Code: [.init("code", .string(.text), secret: true), .init("state", .string(.textOrEmpty))]
         case .oauth2Token:
             [
                 .init("refreshToken", .string(.text), secret: true),

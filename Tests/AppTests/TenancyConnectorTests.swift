@@ -41,6 +41,30 @@ import Testing
         }
     }
 
+    /// `validationMessages` is the server's: what a client sends there is dropped, and every answer that holds a
+    /// config (connector, upsert, hub) carries the server's own, `[]`.
+    @Test func answeredConfigsCarryTheServersValidationMessages() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            let claimed: JSONValue = [["text": "client says fine", "severity": "info"]]
+            let config: JSONValue = ["id": "k", "description": "", "schemeType": "api-key", "name": "X-Key", "in": "header",
+                                     "validationMessages": claimed]
+            let connector = try await app.createConnector(org, authSchemeConfigs: [config])
+            let path = "/o/\(org.id)/connectors/\(connector)"
+            #expect(try await app.expect(200, .GET, path, org)["authSchemeConfigs"]?[0]?["validationMessages"] == [])
+            #expect(try await app.expect(200, .GET, "/o/\(org.id)/connectors", org)["connectors"]?[0]?["authSchemeConfigs"]?[0]?["validationMessages"] == [])
+            let upserted = try await app.expect(200, .PUT, path + "/auth-scheme-configs/n", org,
+                ["id": "n", "description": "", "schemeType": "none", "validationMessages": claimed])
+            #expect(upserted["authSchemeConfigs"]?[0]?["validationMessages"] == [])
+            #expect(upserted["authSchemeConfigs"]?[1]?["validationMessages"] == [])
+            let hub = try await app.expect(201, .POST, "/hubs", org, [
+                "organisationId": .string(org.id), "name": "h", "primaryConnectorId": .string(connector), "authSchemeConfig": config,
+            ])
+            #expect(hub["primaryConnector"]?["authSchemeConfig"]?["validationMessages"] == [])
+            #expect(try await app.expect(200, .GET, "/hubs/\(try hub.string("id"))", org)["primaryConnector"]?["authSchemeConfig"]?["validationMessages"] == [])
+        }
+    }
+
     @Test func refusesNULCharactersWithTheirFieldPathsAndWritesNothing() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()

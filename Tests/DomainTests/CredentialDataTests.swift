@@ -137,6 +137,28 @@ struct CredentialDataTests {
         #expect(token.publicData["tokenType"] == "Bearer")
     }
 
+    /// The reference requires `state` but not a value: an authorization request sent without one gets none back.
+    /// `code` must not be empty.
+    @Test func oauth2CodeStateMayBeEmptyButNotAbsent() throws {
+        let credential = try ValidatedCredential.validate(
+            name: "c", type: .oauth2Code, data: ["code": "code-secret", "state": ""], keyMaterial: StubKeyMaterial())
+        #expect(credential.disposition == .needsCodeExchange(code: SecretString("code-secret"), state: ""))
+        #expect(Self.issues(.oauth2Code, ["code": "c"]).map(\.field) == [Fixtures.dataPath + ".state"])
+        #expect(Self.issues(.oauth2Code, ["code": "", "state": ""]).map(\.field) == [Fixtures.dataPath + ".code"])
+        #expect(Self.issues(.oauth2Code, ["code": "c", "state": 1]).map(\.field) == [Fixtures.dataPath + ".state"])
+    }
+
+    /// custom-function `data` is whatever JSON the function takes; it is secret whole, answered as "".
+    @Test func customFunctionDataIsAnyJSONValueKeptSecret() throws {
+        for value: JSONValue in ["text", 42, true, ["region": "eu", "keys": ["a", "b"]], ["x", 1]] {
+            let credential = try ValidatedCredential.validate(
+                name: "c", type: .customFunction, data: ["functionUrl": "https://fn.example.com/auth", "data": value],
+                keyMaterial: StubKeyMaterial())
+            #expect(credential.publicData["data"] == "")
+            #expect(credential.secretData["data"] == value)
+        }
+    }
+
     @Test func validateUsesTheGivenPathPrefix() {
         #expect(throws: ValidationFailure(issues: [ValidationIssue(field: "token.scopes", message: "is required")])) {
             try ValidatedCredential.validate(

@@ -22,7 +22,7 @@ struct ConnectorRecord: Sendable {
         organisationID = try row.string("organisation_id")
         name = try row.string("name")
         baseURL = try row.string("base_url")
-        authSchemeConfigs = try row.jsonArray("auth_scheme_configs")
+        authSchemeConfigs = try row.jsonArray("auth_scheme_configs").map(AuthSchemeConfigAnswer.json)
         connectionVariables = try row.jsonArray("connection_variables")
         createdAt = try row.timestamp("created_at")
         updatedAt = try row.timestamp("updated_at")

@@ -29,7 +29,7 @@ struct HubRecord: Sendable {
         primaryConnectorID = try row.string("primary_connector_id")
         connectorName = try row.string("connector_name")
         connectorVariables = try row.jsonArray("connector_variables")
-        authSchemeConfig = try row.json("auth_scheme_config")
+        authSchemeConfig = AuthSchemeConfigAnswer.json(try row.json("auth_scheme_config"))
         isDefault = try row.bool("is_default")
         createdAt = try row.timestamp("created_at")
         updatedAt = try row.timestamp("updated_at")
