@@ -22,7 +22,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /out/bin/embedded-api /app/bin/embedded-api
 COPY Migrations ./Migrations
-COPY openapi ./openapi
+COPY openapi/openapi.yaml ./openapi/openapi.yaml
 USER embedded-api
 ENV HOST=0.0.0.0 \
     PORT=8080 \
