@@ -83,7 +83,7 @@ struct EndUserTests {
             let primary = try #require(user["primaryConnection"]?["id"]?.stringValue)
             let before = try await app.rowCounts(tenant.organisationID)
             let refused = await app.request(.DELETE, base + "/connections/\(primary)", auth: tenant.auth)
-            #expect(refused.status == 400 && refused.errorCode == "400070")
+            #expect(refused.status == 409 && refused.errorCode == "409011")
             #expect(refused.errorFields == ["connection_id"])
             #expect(try await app.rowCounts(tenant.organisationID) == before)
 
@@ -94,7 +94,7 @@ struct EndUserTests {
             #expect(await app.request(.DELETE, base + "/connections/\(primary)", auth: tenant.auth).status == 204)
             let fetched = await app.request(.GET, base, auth: tenant.auth)
             #expect(fetched.status == 200 && fetched["primaryConnection"]?["id"]?.stringValue == backupID)
-            #expect(await app.request(.DELETE, base + "/connections/\(backupID)", auth: tenant.auth).errorCode == "400070")
+            #expect(await app.request(.DELETE, base + "/connections/\(backupID)", auth: tenant.auth).errorCode == "409011")
         }
     }
 
@@ -119,7 +119,7 @@ struct EndUserTests {
                 }
                 return await group.reduce(into: [String]()) { $0.append($1) }
             }
-            #expect(codes.sorted() == ["204", "204", "400070"])
+            #expect(codes.sorted() == ["204", "204", "409011"])
             let left = await app.request(.GET, base + "/connections", auth: tenant.auth)
             #expect(left["totalCount"] == 1)
             #expect(await app.request(.GET, base, auth: tenant.auth)["primaryConnection"]?["id"] == left["connections"]?[0]?["id"])

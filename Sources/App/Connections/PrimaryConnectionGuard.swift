@@ -3,7 +3,7 @@ import Postgres
 /// An end user always has a connection to the hub's primary connector: `EndUser.primaryConnection` is required,
 /// CreateEndUser makes the first one, and this keeps the last one from being deleted.
 enum PrimaryConnectionGuard {
-    /// Refuses (400 `400070`) to delete `connectionID` when it is the end user's only connection to the hub's
+    /// Refuses (409 `409011`) to delete `connectionID` when it is the end user's only connection to the hub's
     /// primary connector. Locks the end user's row first, so that concurrent deletions of their connections run
     /// one after the other and each checks what the previous one left (two deletions of the last two cannot both
     /// pass). Creating connections only key-share-locks that row, so it goes on beside.

@@ -13,7 +13,6 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
-    case primaryConnectionRequired = 400070  // deleting an end user's last connection to the hub's primary connector
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -43,6 +42,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectorInUse = 409004
     case idempotentRequestInProgress = 409005
     case authSchemeConfigInUse = 409006
+    case primaryConnectionRequired = 409011  // deleting an end user's last connection to the hub's primary connector
     // 413, 414, 415, 417, 431
     case bodyTooLarge = 413000
     case uriTooLong = 414000
