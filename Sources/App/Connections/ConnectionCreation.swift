@@ -135,6 +135,27 @@ struct ConnectionCreation: Sendable {
         _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal,
         record idempotency: IdempotencyKey?, respond: Respond
     ) async throws -> Response {
+        let prepared = try await prepare(connection, targets: targets, target: target, principal: principal)
+        let response = respond(prepared.new.connection, prepared.owner)
+        let record = idempotency?.record(for: response)
+        try await insert(
+            prepared.new, owner: .known(endUserID: prepared.owner.id, connectorID: prepared.connectorID),
+            endUser: prepared.newEndUser, idempotency: record)
+        return response
+    }
+
+    /// A connection ready to write: what the read found checked (`CreationChecks`), codes exchanged, secrets
+    /// sealed, ids made.
+    private struct Prepared {
+        var new: NewConnection
+        var owner: EndUserRecord
+        var newEndUser: NewEndUser?
+        var connectorID: String
+    }
+
+    private func prepare(
+        _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal
+    ) async throws -> Prepared {
         let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
         let made = try await makeBindings(
             connection, checked: checked, organisationID: target.organisationID, principal: principal)
@@ -150,12 +171,27 @@ struct ConnectionCreation: Sendable {
         let stored = Self.storedConnection(connection, bindings: made.bindings, at: now)
         let new = NewConnection(
             organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
-        let response = respond(stored, owner)
-        let record = idempotency?.record(for: response)
-        try await insert(
-            new, owner: .known(endUserID: owner.id, connectorID: checked.connectorID), endUser: newEndUser,
-            idempotency: record)
-        return response
+        return Prepared(new: new, owner: owner, newEndUser: newEndUser, connectorID: checked.connectorID)
+    }
+
+    /// CreateEndUserConnection's read, checks and statement for `target` on `database`, a transaction the caller
+    /// holds open (ActivateIntegration writes several connections and its own rows atomically). No
+    /// `Idempotency-Key`: the caller's request has none of its own here. Errors carry the paths `connection` was
+    /// decoded at.
+    func create(
+        _ connection: ConnectionCreate, target: Target, principal: Principal, inTransaction database: PGConnection
+    ) async throws -> StoredConnection {
+        let query = Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil)
+        let targets = try await CreationTargets.read(query, on: database)
+        let prepared = try await prepare(connection, targets: targets, target: target, principal: principal)
+        do {
+            try await ConnectionInsert.run(
+                prepared.new, owner: .known(endUserID: prepared.owner.id, connectorID: prepared.connectorID),
+                endUser: nil, idempotency: nil, on: database)
+        } catch let error as DatabaseError {
+            throw ConstraintErrors.apiError(for: error) ?? error
+        }
+        return prepared.new.connection
     }
 
     /// CreateEndUserConnection in one round trip, when nothing has to be read before the write: an API key (a
