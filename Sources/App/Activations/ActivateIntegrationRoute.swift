@@ -4,12 +4,14 @@ import HTTPServer
 import JSON
 import Postgres
 
-/// `POST /activations`: ActivateIntegration. One transaction holds the activation row, the new connections
-/// (made by `ConnectionCreation` under CreateEndUserConnection's rules), the existing ones it binds and the
-/// variables: any refusal leaves nothing behind. Order: body rules (400), the integration (404009), the end user
-/// in its hub (404002, 403 for another user's token), deployment (409009), the entries against the templates
-/// (400020), the variables (400023), an earlier activation (409008), existing connections (404005, 400022), then
-/// each new connection's own checks in entry order.
+/// `POST /activations`: ActivateIntegration, in three steps. One read checks everything that needs the
+/// database; then each new connection is prepared by `ConnectionCreation` under CreateEndUserConnection's rules
+/// (codes exchanged, secrets sealed) with no transaction open; then one transaction writes the activation row,
+/// the new connections, the bindings and the variables, so any refusal leaves nothing behind. Order: body rules
+/// (400), the integration (404009), the end user in its hub (404002, 403 for another user's token), deployment
+/// (409009), the entries against the templates (400020), each new connection's bindings against its template's
+/// scheme (400021), the variables (400023), an earlier activation (409008), existing connections (404005,
+/// 400022), then each new connection's own checks in entry order.
 enum ActivateIntegrationRoute {
     static func handle(_ request: Request, principal: Principal, creation: ConnectionCreation) async throws -> Response {
         let context = creation.context
@@ -19,22 +21,80 @@ enum ActivateIntegrationRoute {
         }
         let lookup = try EndUserLookup.from(request, value: body.userId)
         try lookup.check(principal)
+        let plan = try await context.database.withConnection { database in
+            try await ActivationPlan.read(body, lookup: lookup, principal: principal, creation: creation, on: database)
+        }
+        var prepared: [ConnectionCreation.Prepared] = []
+        for new in plan.newConnections {
+            prepared.append(try await creation.prepare(new.connection, targets: new.targets, target: new.target, principal: principal))
+        }
         do {
             let activation = try await context.database.withTransaction { database in
-                try await activate(body, lookup: lookup, principal: principal, creation: creation, on: database)
+                try await write(plan, prepared: prepared, organisationID: principal.organisationID, on: database)
             }
             return .json(.ok, ActivationJSON.activation(activation, context.configuration))
         } catch let error as DatabaseError {
             // A twin request that committed its activation first (the unique constraint), or a row it needs
-            // deleted meanwhile.
+            // deleted meanwhile: here the deferred key on a bound connection means the connection is gone.
+            if error.sqlState == "23503", error.constraint == "activation_connections_connection_id_fkey" {
+                throw APIError.notFound(.connectionNotFound, "connection")
+            }
             throw ConstraintErrors.apiError(for: error) ?? error
         }
     }
 
-    private static func activate(
+    /// The activation row first (a twin request waits there on the unique constraint instead of writing
+    /// connections), written only while the integration is still deployed; then the new connections and the
+    /// bindings.
+    private static func write(
+        _ plan: ActivationPlan, prepared: [ConnectionCreation.Prepared], organisationID: String, on database: PGConnection
+    ) async throws -> ActivationRecord {
+        let id = ULID.generate().string
+        let now = Timestamp.now()
+        guard try await ActivationStore.insert(
+            id: id, organisationID: organisationID, integration: plan.integration, endUserID: plan.endUser.id,
+            variables: plan.variables, at: now, on: database)
+        else { throw APIError.integrationNotDeployed }
+        for connection in prepared {
+            try await ConnectionCreation.insert(connection, inTransaction: database)
+        }
+        let made = zip(plan.newConnections, prepared).map {
+            ActivationRecord.Link(templateID: $0.templateID, connectionID: $1.new.connection.id)
+        }
+        let links = (plan.existingLinks + made).sorted { $0.templateID < $1.templateID }
+        try await ActivationStore.link(links, activationID: id, organisationID: organisationID, on: database)
+        return ActivationRecord(
+            id: id, hubID: plan.integration.hubID, integration: plan.integration, endUser: plan.endUser,
+            dynamicVariables: plan.variables, connections: links, createdAt: now, updatedAt: now)
+    }
+}
+
+extension APIError {
+    static let integrationNotDeployed = APIError(
+        .integrationNotDeployed, "the integration is not deployed; it cannot be activated yet")
+}
+
+/// What an activation will write, read and checked in one pass on one connection (no transaction): every
+/// rule that needs the database, and for each new connection the read CreateEndUserConnection makes first.
+struct ActivationPlan: Sendable {
+    struct NewConnection: Sendable {
+        var templateID: String
+        /// With the template's scheme in each binding.
+        var connection: ConnectionCreate
+        var target: ConnectionCreation.Target
+        var targets: CreationTargets
+    }
+
+    var integration: IntegrationRecord
+    var endUser: EndUserRecord
+    var variables: JSONObject
+    var existingLinks: [ActivationRecord.Link]
+    var newConnections: [NewConnection]
+
+    static func read(
         _ body: ActivationCreate, lookup: EndUserLookup, principal: Principal, creation: ConnectionCreation,
         on database: PGConnection
-    ) async throws -> ActivationRecord {
+    ) async throws -> ActivationPlan {
         let organisationID = principal.organisationID
         guard let integration = try await IntegrationRecord.find(
             id: body.integrationId.string, organisationID: organisationID, on: database)
@@ -42,49 +102,37 @@ enum ActivateIntegrationRoute {
         let endUser = try await EndUserResolution.read(
             organisationID: organisationID, hubID: integration.hubID, endUser: lookup, on: database
         ).require(principal)
-        guard integration.isDeployed else {
-            throw APIError(.integrationNotDeployed, "the integration is not deployed; it cannot be activated yet")
-        }
+        guard integration.isDeployed else { throw APIError.integrationNotDeployed }
         let matched = try ActivationRules.match(body.connections, templates: try await TemplateRecord.all(
             integrationID: integration.id, on: database))
+        var existing: [ActivationRecord.Link] = []
+        var rebound: [(templateID: String, connection: ConnectionCreate, target: ConnectionCreation.Target)] = []
+        for item in matched {
+            switch item.entry {
+            case .existing(_, let connectionID, _):
+                existing.append(ActivationRecord.Link(templateID: item.template.id, connectionID: connectionID.string))
+            case .new(_, let connection, _):
+                let target = ConnectionCreation.Target(
+                    organisationID: organisationID, hubID: endUser.hubID, endUser: .internal(endUser.id),
+                    connectorID: ULID(item.template.connectorID))
+                rebound.append((item.template.id,
+                                try ActivationRules.bindingTemplateScheme(connection, template: try item.template.scheme()),
+                                target))
+            }
+        }
         let variables = try ActivationRules.variables(body.dynamicVariables, schema: try integration.compiledSchema())
         if try await ActivationRecord.find(integrationID: integration.id, endUserID: endUser.id, on: database) != nil {
             throw APIError.activationExists
         }
         try await ExistingConnections.check(matched, endUser: endUser, organisationID: organisationID, on: database)
-        let id = ULID.generate().string
-        let now = Timestamp.now()
-        // The row first: a twin request waits here on the unique constraint instead of making connections.
-        try await ActivationStore.insert(
-            id: id, organisationID: organisationID, integration: integration, endUserID: endUser.id,
-            variables: variables, at: now, on: database)
-        var links: [ActivationRecord.Link] = []
-        for item in matched {
-            links.append(ActivationRecord.Link(
-                templateID: item.template.id,
-                connectionID: try await connectionID(item, endUser: endUser, principal: principal, creation: creation, on: database)))
+        var newConnections: [NewConnection] = []
+        for new in rebound {
+            let targets = try await creation.readTargets(new.connection, target: new.target, principal: principal, on: database)
+            newConnections.append(NewConnection(templateID: new.templateID, connection: new.connection, target: new.target, targets: targets))
         }
-        try await ActivationStore.link(links, activationID: id, organisationID: organisationID, on: database)
-        return ActivationRecord(
-            id: id, hubID: integration.hubID, integration: integration, endUser: endUser, dynamicVariables: variables,
-            connections: links.sorted { $0.templateID < $1.templateID }, createdAt: now, updatedAt: now)
-    }
-
-    /// The entry's connection: the existing one it names, or one made now with the template's connector and scheme.
-    private static func connectionID(
-        _ item: ActivationRules.Matched, endUser: EndUserRecord, principal: Principal, creation: ConnectionCreation,
-        on database: PGConnection
-    ) async throws -> String {
-        switch item.entry {
-        case .existing(_, let connectionID, _):
-            return connectionID.string
-        case .new(_, let connection, _):
-            let rebound = try ActivationRules.bindingTemplateScheme(connection, template: try item.template.scheme())
-            let target = ConnectionCreation.Target(
-                organisationID: principal.organisationID, hubID: endUser.hubID, endUser: .internal(endUser.id),
-                connectorID: ULID(item.template.connectorID))
-            return try await creation.create(rebound, target: target, principal: principal, inTransaction: database).id
-        }
+        return ActivationPlan(
+            integration: integration, endUser: endUser, variables: variables, existingLinks: existing,
+            newConnections: newConnections)
     }
 }
 

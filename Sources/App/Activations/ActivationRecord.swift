@@ -69,18 +69,20 @@ extension ActivationRecord {
 
 /// The writes of activations: each runs on the caller's connection, inside its transaction where it has one.
 enum ActivationStore {
-    /// The activation row (its links come after the connections they name exist).
+    /// The activation row (its links come after the connections they name exist), written only while the
+    /// integration is deployed: false when it no longer is.
     static func insert(
         id: String, organisationID: String, integration: IntegrationRecord, endUserID: String,
         variables: JSONObject, at now: Timestamp, on database: PGConnection
-    ) async throws {
+    ) async throws -> Bool {
         let created = now.rfc3339
-        try await database.query("""
+        return try await database.query("""
             INSERT INTO activations (id, organisation_id, hub_id, integration_id, end_user_id, dynamic_variables,
                                      created_at, updated_at)
-            VALUES (\(id), \(organisationID), \(integration.hubID), \(integration.id), \(endUserID),
-                    \(JSONValue.object(variables).jsonText)::json, \(created)::timestamptz, \(created)::timestamptz)
-            """)
+            SELECT \(id), \(organisationID), \(integration.hubID), \(integration.id), \(endUserID),
+                   \(JSONValue.object(variables).jsonText)::json, \(created)::timestamptz, \(created)::timestamptz
+            WHERE EXISTS (SELECT 1 FROM integrations WHERE id = \(integration.id) AND is_deployed)
+            """).affectedRows == 1
     }
 
     static func link(

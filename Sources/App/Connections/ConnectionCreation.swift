@@ -146,14 +146,14 @@ struct ConnectionCreation: Sendable {
 
     /// A connection ready to write: what the read found checked (`CreationChecks`), codes exchanged, secrets
     /// sealed, ids made.
-    private struct Prepared {
+    struct Prepared: Sendable {
         var new: NewConnection
         var owner: EndUserRecord
         var newEndUser: NewEndUser?
         var connectorID: String
     }
 
-    private func prepare(
+    func prepare(
         _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal
     ) async throws -> Prepared {
         let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
@@ -174,16 +174,19 @@ struct ConnectionCreation: Sendable {
         return Prepared(new: new, owner: owner, newEndUser: newEndUser, connectorID: checked.connectorID)
     }
 
-    /// CreateEndUserConnection's read, checks and statement for `target` on `database`, a transaction the caller
-    /// holds open (ActivateIntegration writes several connections and its own rows atomically). No
-    /// `Idempotency-Key`: the caller's request has none of its own here. Errors carry the paths `connection` was
-    /// decoded at.
-    func create(
-        _ connection: ConnectionCreate, target: Target, principal: Principal, inTransaction database: PGConnection
-    ) async throws -> StoredConnection {
-        let query = Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil)
-        let targets = try await CreationTargets.read(query, on: database)
-        let prepared = try await prepare(connection, targets: targets, target: target, principal: principal)
+    /// For a caller that writes several connections and rows of its own in one transaction (ActivateIntegration):
+    /// CreateEndUserConnection's read for `target` on `database` (no `Idempotency-Key`), to check and prepare with
+    /// `prepare` (exchanging and sealing with no transaction open), then write with `insert(_:inTransaction:)`.
+    func readTargets(
+        _ connection: ConnectionCreate, target: Target, principal: Principal, on database: PGConnection
+    ) async throws -> CreationTargets {
+        try await CreationTargets.read(
+            Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil), on: database)
+    }
+
+    /// CreateEndUserConnection's statement for a prepared connection, on the caller's transaction. A constraint
+    /// another request satisfied meanwhile (the name) is its API error.
+    static func insert(_ prepared: Prepared, inTransaction database: PGConnection) async throws {
         do {
             try await ConnectionInsert.run(
                 prepared.new, owner: .known(endUserID: prepared.owner.id, connectorID: prepared.connectorID),
@@ -191,7 +194,6 @@ struct ConnectionCreation: Sendable {
         } catch let error as DatabaseError {
             throw ConstraintErrors.apiError(for: error) ?? error
         }
-        return prepared.new.connection
     }
 
     /// CreateEndUserConnection in one round trip, when nothing has to be read before the write: an API key (a

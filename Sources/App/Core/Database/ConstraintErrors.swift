@@ -15,6 +15,12 @@ enum ConstraintErrors {
         case ("23503", "connection_credentials_credential_id_fkey"):
             .notFound(.credentialNotFound, "credential")
         case ("23505", "activations_one_per_end_user"): .activationExists
+        case ("23503", "activations_end_user_id_fkey"):
+            .notFound(.endUserNotFound, "end user")
+        case ("23503", "activations_integration_id_fkey"):
+            .notFound(.integrationNotFound, "integration")
+        case ("23503", "activation_connections_template_id_fkey"):
+            .notFound(.connectionTemplateNotFound, "connection template")
         // Checked at commit: a connection deleted while an activation still binds it.
         case ("23503", "activation_connections_connection_id_fkey"): .connectionUsedByActivation
         default:
