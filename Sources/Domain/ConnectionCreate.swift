@@ -66,10 +66,12 @@ public struct ConnectionCreate: Sendable, Equatable {
         return connection
     }
 
+    /// `ignoring`: members the enclosing body reads itself (an activation entry's `templateId`).
     static func decode(
-        _ value: JSONValue?, at path: String, issues: IssueCollector, keyMaterial: any KeyMaterialChecking
+        _ value: JSONValue?, at path: String, issues: IssueCollector, keyMaterial: any KeyMaterialChecking,
+        ignoring: Set<String> = []
     ) -> ConnectionCreate? {
-        guard var reader = ObjectReader(value, at: path, issues: issues) else { return nil }
+        guard var reader = ObjectReader(value, at: path, issues: issues, ignoring: ignoring) else { return nil }
         defer { reader.finish() }
         let name = reader.string("name")
         let variables = ConnectionVariable.decodeList(&reader, key: "variables", required: false)

@@ -8,7 +8,9 @@ the type PostgreSQL inferred for it when the statement was prepared (asked with 
 the plans match the server's. Values that must vary per transaction become pgbench expressions:
   - the bench end user CAPTURED_USER (external id `user-NNNNN`, id `01JBENCH` + 18 digits) -> random :u,
   - ULIDs the server made during the request (new rows) -> unique per client and transaction,
-  - the connection name `bench-capture` -> unique per client and transaction.
+  - the connection name `bench-capture` -> unique per client and transaction,
+  - the user's seeded connection (`01JBENCC` + 18 digits) -> the same :u's, and the activations section's
+    integration and template 2 (`01JBENCG`/`01JBENCT` + 18 digits) -> :i, which such a script sets itself.
 Anything else (organisation, hub, connector, key hash, sealed secret blob, timestamps) is kept as sent.
 Session setup (`SET …`, sent once by each newly opened pool connection) is left out.
 """
@@ -71,6 +73,11 @@ def main() -> int:
         f"user-{user:05d}": "'user-' || lpad(:u::text, 5, '0')",
         f"01JBENCH{user:018d}": "'01JBENCH' || lpad(:u::text, 18, '0')",
         "bench-capture": "'c-' || :client_id::text || '-' || :n::text",
+        # The user's seeded primary connection, and the integration and template an activation was captured
+        # for (bench/sections/activations.sh: integration 2), which the script picks as :i.
+        f"01JBENCC{user:018d}": "'01JBENCC' || lpad(:u::text, 18, '0')",
+        f"01JBENCG{2:018d}": "'01JBENCG' || lpad(:i::text, 18, '0')",
+        f"01JBENCT{2:018d}": "'01JBENCT' || lpad(:i::text, 18, '0')",
     }
     # ULIDs that existed before the request (organisation, hub, …) stay; the bench's seeded rows start 01JBENC.
     known = set(sys.argv[4:])

@@ -135,6 +135,27 @@ struct ConnectionCreation: Sendable {
         _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal,
         record idempotency: IdempotencyKey?, respond: Respond
     ) async throws -> Response {
+        let prepared = try await prepare(connection, targets: targets, target: target, principal: principal)
+        let response = respond(prepared.new.connection, prepared.owner)
+        let record = idempotency?.record(for: response)
+        try await insert(
+            prepared.new, owner: .known(endUserID: prepared.owner.id, connectorID: prepared.connectorID),
+            endUser: prepared.newEndUser, idempotency: record)
+        return response
+    }
+
+    /// A connection ready to write: what the read found checked (`CreationChecks`), codes exchanged, secrets
+    /// sealed, ids made.
+    struct Prepared: Sendable {
+        var new: NewConnection
+        var owner: EndUserRecord
+        var newEndUser: NewEndUser?
+        var connectorID: String
+    }
+
+    func prepare(
+        _ connection: ConnectionCreate, targets: CreationTargets, target: Target, principal: Principal
+    ) async throws -> Prepared {
         let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)
         let made = try await makeBindings(
             connection, checked: checked, organisationID: target.organisationID, principal: principal)
@@ -150,12 +171,29 @@ struct ConnectionCreation: Sendable {
         let stored = Self.storedConnection(connection, bindings: made.bindings, at: now)
         let new = NewConnection(
             organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
-        let response = respond(stored, owner)
-        let record = idempotency?.record(for: response)
-        try await insert(
-            new, owner: .known(endUserID: owner.id, connectorID: checked.connectorID), endUser: newEndUser,
-            idempotency: record)
-        return response
+        return Prepared(new: new, owner: owner, newEndUser: newEndUser, connectorID: checked.connectorID)
+    }
+
+    /// For a caller that writes several connections and rows of its own in one transaction (ActivateIntegration):
+    /// CreateEndUserConnection's read for `target` on `database` (no `Idempotency-Key`), to check and prepare with
+    /// `prepare` (exchanging and sealing with no transaction open), then write with `insert(_:inTransaction:)`.
+    func readTargets(
+        _ connection: ConnectionCreate, target: Target, principal: Principal, on database: PGConnection
+    ) async throws -> CreationTargets {
+        try await CreationTargets.read(
+            Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil), on: database)
+    }
+
+    /// CreateEndUserConnection's statement for a prepared connection, on the caller's transaction. A constraint
+    /// another request satisfied meanwhile (the name) is its API error.
+    static func insert(_ prepared: Prepared, inTransaction database: PGConnection) async throws {
+        do {
+            try await ConnectionInsert.run(
+                prepared.new, owner: .known(endUserID: prepared.owner.id, connectorID: prepared.connectorID),
+                endUser: nil, idempotency: nil, on: database)
+        } catch let error as DatabaseError {
+            throw ConstraintErrors.apiError(for: error) ?? error
+        }
     }
 
     /// CreateEndUserConnection in one round trip, when nothing has to be read before the write: an API key (a

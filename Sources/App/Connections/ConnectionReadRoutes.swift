@@ -68,20 +68,28 @@ enum GetConnectionRoute {
 
 /// `DELETE /hubs/{hub_id}/users/{user_id}/connections/{connection_id}`: the connection, its bindings, and
 /// its credentials that no other connection binds, in one transaction; never the end user's last connection to
-/// the hub's primary connector.
+/// the hub's primary connector. A connection an activation binds is kept (409010): checked once the row is gone,
+/// and by the deferred foreign key at commit for an activation that binds it meanwhile.
 enum DeleteConnectionRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         let connectionID = request.parameters["connection_id"] ?? ""
-        try await context.database.withTransaction { database in
-            let endUser = try await path.require(on: database)
-            try await PrimaryConnectionGuard.checkDeletable(connectionID: connectionID, endUserID: endUser.id, on: database)
-            let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
-            let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: condition, on: database)
-            let deleted = try await database.query(
-                "DELETE FROM connections WHERE id = \(connectionID) AND end_user_id = \(endUser.id)").affectedRows
-            guard deleted == 1 else { throw APIError.notFound(.connectionNotFound, "connection") }
-            try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+        do {
+            try await context.database.withTransaction { database in
+                let endUser = try await path.require(on: database)
+                try await PrimaryConnectionGuard.checkDeletable(connectionID: connectionID, endUserID: endUser.id, on: database)
+                let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
+                let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: condition, on: database)
+                let deleted = try await database.query(
+                    "DELETE FROM connections WHERE id = \(connectionID) AND end_user_id = \(endUser.id)").affectedRows
+                guard deleted == 1 else { throw APIError.notFound(.connectionNotFound, "connection") }
+                let used = try await database.query(
+                    "SELECT EXISTS (SELECT 1 FROM activation_connections WHERE connection_id = \(connectionID)) AS used")
+                guard try used.rows.first?.bool("used") == false else { throw APIError.connectionUsedByActivation }
+                try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)
+            }
+        } catch let error as DatabaseError {
+            throw ConstraintErrors.apiError(for: error) ?? error
         }
         return Response(status: .noContent)
     }

@@ -8,6 +8,8 @@ enum AppRoutes {
         TenancyRoutes.register(on: &router, context: context)
         EndUserRoutes.register(on: &router, context: context)
         ConnectionRoutes.register(on: &router, context: context)
+        ActivationRoutes.register(on: &router, context: context)
+        EmbedRoutes.register(on: &router, context: context)
         ReferenceOnlyRoutes.register(on: &router, context: context)
         return router
     }

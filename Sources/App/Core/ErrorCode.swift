@@ -13,6 +13,10 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case activationConnectionsInvalid = 400020  // an activation's connections are not one entry per used template
+    case authSchemeConfigMismatch = 400021      // an activation binding's authSchemeConfig is not its template's
+    case connectionOfAnotherConnector = 400022  // an activation reuses a connection of another connector
+    case dynamicVariablesInvalid = 400023       // dynamicVariables fail the integration's variablesSchema
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -42,6 +46,9 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectorInUse = 409004
     case idempotentRequestInProgress = 409005
     case authSchemeConfigInUse = 409006
+    case activationExists = 409008              // the end user already activated this integration
+    case integrationNotDeployed = 409009        // activating an integration that is not deployed
+    case connectionUsedByActivation = 409010    // deleting a connection an activation uses
     case primaryConnectionRequired = 409011  // deleting an end user's last connection to the hub's primary connector
     // 413, 414, 415, 417, 431
     case bodyTooLarge = 413000

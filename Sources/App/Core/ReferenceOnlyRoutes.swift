@@ -14,17 +14,7 @@ enum ReferenceOnlyRoutes {
         (.POST, "/integrations/:integration_id/connection-templates", "CreateHubConnectionTemplate"),
         (.GET, "/integrations/:integration_id/connection-templates", "ListIntegrationConnectionTemplates"),
         (.PUT, "/integrations/:integration_id/metadata", "UpdateIntegrationMetadata"),
-        (.GET, "/integrations/:integration_id/users/:user_id/variables", "GetDynamicVariables"),
-        (.PUT, "/integrations/:integration_id/users/:user_id/variables", "UpdateDynamicVariablesInternal"),
-        (.GET, "/connection-templates/:connection_template_id/users/:user_id", "GetEndUserConnection"),
-        (.GET, "/embed/:hub_id/users/:user_id/integrations", "ListEndUserIntegrations"),
-        (.GET, "/embed/:hub_id/users/:user_id/integrations/:integration_id", "GetEmbeddedIntegration"),
         (.POST, "/embed/:hub_id/connector/:connector_id/oauth2/initialise", "InitialiseOAuth2EmbeddedConnection"),
-        (.GET, "/embed/:hub_id/users/:user_id/activations", "ListEndUserActivations"),
-        (.POST, "/activations", "ActivateIntegration"),
-        (.GET, "/activations/:activation_id", "GetActivation"),
-        (.DELETE, "/activations/:activation_id", "DeleteActivation"),
-        (.PUT, "/activations/:activation_id/variables", "UpdateDynamicVariables"),
     ]
 
     static func register(on router: inout Router, context: AppContext) {

@@ -18,6 +18,10 @@ enum RouteBodyLimits {
         // A connector describes an API's operations, authentication and pagination: the largest documents.
         (.POST, "/o/:organisation_id/protocols/http/connectors", 256 * 1024),
         (.PUT, "/o/:organisation_id/connectors/:connector_id/auth-scheme-configs/:auth_scheme_config_id", 64 * 1024),
+        // An activation makes a connection per template it uses, each as large as a CreateEndUserConnection.
+        (.POST, "/activations", 256 * 1024),
+        (.PUT, "/activations/:activation_id/variables", 64 * 1024),
+        (.PUT, "/integrations/:integration_id/users/:user_id/variables", 64 * 1024),
     ]
 
     /// The limit for a matched route, nil when it takes no body.

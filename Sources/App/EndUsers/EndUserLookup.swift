@@ -8,7 +8,11 @@ enum EndUserLookup: Sendable, Equatable {
     case external(String)
 
     static func from(_ request: Request, parameter: String = "user_id") throws(APIError) -> EndUserLookup {
-        let value = request.parameters[parameter] ?? ""
+        try from(request, value: request.parameters[parameter] ?? "")
+    }
+
+    /// `value` (from a path or a body) as the request's `identifier_type` says.
+    static func from(_ request: Request, value: String) throws(APIError) -> EndUserLookup {
         switch request.queryValue("identifier_type") {
         case nil, "external": return .external(value)
         case "internal": return .internal(value)

@@ -51,12 +51,15 @@ struct EndUserResolution: Sendable {
     var endUser: EndUserRecord?
     var lookup: EndUserLookup?
 
-    /// The hub and user columns, aliased apart from other tables': `primary_connector_id`, `user_id`, ….
-    static let columns = """
-        h.primary_connector_id, u.id AS user_id, u.external_id AS user_external_id,
+    /// The user columns of `end_users u`, aliased apart from other tables' (`EndUserRecord.Columns.user`).
+    static let userColumns = """
+        u.id AS user_id, u.external_id AS user_external_id,
         u.display_name AS user_display_name, u.hub_id AS user_hub_id, u.created_at AS user_created_at,
         u.updated_at AS user_updated_at
         """
+
+    /// The hub and user columns, aliased apart from other tables': `primary_connector_id`, `user_id`, ….
+    static let columns = "h.primary_connector_id, " + userColumns
 
     /// `hubs h LEFT JOIN end_users u …`, for a statement that reads more beside the path's hub and user
     /// (joined on `u.id`), and the condition that picks the hub, to follow the statement's other joins.
