@@ -93,6 +93,9 @@ struct ActivationManageTests {
             let auth = scene.tenant.auth
             let id = try #require(await app.activate(scene.tenant, scene.body())["id"]?.stringValue)
             let path = "/hubs/\(scene.tenant.hubID)/users/ada/connections/\(scene.adaPrimaryConnectionID)"
+            // A second connection to the primary connector, so the bound one is not the last (409011).
+            _ = await app.createConnection(
+                scene.tenant, user: "ada", body: Bodies.create(connectorID: scene.tenant.connectorID, name: "backup"))
             let counts = try await app.rowCounts(scene.tenant.organisationID)
             let refused = await app.request(.DELETE, path, auth: auth)
             #expect(refused.status == 409 && refused.errorCode == "409010", "\(refused.text)")

@@ -32,7 +32,7 @@ enum ActivateIntegrationRoute {
             let activation = try await context.database.withTransaction { database in
                 try await write(plan, prepared: prepared, organisationID: principal.organisationID, on: database)
             }
-            return .json(.ok, ActivationJSON.activation(activation, context.configuration))
+            return .json(.ok, ActivationJSON.activation(activation, organisationID: principal.organisationID, context.configuration))
         } catch let error as DatabaseError {
             // A twin request that committed its activation first (the unique constraint), or a row it needs
             // deleted meanwhile: here the deferred key on a bound connection means the connection is gone.
@@ -65,6 +65,7 @@ enum ActivateIntegrationRoute {
         try await ActivationStore.link(links, activationID: id, organisationID: organisationID, on: database)
         return ActivationRecord(
             id: id, hubID: plan.integration.hubID, integration: plan.integration, endUser: plan.endUser,
+            primaryConnection: try await ActivationRecord.primaryConnection(of: plan.endUser.id, on: database),
             dynamicVariables: plan.variables, connections: links, createdAt: now, updatedAt: now)
     }
 }

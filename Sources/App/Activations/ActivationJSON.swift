@@ -43,10 +43,15 @@ enum ActivationJSON {
 
     /// `Activation`, and beyond the reference its `dynamicVariables`, the connection bound to each template and
     /// its times.
-    static func activation(_ activation: ActivationRecord, _ configuration: AppConfiguration) -> JSONValue {
-        .object(JSONObject([
+    static func activation(
+        _ activation: ActivationRecord, organisationID: String, _ configuration: AppConfiguration
+    ) -> JSONValue {
+        let user: JSONValue = activation.primaryConnection.map {
+            EndUserJSON.endUser(activation.endUser, primaryConnection: $0, organisationID: organisationID)
+        } ?? .object(EndUserJSON.summary(activation.endUser))
+        return .object(JSONObject([
             ("id", .string(activation.id)),
-            ("user", .object(EndUserJSON.summary(activation.endUser))),
+            ("user", user),
             ("hubId", .string(activation.hubID)),
             ("integration", .object(summary(activation.integration, isActivated: true, configuration))),
             ("dynamicVariables", .object(activation.dynamicVariables)),

@@ -13,6 +13,8 @@ struct ActivationRecord: Sendable {
     var hubID: String
     var integration: IntegrationRecord
     var endUser: EndUserRecord
+    /// The end user's `primaryConnection`, which every `EndUser` answer carries.
+    var primaryConnection: StoredConnection?
     var dynamicVariables: JSONObject
     var connections: [Link]
     var createdAt: Timestamp
@@ -44,7 +46,19 @@ struct ActivationRecord: Sendable {
 
     private static func first(where condition: SQL, on database: some StatementRunning) async throws -> ActivationRecord? {
         let rows = try await database.query(SQL.joining([SQL(unsafe: select), condition])).rows
-        return try rows.first.map(ActivationRecord.init(row:))
+        guard var activation = try rows.first.map(ActivationRecord.init(row:)) else { return nil }
+        activation.primaryConnection = try await primaryConnection(of: activation.endUser.id, on: database)
+        return activation
+    }
+
+    /// The end user's first connection to its hub's primary connector (as `EndUserResolution.primaryConnection`).
+    static func primaryConnection(of endUserID: String, on database: some StatementRunning) async throws -> StoredConnection? {
+        let condition: SQL = """
+            (SELECT p.id FROM connections p JOIN end_users u ON u.id = p.end_user_id JOIN hubs h ON h.id = u.hub_id
+             WHERE p.end_user_id = \(endUserID) AND p.connector_id = h.primary_connector_id ORDER BY p.id LIMIT 1)
+            """
+        let select = SQL(unsafe: "SELECT \(StoredConnection.columns) FROM connections c \(StoredConnection.bindingJoins) WHERE c.id =")
+        return try StoredConnection.decode(try await database.query(SQL.joining([select, condition])).rows)
     }
 }
 
@@ -54,6 +68,7 @@ extension ActivationRecord {
         hubID = try row.string("hub_id")
         integration = try IntegrationRecord(row: row)
         endUser = try EndUserRecord(row: row, columns: .user)
+        primaryConnection = nil
         dynamicVariables = try row.jsonObject("dynamic_variables")
         connections = try row.jsonArray("connections").map { item in
             guard let template = item.objectValue?["templateId"]?.stringValue,

@@ -17,7 +17,7 @@ enum ActivationRoutes {
             let activation = try await context.database.withConnection { database in
                 try await ownActivation(request, principal, on: database)
             }
-            return .json(.ok, ActivationJSON.activation(activation, context.configuration))
+            return .json(.ok, ActivationJSON.activation(activation, organisationID: principal.organisationID, context.configuration))
         }
         router.on(.DELETE, "/activations/:activation_id", context: context, access: .organisationOrEndUser) { request, principal in
             try await context.database.withTransaction { database in
