@@ -3,7 +3,8 @@ import JSON
 import Postgres
 
 /// Writes a new connection — its new credentials, its bindings, optionally the new end user it belongs to
-/// (CreateEndUser) and the answer for the `Idempotency-Key` this request claimed — in ONE statement. A statement is atomic: if any row
+/// (CreateEndUser), the answer for the `Idempotency-Key` this request claimed and the `connection.created` event —
+/// in ONE statement. A statement is atomic: if any row
 /// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two json
 /// arrays so the statement text is fixed (prepared once) whatever the number of credentials.
 enum ConnectionInsert {
@@ -29,7 +30,10 @@ enum ConnectionInsert {
         on database: some StatementRunning
     ) async throws -> Outcome {
         let (owners, answer) = ownerParts(owner)
-        let sql = SQL.joining(owners + [insertions(new, endUser: endUser, idempotency: idempotency), SQL(unsafe: answer)])
+        // The `connection.created` event goes in the same statement, so it commits exactly when the rows do.
+        let sql = SQL.joining(
+            owners + [insertions(new, endUser: endUser, idempotency: idempotency)]
+                + ConnectionEvents.created(new, newEndUser: endUser) + [SQL(unsafe: answer)])
         guard let row = try await database.query(sql).rows.first else { throw InvariantViolation("the create statement answered no row") }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))

@@ -13,6 +13,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case webhookURLRefused = 400040       // a webhook url the outbound rules refuse (plain http, a refused address)
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -32,6 +33,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case integrationNotFound = 404009
     case connectionTemplateNotFound = 404010
     case activationNotFound = 404011
+    case webhookNotFound = 404013
     // 405, 408
     case methodNotAllowed = 405000
     case requestTimeout = 408000
