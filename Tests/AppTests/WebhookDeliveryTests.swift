@@ -175,6 +175,37 @@ struct WebhookDeliveryTests {
         }
     }
 
+    @Test func upkeepPrunesSettledEventsPastRetentionAndGaugesTheOldestPending() async throws {
+        try await withConnectionsApp(configure: Self.configure) { app in
+            let tenant = try await app.makeTenant()
+            let webhook = try await app.createWebhook(tenant, url: "https://localhost:9/hook")
+            _ = try await app.createEndUser(tenant, externalID: "ada")
+            _ = try await app.createEndUser(tenant, externalID: "bob")
+            let events = try await app.events(tenant.organisationID)
+            #expect(events.count == 2)
+            // Both written ten days ago; the first delivered, the second still pending.
+            _ = try await app.context.database.withConnection { connection in
+                _ = try await connection.query("""
+                    UPDATE webhook_events SET created_at = now() - interval '10 days'
+                    WHERE organisation_id = \(tenant.organisationID)
+                    """)
+                _ = try await connection.query("""
+                    UPDATE webhook_deliveries SET created_at = now() - interval '10 days',
+                        state = CASE WHEN event_id = \(events[0].id) THEN 'delivered' ELSE 'pending' END,
+                        next_attempt_at = now() + interval '1 hour'
+                    WHERE webhook_id = \(webhook.id)
+                    """)
+            }
+            try await WebhookWorker(context: app.context).upkeep()
+            #expect(try await app.events(tenant.organisationID).map(\.id) == [events[1].id])
+            #expect(try await app.deliveries(webhookID: webhook.id).map(\.eventID) == [events[1].id])
+            let gauge = app.context.metrics.webhooks.render().split(separator: "\n")
+                .first { $0.hasPrefix("webhook_oldest_pending_event_age_seconds ") }
+            let seconds = try #require(gauge.flatMap { Double($0.split(separator: " ")[1]) })
+            #expect(seconds >= 10 * 86_400 - 60)
+        }
+    }
+
     @Test func runStopsWhenCancelled() async throws {
         try await withConnectionsApp(configure: Self.configure) { app in
             let running = Task { await WebhookWorker(context: app.context).run() }

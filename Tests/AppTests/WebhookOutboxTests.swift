@@ -141,6 +141,8 @@ struct WebhookOutboxTests {
     @Test func aWebhookReceivesOnlyEventsWrittenAfterItWasCreated() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()
+            _ = try await app.createEndUser(tenant, externalID: "before-any-webhook")
+            #expect(try await app.events(tenant.organisationID).isEmpty, "an event nobody subscribes to is not stored")
             let early = try await app.createWebhook(tenant, url: "https://localhost:9/early")
             _ = try await app.createEndUser(tenant, externalID: "ada")
             let late = try await app.createWebhook(tenant, url: "https://localhost:9/late")

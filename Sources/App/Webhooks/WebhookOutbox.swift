@@ -5,7 +5,8 @@ import Postgres
 /// Writes events to the outbox, always inside the statement or transaction that makes the change they report:
 /// no change is committed without its event and no event without its change. With the event go its deliveries,
 /// one per webhook of the organisation subscribed to its type at that moment, so a webhook receives exactly the
-/// events written after it was created.
+/// events written after it was created. An event no webhook subscribes to is not stored: nobody could receive or
+/// list it, and a create of an organisation without webhooks then costs one index probe.
 enum WebhookOutbox {
     /// Appends one event inside the caller's transaction (`database.withTransaction { … append(…, on: $0) }`):
     /// the way every change that runs as a transaction reports itself. `data` carries ids and names, never a
@@ -35,9 +36,16 @@ enum WebhookOutbox {
         let event: SQL = """
             INSERT INTO webhook_events (id, organisation_id, type, created_at, data)
             SELECT \(ULID.generate().string), \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz,
+                   changed.data
+            FROM (SELECT
             """
         return [
-            SQL(unsafe: "\(prefix)_event AS ("), event, data, from,
+            SQL(unsafe: "\(prefix)_event AS ("), event, data, SQL(unsafe: "AS data"), from,
+            """
+            ) AS changed
+            WHERE EXISTS (SELECT 1 FROM webhooks w
+                          WHERE w.organisation_id = \(organisationID) AND \(type.rawValue)::text = ANY (w.events))
+            """,
             SQL(unsafe: """
                 RETURNING id, organisation_id, type
                 ), \(prefix)_deliveries AS (
