@@ -206,6 +206,41 @@ struct WebhookDeliveryTests {
         }
     }
 
+    /// Polls `condition` every 20 ms for at most 15 s.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(15)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw FixtureError("the condition did not hold in time") }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// `run` keeps deliveries in flight independently: one held by a slow receiver does not hold back an event
+    /// written later for another; and a shutdown (cancellation) waits for the held one to be answered and recorded.
+    @Test func aSlowReceiverHoldsOnlyItsOwnDeliveryAndShutdownWaitsForIt() async throws {
+        try await withConnectionsApp(configure: { Self.configure(&$0); $0.outboundTimeout = .seconds(10) }) { app in
+            try await WebhookReceiver.with(holding: .seconds(4)) { slow, slowURL in
+                try await WebhookReceiver.with { fast, fastURL in
+                    let slowTenant = try await app.makeTenant()
+                    let fastTenant = try await app.makeTenant()
+                    let slowHook = try await app.createWebhook(slowTenant, url: slowURL)
+                    _ = try await app.createWebhook(fastTenant, url: fastURL)
+                    _ = try await app.createEndUser(slowTenant, externalID: "ada")
+                    let running = Task { await WebhookWorker(context: app.context).run() }
+                    try await Self.waitUntil { !slow.requests.isEmpty }
+                    let held = ContinuousClock.now
+                    _ = try await app.createEndUser(fastTenant, externalID: "bob")
+                    try await Self.waitUntil { !fast.requests.isEmpty }
+                    #expect(ContinuousClock.now - held < .seconds(4), "the fast receiver waited for the slow one")
+                    running.cancel()
+                    await running.value
+                    #expect(try await app.deliveries(webhookID: slowHook.id).map(\.state) == ["delivered"])
+                    #expect(slow.requests.count == 1)
+                }
+            }
+        }
+    }
+
     @Test func runStopsWhenCancelled() async throws {
         try await withConnectionsApp(configure: Self.configure) { app in
             let running = Task { await WebhookWorker(context: app.context).run() }

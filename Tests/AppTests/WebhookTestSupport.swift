@@ -7,27 +7,33 @@ import Postgres
 import Synchronization
 import TestSupport
 
-/// A webhook receiver played by our own HTTP server on 127.0.0.1: records every request and answers the
-/// scripted statuses in order, then 204 for ever after.
+/// A webhook receiver played by our own HTTP server on 127.0.0.1: records every request as it arrives and, after
+/// `hold`, answers the scripted statuses in order, then 204 for ever after.
 final class WebhookReceiver: Responder, Sendable {
     private let received = Mutex<[Request]>([])
     private let script: Mutex<[Int]>
+    private let hold: Duration
 
-    init(answering statuses: [Int] = []) { script = Mutex(statuses) }
+    init(answering statuses: [Int] = [], holding hold: Duration = .zero) {
+        script = Mutex(statuses)
+        self.hold = hold
+    }
 
     var requests: [Request] { received.withLock { $0 } }
 
     func respond(to request: Request) async -> Response {
         received.withLock { $0.append(request) }
+        if hold > .zero { try? await Task.sleep(for: hold) }
         let status = script.withLock { $0.isEmpty ? 204 : $0.removeFirst() }
         return Response(status: HTTPStatus(code: status, reasonPhrase: "Scripted"))
     }
 
     /// Runs a receiver for the duration of `body`, handing it the URL to subscribe (`http://127.0.0.1:<port>/hook`).
     static func with<T>(
-        answering statuses: [Int] = [], _ body: (WebhookReceiver, String) async throws -> T
+        answering statuses: [Int] = [], holding hold: Duration = .zero,
+        _ body: (WebhookReceiver, String) async throws -> T
     ) async throws -> T {
-        let receiver = WebhookReceiver(answering: statuses)
+        let receiver = WebhookReceiver(answering: statuses, holding: hold)
         var configuration = ServerConfiguration()
         configuration.eventLoopThreads = 1
         return try await withRunningServer(configuration: configuration, responder: receiver) { port in

@@ -18,8 +18,9 @@ struct ClaimedDelivery: Sendable {
 }
 
 /// The statements of the delivery worker. A claim is a lease: rows taken `FOR UPDATE SKIP LOCKED` (so instances
-/// never take the same one) are marked with the instance and an expiry; an instance that dies before it records
-/// the outcome leaves them to be claimed again once the lease expires. An outcome is recorded only by the holder
+/// never take the same one) are marked with the instance and an expiry, and become due again at that expiry (so
+/// held rows leave the front of the due index); an instance that dies before it records the outcome leaves them
+/// to be claimed again once the lease expires. An outcome is recorded only by the holder
 /// of a lease, so one recorded late, after another instance re-claimed, is dropped.
 struct WebhookDeliveryQueue: Sendable {
     let database: DatabasePool
@@ -39,6 +40,7 @@ struct WebhookDeliveryQueue: Sendable {
                 ), claimed AS (
                     UPDATE webhook_deliveries d
                     SET lease_owner = \(owner), lease_expires_at = now() + \(lease.wholeMilliseconds)::bigint * interval '1 millisecond',
+                        next_attempt_at = now() + \(lease.wholeMilliseconds)::bigint * interval '1 millisecond',
                         attempts = d.attempts + 1, last_attempt_at = now()
                     FROM due WHERE d.webhook_id = due.webhook_id AND d.event_id = due.event_id
                     RETURNING d.webhook_id, d.event_id, d.organisation_id, d.attempts

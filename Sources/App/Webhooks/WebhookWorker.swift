@@ -2,6 +2,7 @@ import Cryptography
 import Domain
 import HTTP1
 import HTTPClient
+import Locking
 import Logging
 import Postgres
 
@@ -27,15 +28,23 @@ struct WebhookWorker: Sendable {
         max(configuration.lease, outboundTimeout + .seconds(5))
     }
 
-    /// Runs until cancelled. Cancellation stops new claims; the batch under way is finished and its outcomes
-    /// recorded (within the outbound timeout), so a graceful shutdown hands nothing to the leases.
+    /// Runs until cancelled, keeping up to `batchSize` deliveries in flight: a freed slot is filled at the next
+    /// look, so a receiver that answers slowly holds its own deliveries' slots and nobody else's. Cancellation stops
+    /// new claims; the calls under way finish and record their outcome (within the outbound timeout), so a
+    /// graceful shutdown hands nothing to the leases.
     func run() async {
+        let inFlight = DeliveriesInFlight()
         var lastUpkeep = ContinuousClock.now - .seconds(3600)
         while !Task.isCancelled {
+            let free = configuration.batchSize - inFlight.count
             var claimed = 0
             do {
-                // Not a child of this task: a shutdown's cancellation must not cut the batch's calls short.
-                claimed = try await Task { try await deliverDue() }.value
+                if free > 0 {
+                    let batch = try await queue.claim(limit: free, lease: lease)
+                    claimed = batch.count
+                    // Not children of this task: a shutdown's cancellation must not cut their calls short.
+                    for delivery in batch { inFlight.start { await deliver(delivery) } }
+                }
                 if ContinuousClock.now - lastUpkeep >= .seconds(10) {
                     lastUpkeep = .now
                     try await upkeep()
@@ -43,10 +52,9 @@ struct WebhookWorker: Sendable {
             } catch {
                 context.logger.warning("webhook delivery pass failed", metadata: ["error": "\(error)"])
             }
-            if claimed < configuration.batchSize {
-                try? await Task.sleep(for: configuration.pollInterval)
-            }
+            if free <= 0 || claimed < free { try? await Task.sleep(for: configuration.pollInterval) }
         }
+        await inFlight.finish()
     }
 
     /// Claims one batch and delivers it, the calls running at once; the number claimed.
@@ -142,5 +150,28 @@ struct WebhookWorker: Sendable {
         case .failed: .failed
         case .released: .deferred
         }
+    }
+}
+
+/// The worker's deliveries under way, each its own task.
+final class DeliveriesInFlight: Sendable {
+    private let tasks = Locked<(next: Int, running: [Int: Task<Void, Never>])>((0, [:]))
+
+    var count: Int { tasks.withLock { $0.running.count } }
+
+    func start(_ work: @escaping @Sendable () async -> Void) {
+        tasks.withLock { tasks in
+            let id = tasks.next
+            tasks.next += 1
+            tasks.running[id] = Task {
+                await work()
+                self.tasks.withLock { _ = $0.running.removeValue(forKey: id) }
+            }
+        }
+    }
+
+    /// Waits for every delivery under way.
+    func finish() async {
+        for task in tasks.withLock({ Array($0.running.values) }) { await task.value }
     }
 }
