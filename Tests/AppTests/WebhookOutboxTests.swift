@@ -138,6 +138,40 @@ struct WebhookOutboxTests {
         }
     }
 
+    /// Deleting an end user or a hub deletes connections by cascade: each gets its event, in the same transaction.
+    @Test func endUserAndHubDeletionsReportEveryConnectionTheyTake() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant()
+            _ = try await app.createWebhook(tenant, url: "https://localhost:9/hook", events: ["connection.deleted"])
+            let ada = try await app.createEndUser(tenant, externalID: "ada")
+            let second = await app.createConnection(tenant, user: "ada", body: Bodies.create(connectorID: tenant.connectorID))
+            #expect(second.status == 201)
+            let bob = try await app.createEndUser(tenant, externalID: "bob")
+            _ = try await app.createEndUser(tenant, externalID: "cyd")
+            let deletedIDs = { () async throws -> [String] in
+                try await app.events(tenant.organisationID).filter { $0.type == "connection.deleted" }
+                    .compactMap { $0.data["connection"]?["id"]?.stringValue }
+            }
+
+            let user = await app.request(.DELETE, "/hubs/\(tenant.hubID)/users/ada", auth: tenant.auth)
+            #expect(user.status == 204)
+            let adaConnections = [ada["primaryConnection"]?["id"]?.stringValue, second["id"]?.stringValue].compactMap { $0 }
+            #expect(Set(try await deletedIDs()) == Set(adaConnections))
+            #expect(try await deletedIDs().count == 2)
+            let event = try #require(try await app.events(tenant.organisationID).last)
+            #expect(event.data["endUser"]?["externalId"] == "ada")
+            #expect(event.data["hub"] == ["id": .string(tenant.hubID), "name": "hub"])
+
+            let hub = await app.request(.DELETE, "/hubs/\(tenant.hubID)", auth: tenant.auth)
+            #expect(hub.status == 204)
+            #expect(try await deletedIDs().count == 4)
+            #expect(try await deletedIDs().contains(try #require(bob["primaryConnection"]?["id"]?.stringValue)))
+            let missing = await app.request(.DELETE, "/hubs/\(tenant.hubID)", auth: tenant.auth)
+            #expect(missing.status == 404)
+            #expect(try await deletedIDs().count == 4)
+        }
+    }
+
     @Test func aWebhookReceivesOnlyEventsWrittenAfterItWasCreated() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

@@ -1,3 +1,4 @@
+import Domain
 import JSON
 import Postgres
 
@@ -37,6 +38,31 @@ enum ConnectionEvents {
             """
         try await WebhookOutbox.append(
             .connectionDeleted, organisationID: organisationID,
+            data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
+            from: from, on: database)
+    }
+
+    /// Appends `connection.deleted` for every connection of the end users `endUsers` (a condition over `u`)
+    /// selects, inside the transaction that deletes those users (their connections go by cascade). The users are
+    /// locked first, so no connection is added to them between this and their deletion: none goes unreported.
+    static func appendDeletedWithEndUsers(
+        where endUsers: SQL, organisationID: String, on database: some StatementRunning
+    ) async throws {
+        let ids = try await database.query(SQL.joining([
+            "SELECT c.id FROM end_users u LEFT JOIN connections c ON c.end_user_id = u.id WHERE u.organisation_id = \(organisationID) AND",
+            endUsers, SQL(unsafe: "FOR UPDATE OF u"),
+        ])).rows.compactMap { try $0.optionalString("id") }
+        guard !ids.isEmpty else { return }
+        let events = JSONValue.array(ids.map { ["event": .string(ULID.generate().string), "connection": .string($0)] })
+        let from: SQL = """
+            FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, connection text)
+            JOIN connections c ON c.id = p.connection
+            JOIN end_users u ON u.id = c.end_user_id
+            JOIN connectors k ON k.id = c.connector_id
+            JOIN hubs h ON h.id = u.hub_id
+            """
+        try await WebhookOutbox.append(
+            .connectionDeleted, organisationID: organisationID, id: "p.event",
             data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
             from: from, on: database)
     }

@@ -19,28 +19,30 @@ enum WebhookOutbox {
 
     /// `append` with `data` an expression over `from`, read in the same statement (see `insertion`).
     static func append(
-        _ type: WebhookEventType, organisationID: String, data: SQL, from: SQL, on database: some StatementRunning
+        _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL,
+        on database: some StatementRunning
     ) async throws {
-        let parts = insertion(type, organisationID: organisationID, data: data, from: from, createdAt: .now())
+        let parts = insertion(type, organisationID: organisationID, id: id, data: data, from: from, createdAt: .now())
         _ = try await database.query(SQL.joining([SQL(unsafe: "WITH")] + parts + [SQL(unsafe: "SELECT 1")]))
     }
 
     /// The same writes as parts of a larger statement's `WITH` list, for changes made by one statement (the
     /// group-committed create): `<prefix>_event AS (…), <prefix>_deliveries AS (…)`, no trailing comma. `data`
     /// is an expression over `from` (a `FROM …` clause, or empty), which yields one row when the change was made and
-    /// none when it was not: then nothing is written.
+    /// none when it was not: then nothing is written. `id`, when given, is an expression over `from` too, for a
+    /// `from` that yields one row per event (each with an id made beforehand); otherwise a new id.
     static func insertion(
-        _ type: WebhookEventType, organisationID: String, data: SQL, from: SQL, createdAt: Timestamp,
+        _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL, createdAt: Timestamp,
         prefix: String = "outbox"
     ) -> [SQL] {
         let event: SQL = """
             INSERT INTO webhook_events (id, organisation_id, type, created_at, data)
-            SELECT \(ULID.generate().string), \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz,
-                   changed.data
+            SELECT changed.id, \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz, changed.data
             FROM (SELECT
             """
         return [
-            SQL(unsafe: "\(prefix)_event AS ("), event, data, SQL(unsafe: "AS data"), from,
+            SQL(unsafe: "\(prefix)_event AS ("), event, id ?? "\(ULID.generate().string)::text", SQL(unsafe: "AS id,"),
+            data, SQL(unsafe: "AS data"), from,
             """
             ) AS changed
             WHERE EXISTS (SELECT 1 FROM webhooks w
