@@ -65,6 +65,7 @@ extension ConnectionsApp {
             json: ["url": .string(url), "events": .array(events.map { .string($0) })])
         guard response.status == 201, let id = response["id"]?.stringValue, let secret = response["secret"]?.stringValue
         else { throw Unexpected(response) }
+        TestSecretsLedger.record([secret])  // the pg_dump check (checks/secrets) then proves it is never stored as is
         return (id, secret)
     }
 
