@@ -3,8 +3,7 @@ import JSON
 import Postgres
 
 /// Writes a new connection — its new credentials, its bindings, optionally the new end user it belongs to
-/// (CreateEndUser), the answer for the `Idempotency-Key` this request claimed and the `connection.created` event —
-/// in ONE statement. A statement is atomic: if any row
+/// (CreateEndUser) and the answer for the `Idempotency-Key` this request claimed — in ONE statement. A statement is atomic: if any row
 /// fails (a unique name, a foreign key to a row deleted meanwhile) nothing is written. Rows travel as two json
 /// arrays so the statement text is fixed (prepared once) whatever the number of credentials.
 enum ConnectionInsert {

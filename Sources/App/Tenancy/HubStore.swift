@@ -91,7 +91,8 @@ struct HubStore: Sendable {
     }
 
     /// Deletes the hub, its end users and their connections (foreign-key cascades, each connection with its
-    /// `connection.deleted` event), then the credentials those connections used that no other connection binds. False when the hub is not in the organisation.
+    /// `connection.deleted` event), then the credentials those connections used that no other connection binds.
+    /// False when the hub is not in the organisation.
     func delete(id: String, organisationID: String) async throws -> Bool {
         try await database.withTransaction { connection in
             let credentialIDs = try await CredentialCleanup.boundCredentialIDs(
