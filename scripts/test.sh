@@ -20,6 +20,7 @@ python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
     || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
 if [ "${TEST_QUICK:-0}" != 1 ]; then
     python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis >&2
+    python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install -q standardwebhooks >&2
 fi
 egress_isolate scripts/test.sh "$@"
 egress="$(egress_report)"
@@ -92,6 +93,7 @@ else
     run_check "checks/faults/db-outage.sh (stop)" env OUTAGE_MODE=stop bash checks/faults/db-outage.sh
     run_check "checks/faults/db-outage.sh (freeze)" env OUTAGE_MODE=freeze bash checks/faults/db-outage.sh
     run_check "checks/faults/kill-under-create.sh" bash checks/faults/kill-under-create.sh
+    run_check "checks/faults/webhook-kill.sh" bash checks/faults/webhook-kill.sh
     run_check "checks/faults/slow-clients.sh" bash checks/faults/slow-clients.sh
     run_check "checks/faults/body-flood.sh" bash checks/faults/body-flood.sh
 

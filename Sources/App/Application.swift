@@ -52,7 +52,12 @@ public enum Application {
         let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
         let listener = Task { await context.listenForAPIKeyChanges() }
         defer { listener.cancel() }
+        let webhooks = configuration.webhooks.deliver ? Task { await WebhookWorker(context: context).run() } : nil
+        defer { webhooks?.cancel() }
         try await server.run(handleSignals: true, onListening: onListening)
+        // Drained: no new claims, and the deliveries under way finish and record their outcome.
+        webhooks?.cancel()
+        await webhooks?.value
     }
 }
 

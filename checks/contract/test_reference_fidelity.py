@@ -25,6 +25,10 @@ EXTENSION_OPERATIONS = {
     "GetOpenAPIDocument": "serves openapi/openapi.yaml (README, Operating)",
     "GetEndUserConnectionByID": "CONTRACT, Around it: GET of one connection, beyond the reference",
     "DeleteEndUserConnection": "CONTRACT, Around it: DELETE of one connection, beyond the reference",
+    "CreateWebhook": "CONTRACT, Events: beyond the reference",
+    "ListWebhooks": "CONTRACT, Events: beyond the reference",
+    "DeleteWebhook": "CONTRACT, Events: beyond the reference",
+    "ListWebhookDeliveries": "CONTRACT, Events: beyond the reference",
 }
 
 # operationId -> (our success status, why it is not the reference's).

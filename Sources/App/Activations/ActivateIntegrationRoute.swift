@@ -63,6 +63,7 @@ enum ActivateIntegrationRoute {
         }
         let links = (plan.existingLinks + made).sorted { $0.templateID < $1.templateID }
         try await ActivationStore.link(links, activationID: id, organisationID: organisationID, on: database)
+        try await ActivationEvents.append(.activationCreated, activationID: id, organisationID: organisationID, on: database)
         return ActivationRecord(
             id: id, hubID: plan.integration.hubID, integration: plan.integration, endUser: plan.endUser,
             primaryConnection: try await ActivationRecord.primaryConnection(of: plan.endUser.id, on: database),

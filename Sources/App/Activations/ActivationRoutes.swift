@@ -22,6 +22,8 @@ enum ActivationRoutes {
         router.on(.DELETE, "/activations/:activation_id", context: context, access: .organisationOrEndUser) { request, principal in
             try await context.database.withTransaction { database in
                 let activation = try await ownActivation(request, principal, on: database)
+                try await ActivationEvents.append(
+                    .activationDeleted, activationID: activation.id, organisationID: principal.organisationID, on: database)
                 guard try await ActivationStore.delete(activationID: activation.id, on: database) else { throw notFound }
             }
             return Response(status: .noContent)

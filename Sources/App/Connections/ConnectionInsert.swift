@@ -29,7 +29,10 @@ enum ConnectionInsert {
         on database: some StatementRunning
     ) async throws -> Outcome {
         let (owners, answer) = ownerParts(owner)
-        let sql = SQL.joining(owners + [insertions(new, endUser: endUser, idempotency: idempotency), SQL(unsafe: answer)])
+        // The `connection.created` event goes in the same statement, so it commits exactly when the rows do.
+        let sql = SQL.joining(
+            owners + [insertions(new, endUser: endUser, idempotency: idempotency)]
+                + ConnectionEvents.created(new, newEndUser: endUser) + [SQL(unsafe: answer)])
         guard let row = try await database.query(sql).rows.first else { throw InvariantViolation("the create statement answered no row") }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))

@@ -67,9 +67,10 @@ enum GetConnectionRoute {
 }
 
 /// `DELETE /hubs/{hub_id}/users/{user_id}/connections/{connection_id}`: the connection, its bindings, and
-/// its credentials that no other connection binds, in one transaction; never the end user's last connection to
-/// the hub's primary connector. A connection an activation binds is kept (409010): checked once the row is gone,
-/// and by the deferred foreign key at commit for an activation that binds it meanwhile.
+/// its credentials that no other connection binds, with its `connection.deleted` event, in one transaction; never
+/// the end user's last connection to the hub's primary connector. A connection an activation binds is kept
+/// (409010): checked once the row is gone, and by the deferred foreign key at commit for an activation that binds
+/// it meanwhile.
 enum DeleteConnectionRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
@@ -80,6 +81,8 @@ enum DeleteConnectionRoute {
                 try await PrimaryConnectionGuard.checkDeletable(connectionID: connectionID, endUserID: endUser.id, on: database)
                 let condition: SQL = "c.id = \(connectionID) AND c.end_user_id = \(endUser.id)"
                 let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: condition, on: database)
+                try await ConnectionEvents.appendDeleted(
+                    connectionID: connectionID, endUserID: endUser.id, organisationID: principal.organisationID, on: database)
                 let deleted = try await database.query(
                     "DELETE FROM connections WHERE id = \(connectionID) AND end_user_id = \(endUser.id)").affectedRows
                 guard deleted == 1 else { throw APIError.notFound(.connectionNotFound, "connection") }

@@ -33,6 +33,8 @@ public struct AppConfiguration: Sendable {
     /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
     /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
     public var requestTimeout: Duration = .seconds(30)
+    /// The webhook delivery worker (`WEBHOOK_*`).
+    public var webhooks = WebhookConfiguration()
 
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
@@ -82,6 +84,14 @@ public struct AppConfiguration: Sendable {
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
         config.publicBaseURL = reader.baseURL("PUBLIC_BASE_URL")
         config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
+        config.webhooks.deliver = reader.boolean("WEBHOOK_DELIVERY") ?? config.webhooks.deliver
+        config.webhooks.retryBase = reader.milliseconds("WEBHOOK_RETRY_BASE_MS") ?? config.webhooks.retryBase
+        config.webhooks.retryMaxDelay = reader.milliseconds("WEBHOOK_RETRY_MAX_DELAY_MS") ?? config.webhooks.retryMaxDelay
+        config.webhooks.retryFor = reader.integer("WEBHOOK_RETRY_HOURS", in: 24...720).map { .seconds($0 * 3600) } ?? config.webhooks.retryFor
+        config.webhooks.lease = reader.milliseconds("WEBHOOK_LEASE_MS") ?? config.webhooks.lease
+        config.webhooks.pollInterval = reader.milliseconds("WEBHOOK_POLL_MS") ?? config.webhooks.pollInterval
+        config.webhooks.batchSize = reader.integer("WEBHOOK_BATCH_SIZE", in: 1...1000) ?? config.webhooks.batchSize
+        config.webhooks.retainSettled = reader.integer("WEBHOOK_RETAIN_HOURS", in: 1...8760).map { .seconds($0 * 3600) } ?? config.webhooks.retainSettled
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
     }

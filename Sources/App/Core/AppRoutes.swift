@@ -10,6 +10,7 @@ enum AppRoutes {
         ConnectionRoutes.register(on: &router, context: context)
         ActivationRoutes.register(on: &router, context: context)
         EmbedRoutes.register(on: &router, context: context)
+        WebhookRoutes.register(on: &router, context: context)
         ReferenceOnlyRoutes.register(on: &router, context: context)
         return router
     }

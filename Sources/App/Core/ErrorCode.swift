@@ -17,6 +17,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case authSchemeConfigMismatch = 400021      // an activation binding's authSchemeConfig is not its template's
     case connectionOfAnotherConnector = 400022  // an activation reuses a connection of another connector
     case dynamicVariablesInvalid = 400023       // dynamicVariables fail the integration's variablesSchema
+    case webhookURLRefused = 400040       // a webhook url the outbound rules refuse (plain http, a refused address)
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -36,6 +37,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case integrationNotFound = 404009
     case connectionTemplateNotFound = 404010
     case activationNotFound = 404011
+    case webhookNotFound = 404013
     // 405, 408
     case methodNotAllowed = 405000
     case requestTimeout = 408000

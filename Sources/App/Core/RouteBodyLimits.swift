@@ -22,6 +22,8 @@ enum RouteBodyLimits {
         (.POST, "/activations", 256 * 1024),
         (.PUT, "/activations/:activation_id/variables", 64 * 1024),
         (.PUT, "/integrations/:integration_id/users/:user_id/variables", 64 * 1024),
+        // A URL, a list of event types and a description.
+        (.POST, WebhookRoutes.collection, 16 * 1024),
     ]
 
     /// The limit for a matched route, nil when it takes no body.

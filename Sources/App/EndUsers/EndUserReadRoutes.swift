@@ -43,14 +43,18 @@ enum GetEndUserRoute {
     }
 }
 
-/// `DELETE /hubs/{hub_id}/users/{user_id}`: the user, its connections, and their credentials that nothing else
-/// binds, in one transaction.
+/// `DELETE /hubs/{hub_id}/users/{user_id}`: the user, its connections (each with its `connection.deleted` event),
+/// and their credentials that nothing else binds, in one transaction.
 enum DeleteEndUserRoute {
     static func handle(_ request: Request, principal: Principal, context: AppContext) async throws -> Response {
         let path = try EndUserPath(request, principal: principal)
         try await context.database.withTransaction { database in
             let user = try await path.require(on: database)
             let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: "c.end_user_id = \(user.id)", on: database)
+            try await ConnectionEvents.appendDeletedWithEndUsers(
+                where: "u.id = \(user.id)", organisationID: principal.organisationID, on: database)
+            try await ActivationEvents.appendDeletedWithEndUsers(
+                where: "u.id = \(user.id)", organisationID: principal.organisationID, on: database)
             _ = try await database.query("DELETE FROM end_users WHERE id = \(user.id)")
             try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)
         }

@@ -90,13 +90,18 @@ struct HubStore: Sendable {
         }
     }
 
-    /// Deletes the hub, its end users and their connections (foreign-key cascades), then the credentials those
-    /// connections used that no other connection binds. False when the hub is not in the organisation.
+    /// Deletes the hub, its end users and their connections (foreign-key cascades, each connection with its
+    /// `connection.deleted` event), then the credentials those connections used that no other connection binds.
+    /// False when the hub is not in the organisation.
     func delete(id: String, organisationID: String) async throws -> Bool {
         try await database.withTransaction { connection in
             let credentialIDs = try await CredentialCleanup.boundCredentialIDs(
                 where: "c.organisation_id = \(organisationID) AND c.end_user_id IN (SELECT id FROM end_users WHERE hub_id = \(id))",
                 on: connection)
+            try await ConnectionEvents.appendDeletedWithEndUsers(
+                where: "u.hub_id = \(id)", organisationID: organisationID, on: connection)
+            try await ActivationEvents.appendDeletedWithEndUsers(
+                where: "u.hub_id = \(id)", organisationID: organisationID, on: connection)
             let deleted = try await connection.query("""
                 DELETE FROM hubs WHERE id = \(id) AND organisation_id = \(organisationID)
                 """).affectedRows

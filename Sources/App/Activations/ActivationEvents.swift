@@ -1,0 +1,41 @@
+import Postgres
+
+/// `activation.created` and `activation.deleted`: the activation, its integration (with `boardId`, which the
+/// integrator's runtime keys its workflow by), its end user (with `externalId`) and its hub, by id and name.
+enum ActivationEvents {
+    /// Appends the event for activation `id`, read from its row inside the caller's transaction: after the row
+    /// is written for `.activationCreated`, before it goes for `.activationDeleted`.
+    static func append(
+        _ type: WebhookEventType, activationID: String, organisationID: String, on database: some StatementRunning
+    ) async throws {
+        let from: SQL = """
+            FROM activations a
+            JOIN integrations i ON i.id = a.integration_id
+            JOIN end_users u ON u.id = a.end_user_id
+            JOIN hubs h ON h.id = a.hub_id
+            WHERE a.id = \(activationID) AND a.organisation_id = \(organisationID)
+            """
+        try await WebhookOutbox.append(type, organisationID: organisationID, data: payload, from: from, on: database)
+    }
+
+    /// Appends `activation.deleted` for each activation of the end users `endUsers` (a condition over `u`)
+    /// selects, inside the transaction that deletes those users or their hub (the activations go by cascade).
+    static func appendDeletedWithEndUsers(
+        where endUsers: SQL, organisationID: String, on database: some StatementRunning
+    ) async throws {
+        let ids = try await database.query(SQL.joining([
+            "SELECT a.id FROM activations a JOIN end_users u ON u.id = a.end_user_id WHERE a.organisation_id = \(organisationID) AND",
+            endUsers, SQL(unsafe: "FOR UPDATE OF a"),
+        ])).rows.map { try $0.string("id") }
+        for id in ids {
+            try await append(.activationDeleted, activationID: id, organisationID: organisationID, on: database)
+        }
+    }
+
+    private static let payload: SQL = """
+        json_build_object('activation', json_build_object('id', a.id),
+                          'integration', json_build_object('id', i.id, 'name', i.name, 'boardId', i.board_id),
+                          'endUser', json_build_object('id', u.id, 'externalId', u.external_id),
+                          'hub', json_build_object('id', h.id, 'name', h.name))
+        """
+}

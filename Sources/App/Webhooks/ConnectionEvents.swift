@@ -1,0 +1,82 @@
+import Domain
+import JSON
+import Postgres
+
+/// `connection.created` and `connection.deleted`: the connection, its end user (with `externalId`), its
+/// connector and its hub, by id and name. Never a credential.
+enum ConnectionEvents {
+    /// `, outbox_event AS (…), outbox_deliveries AS (…)` for the end of `ConnectionInsert`'s `WITH` list: the
+    /// event is drawn from its `owner` row, so it is written exactly when the connection is. An end user made by
+    /// the same statement is not visible to it yet, so its external id and hub come from `newEndUser`.
+    static func created(_ new: NewConnection, newEndUser: NewEndUser?) -> [SQL] {
+        let connection = new.connection
+        let data = payload(
+            connection: "\(connection.id)::text, 'name', \(connection.name)::text",
+            endUser: "owner.end_user_id, 'externalId', coalesce(u.external_id, \(newEndUser?.externalID)::text)")
+        let from: SQL = """
+            FROM owner
+            JOIN connectors k ON k.id = owner.connector_id
+            LEFT JOIN end_users u ON u.id = owner.end_user_id
+            JOIN hubs h ON h.id = coalesce(u.hub_id, \(newEndUser?.hubID)::text)
+            """
+        return [SQL(unsafe: ",")] + WebhookOutbox.insertion(
+            .connectionCreated, organisationID: new.organisationID, data: data, from: from,
+            createdAt: connection.createdAt)
+    }
+
+    /// Appends `connection.deleted` inside the deleting transaction, read from the row before it goes; writes
+    /// nothing when there is no such connection (the delete then finds none and rolls back).
+    static func appendDeleted(
+        connectionID: String, endUserID: String, organisationID: String, on database: some StatementRunning
+    ) async throws {
+        let from: SQL = """
+            FROM connections c
+            JOIN end_users u ON u.id = c.end_user_id
+            JOIN connectors k ON k.id = c.connector_id
+            JOIN hubs h ON h.id = u.hub_id
+            WHERE c.id = \(connectionID) AND c.end_user_id = \(endUserID) AND c.organisation_id = \(organisationID)
+            """
+        try await WebhookOutbox.append(
+            .connectionDeleted, organisationID: organisationID,
+            data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
+            from: from, on: database)
+    }
+
+    /// Appends `connection.deleted` for every connection of the end users `endUsers` (a condition over `u`)
+    /// selects, inside the transaction that deletes those users (their connections go by cascade). The users are
+    /// locked first, so no connection is added to them between this and their deletion: none goes unreported.
+    static func appendDeletedWithEndUsers(
+        where endUsers: SQL, organisationID: String, on database: some StatementRunning
+    ) async throws {
+        let ids = try await database.query(SQL.joining([
+            "SELECT c.id FROM end_users u LEFT JOIN connections c ON c.end_user_id = u.id WHERE u.organisation_id = \(organisationID) AND",
+            endUsers, SQL(unsafe: "FOR UPDATE OF u"),
+        ])).rows.compactMap { try $0.optionalString("id") }
+        guard !ids.isEmpty else { return }
+        let events = JSONValue.array(ids.map { ["event": .string(ULID.generate().string), "connection": .string($0)] })
+        let from: SQL = """
+            FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, connection text)
+            JOIN connections c ON c.id = p.connection
+            JOIN end_users u ON u.id = c.end_user_id
+            JOIN connectors k ON k.id = c.connector_id
+            JOIN hubs h ON h.id = u.hub_id
+            """
+        try await WebhookOutbox.append(
+            .connectionDeleted, organisationID: organisationID, id: "p.event",
+            data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
+            from: from, on: database)
+    }
+
+    /// The event's `data`; `connection` and `endUser` are the members after each object's `'id',`, the
+    /// connector is `k` and the hub `h`.
+    private static func payload(connection: SQL, endUser: SQL) -> SQL {
+        SQL.joining([
+            SQL(unsafe: "json_build_object('connection', json_build_object('id',"), connection,
+            SQL(unsafe: "), 'endUser', json_build_object('id',"), endUser,
+            SQL(unsafe: """
+                ), 'connector', json_build_object('id', k.id, 'name', k.name),
+                'hub', json_build_object('id', h.id, 'name', h.name))
+                """),
+        ])
+    }
+}
