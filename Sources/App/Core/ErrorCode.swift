@@ -13,6 +13,8 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case unsupportedVariablesSchema = 400010  // variablesSchema uses a keyword or format not enforced, or misuses one
+    case templateNotOfIntegration = 400011    // metadata names a template that is not one of the integration's
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -42,6 +44,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectorInUse = 409004
     case idempotentRequestInProgress = 409005
     case authSchemeConfigInUse = 409006
+    case integrationDeployed = 409007     // a deployed integration cannot be deleted
     // 413, 414, 415, 417, 431
     case bodyTooLarge = 413000
     case uriTooLong = 414000

@@ -21,6 +21,7 @@ enum OperationalRoutes {
                 body: Array((context.metrics.render() + Metrics.render(reads: context.database.readCounts, writes: context.database.writeCounts)
                     + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)).utf8))
         }
+        PlaceholderImage.register(on: &router)
         let specification = ProjectFiles.openAPIDocument()
         router.onImmediate(.GET, "/openapi.yaml") { _ in
             guard let specification else {
