@@ -9,10 +9,12 @@ public struct ConnectorCreate: Sendable, Equatable {
     public var tags: [String: [String]]
     /// The reference's `public` flag.
     public var isPublic: Bool
+    /// The connector's icon (beyond the reference), an absolute URI; nil answers the server's placeholder.
+    public var imageUrl: String?
 
     public init(
         name: String, baseUrl: String, authSchemeConfigs: [AuthSchemeConfig], connectionVariables: [ConnectionVariable],
-        tags: [String: [String]] = [:], isPublic: Bool = false
+        tags: [String: [String]] = [:], isPublic: Bool = false, imageUrl: String? = nil
     ) {
         self.name = name
         self.baseUrl = baseUrl
@@ -20,6 +22,7 @@ public struct ConnectorCreate: Sendable, Equatable {
         self.connectionVariables = connectionVariables
         self.tags = tags
         self.isPublic = isPublic
+        self.imageUrl = imageUrl
     }
 
     public static func decode(_ body: JSONValue) throws(ValidationFailure) -> Self {
@@ -33,9 +36,10 @@ public struct ConnectorCreate: Sendable, Equatable {
             let variables = ConnectionVariable.decodeList(&reader, key: "connectionVariables", required: false)
             let tags = decodeTags(&reader)
             let isPublic = reader.bool("public") ?? false
+            let imageUrl = reader.absoluteURI("imageUrl")
             guard let name, let baseUrl, let configs, let variables, let tags else { return nil }
             return Self(name: name, baseUrl: baseUrl, authSchemeConfigs: configs, connectionVariables: variables,
-                tags: tags, isPublic: isPublic)
+                tags: tags, isPublic: isPublic, imageUrl: imageUrl)
         }
     }
 

@@ -23,7 +23,7 @@ struct ActivationCreateTests {
             #expect(made["integration"]?["id"]?.stringValue == scene.integrationID)
             #expect(made["integration"]?["isActivated"] == true)
             #expect(made["integration"]?["isDeployed"] == true)
-            #expect(made["integration"]?["imageUrl"]?.stringValue?.hasPrefix("data:image/svg+xml,") == true)
+            #expect(made["integration"]?["imageUrl"]?.stringValue?.hasPrefix("data:image/svg+xml;base64,") == true)
             // The schema's default is applied to what the client sent.
             #expect(made["dynamicVariables"] == ["limit": 5, "region": "eu"])
             #expect(made["connections"]?.count == 2)

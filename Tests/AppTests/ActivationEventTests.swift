@@ -54,4 +54,18 @@ struct ActivationEventTests {
             #expect(events.first?.data["activation"] == ["id": .string(id)])
         }
     }
+
+    @Test func deletingAnUndeployedIntegrationReportsItsActivations() async throws {
+        try await withConnectionsApp { app in
+            let scene = try await ActivationScene.make(app)
+            let id = try #require(await app.activate(scene.tenant, scene.body())["id"]?.stringValue)
+            _ = try await app.createWebhook(scene.tenant, url: "https://localhost:9/hook", events: ["activation.deleted"])
+            let path = "/integrations/\(scene.integrationID)"
+            #expect(await app.request(.PATCH, path, auth: scene.tenant.auth, json: ["isDeployed": false]).status == 200)
+            #expect(await app.request(.DELETE, path, auth: scene.tenant.auth).status == 204)
+            let events = try await app.events(scene.tenant.organisationID)
+            #expect(events.map(\.type) == ["activation.deleted"])
+            #expect(events.first?.data["activation"] == ["id": .string(id)])
+        }
+    }
 }

@@ -8,13 +8,16 @@ import Testing
 struct ActivationRulesTests {
     private let used = TemplateRecord(
         id: "01AAAAAAAAAAAAAAAAAAAAAAAA", connectorID: "c1", authSchemeConfig: JSONObject(), isUsed: true,
-        connectorName: "one", connectorImageURL: nil, isPrimary: true)
+        connectorName: "one", connectorImageURL: nil, isPrimary: true,
+        connectorVariables: [], createdAt: "2026-01-01T00:00:00Z")
     private let alsoUsed = TemplateRecord(
         id: "01BBBBBBBBBBBBBBBBBBBBBBBB", connectorID: "c2", authSchemeConfig: JSONObject(), isUsed: true,
-        connectorName: "two", connectorImageURL: nil, isPrimary: false)
+        connectorName: "two", connectorImageURL: nil, isPrimary: false,
+        connectorVariables: [], createdAt: "2026-01-01T00:00:00Z")
     private let unused = TemplateRecord(
         id: "01CCCCCCCCCCCCCCCCCCCCCCCC", connectorID: "c3", authSchemeConfig: JSONObject(), isUsed: false,
-        connectorName: "three", connectorImageURL: nil, isPrimary: false)
+        connectorName: "three", connectorImageURL: nil, isPrimary: false,
+        connectorVariables: [], createdAt: "2026-01-01T00:00:00Z")
 
     private func entry(_ template: String, at index: Int) -> ActivationCreate.Entry {
         .existing(templateID: ULID(template)!, connectionID: ULID("01DDDDDDDDDDDDDDDDDDDDDDDD")!, field: "connections[\(index)]")

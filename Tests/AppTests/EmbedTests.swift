@@ -38,7 +38,7 @@ struct EmbedTests {
             #expect(item(scene.integrationID)?["variablesSchema"] == ActivationScene.schema)
             #expect(item(deployed)?.objectValue?.keys.contains("variablesSchema") == false)
             #expect(item(deployed)?["imageUrl"] == "https://img.example.com/d.png")
-            #expect(item(draft)?["imageUrl"]?.stringValue?.hasPrefix("data:image/svg+xml,") == true)
+            #expect(item(draft)?["imageUrl"]?.stringValue?.hasPrefix("data:image/svg+xml;base64,") == true)
             #expect(item(draft)?["description"] == "syncs contacts")
 
             let onlyDeployed = await app.request(.GET, base + "?deployed=true", auth: tenant.auth)

@@ -109,13 +109,13 @@ import Testing
         }
     }
 
-    /// `/integrations/:id` admits end-user tokens and then answers 501, so a 501 means authentication passed.
+    /// `/integrations/:id` is for API keys: a token that authenticates answers 403 there, one that does not 401.
     @Test func validEndUserTokenAuthenticates() async throws {
         try await withTestApp { app in
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
             let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "user-1"))
-            #expect(response.status == 501)
+            #expect(response.status == 403 && response.errorCode == "403001")
         }
     }
 
@@ -134,7 +134,7 @@ import Testing
             #expect(notYet.status == 401 && notYet.errorCode == "401003")
             // Within the clock skew (60 s by default) an just-expired token still passes.
             let recent = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: try key.auth(subject: "u", expiresIn: -5))
-            #expect(recent.status == 501)
+            #expect(recent.status == 403 && recent.errorCode == "403001")
         }
     }
 
@@ -181,7 +181,7 @@ import Testing
             let org = try await app.createOrganisation()
             let key = try await app.createSigningKey(org)
             let auth = try key.auth(subject: "u")
-            #expect(try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: auth).status == 501)
+            #expect(try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: auth).status == 403)
             try await app.expect(204, .DELETE, "/organisations/\(org.id)/keys/\(key.id)", org)
             let response = try await app.request(.GET, "/integrations/\(ULID.generate().string)", headers: auth)
             #expect(response.status == 401 && response.errorCode == "401003")

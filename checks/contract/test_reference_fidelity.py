@@ -25,6 +25,7 @@ EXTENSION_OPERATIONS = {
     "GetOpenAPIDocument": "serves openapi/openapi.yaml (README, Operating)",
     "GetEndUserConnectionByID": "CONTRACT, Around it: GET of one connection, beyond the reference",
     "DeleteEndUserConnection": "CONTRACT, Around it: DELETE of one connection, beyond the reference",
+    "GetPlaceholderImage": "CONTRACT, Decided details: the placeholder image the server serves for imageUrl",
     "CreateWebhook": "CONTRACT, Events: beyond the reference",
     "ListWebhooks": "CONTRACT, Events: beyond the reference",
     "DeleteWebhook": "CONTRACT, Events: beyond the reference",
@@ -56,6 +57,10 @@ EXTRA_PARAMETERS = {
 
 # (operationId, field path) -> why a field the reference's answer requires is not required in ours.
 FIELD_DIFFERENCES = {
+    ("CreateHubConnectionTemplate", ".connectionTemplates"):
+        "the reference's HubConnectionTemplate requires it but defines no such property (a reference bug)",
+    ("ListIntegrationConnectionTemplates", ".connectionTemplates[].connectionTemplates"):
+        "the reference's HubConnectionTemplate requires it but defines no such property (a reference bug)",
     ("GetEmbeddedIntegration", ".connectionTemplates[].connectionTemplates"):
         "the reference's HubConnectionTemplate requires it but defines no such property (a reference bug)",
     ("GetEmbeddedIntegration", ".connectionTemplates[].variables"):

@@ -87,7 +87,7 @@ struct ActivationPlan: Sendable {
         var targets: CreationTargets
     }
 
-    var integration: IntegrationRecord
+    var integration: EmbeddedIntegrationRecord
     var endUser: EndUserRecord
     var variables: JSONObject
     var existingLinks: [ActivationRecord.Link]
@@ -98,7 +98,7 @@ struct ActivationPlan: Sendable {
         on database: PGConnection
     ) async throws -> ActivationPlan {
         let organisationID = principal.organisationID
-        guard let integration = try await IntegrationRecord.find(
+        guard let integration = try await EmbeddedIntegrationRecord.find(
             id: body.integrationId.string, organisationID: organisationID, on: database)
         else { throw APIError.notFound(.integrationNotFound, "integration") }
         let endUser = try await EndUserResolution.read(

@@ -18,14 +18,15 @@ enum ActivationEvents {
         try await WebhookOutbox.append(type, organisationID: organisationID, data: payload, from: from, on: database)
     }
 
-    /// Appends `activation.deleted` for each activation of the end users `endUsers` (a condition over `u`)
-    /// selects, inside the transaction that deletes those users or their hub (the activations go by cascade).
-    static func appendDeletedWithEndUsers(
-        where endUsers: SQL, organisationID: String, on database: some StatementRunning
+    /// Appends `activation.deleted` for each activation `activations` (a condition over the activation `a` and
+    /// its end user `u`) selects, inside the transaction whose deletion of end users, a hub or an integration
+    /// takes them by cascade.
+    static func appendDeleted(
+        where activations: SQL, organisationID: String, on database: some StatementRunning
     ) async throws {
         let ids = try await database.query(SQL.joining([
             "SELECT a.id FROM activations a JOIN end_users u ON u.id = a.end_user_id WHERE a.organisation_id = \(organisationID) AND",
-            endUsers, SQL(unsafe: "FOR UPDATE OF a"),
+            activations, SQL(unsafe: "FOR UPDATE OF a"),
         ])).rows.map { try $0.string("id") }
         for id in ids {
             try await append(.activationDeleted, activationID: id, organisationID: organisationID, on: database)

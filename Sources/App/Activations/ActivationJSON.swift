@@ -6,12 +6,12 @@ import JSON
 enum ActivationJSON {
     /// `EmbeddedIntegrationSummary`, with `description` (which the reference lists as required) and
     /// `variablesSchema` only when the integration has one.
-    static func summary(_ integration: IntegrationRecord, isActivated: Bool, _ configuration: AppConfiguration) -> JSONObject {
+    static func summary(_ integration: EmbeddedIntegrationRecord, isActivated: Bool, _ configuration: AppConfiguration) -> JSONObject {
         var object = JSONObject([
             ("id", .string(integration.id)),
             ("name", .string(integration.name)),
             ("description", .string(integration.description)),
-            ("imageUrl", .string(PlaceholderImage.url(integration.imageURL, configuration))),
+            ("imageUrl", .string(PlaceholderImage(configuration: configuration).imageURL(integration.imageURL))),
         ])
         if let schema = integration.variablesSchema { object["variablesSchema"] = schema }
         object["isDeployed"] = .bool(integration.isDeployed)
@@ -21,24 +21,22 @@ enum ActivationJSON {
 
     /// `EmbeddedIntegration`: the summary and the templates the integration uses (`HubConnectionTemplate`).
     static func embedded(
-        _ integration: IntegrationRecord, isActivated: Bool, templates: [TemplateRecord], _ configuration: AppConfiguration
+        _ integration: EmbeddedIntegrationRecord, isActivated: Bool, templates: [TemplateRecord], _ configuration: AppConfiguration
     ) -> JSONValue {
         var object = summary(integration, isActivated: isActivated, configuration)
         object["connectionTemplates"] = .array(templates.filter(\.isUsed).map { template(integration, $0, configuration) })
         return .object(object)
     }
 
-    static func template(_ integration: IntegrationRecord, _ template: TemplateRecord, _ configuration: AppConfiguration) -> JSONValue {
-        .object(JSONObject([
-            ("id", .string(template.id)),
-            ("integrationId", .string(integration.id)),
-            ("connectorId", .string(template.connectorID)),
-            ("name", .string(template.connectorName)),
-            ("imageUrl", .string(PlaceholderImage.url(template.connectorImageURL, configuration))),
-            ("isUsed", .bool(template.isUsed)),
-            ("isPrimary", .bool(template.isPrimary)),
-            ("authSchemeConfig", .object(template.authSchemeConfig)),
-        ]))
+    /// `HubConnectionTemplate`, as the integration management operations answer it.
+    static func template(_ integration: EmbeddedIntegrationRecord, _ template: TemplateRecord, _ configuration: AppConfiguration) -> JSONValue {
+        [
+            "id": .string(template.id), "integrationId": .string(integration.id), "connectorId": .string(template.connectorID),
+            "name": .string(template.connectorName),
+            "imageUrl": .string(PlaceholderImage(configuration: configuration).imageURL(template.connectorImageURL)),
+            "variables": .array(template.connectorVariables), "authSchemeConfig": .object(template.authSchemeConfig),
+            "isUsed": .bool(template.isUsed), "isPrimary": .bool(template.isPrimary), "createdAt": .string(template.createdAt),
+        ]
     }
 
     /// `Activation`, and beyond the reference its `dynamicVariables`, the connection bound to each template and
@@ -64,7 +62,7 @@ enum ActivationJSON {
     }
 
     /// `EndUserActivation`.
-    static func endUserActivation(id: String, hubID: String, integration: IntegrationRecord, _ configuration: AppConfiguration) -> JSONValue {
+    static func endUserActivation(id: String, hubID: String, integration: EmbeddedIntegrationRecord, _ configuration: AppConfiguration) -> JSONValue {
         .object(JSONObject([
             ("id", .string(id)),
             ("hubId", .string(hubID)),

@@ -11,6 +11,7 @@ enum AppRoutes {
         ActivationRoutes.register(on: &router, context: context)
         EmbedRoutes.register(on: &router, context: context)
         WebhookRoutes.register(on: &router, context: context)
+        IntegrationRoutes.register(on: &router, context: context)
         ReferenceOnlyRoutes.register(on: &router, context: context)
         return router
     }

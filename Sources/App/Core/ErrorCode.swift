@@ -13,6 +13,8 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case unsupportedVariablesSchema = 400010  // variablesSchema uses a keyword or format not enforced, or misuses one
+    case templateNotOfIntegration = 400011    // metadata names a template that is not one of the integration's
     case activationConnectionsInvalid = 400020  // an activation's connections are not one entry per used template
     case authSchemeConfigMismatch = 400021      // an activation binding's authSchemeConfig is not its template's
     case connectionOfAnotherConnector = 400022  // an activation reuses a connection of another connector
@@ -48,6 +50,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectorInUse = 409004
     case idempotentRequestInProgress = 409005
     case authSchemeConfigInUse = 409006
+    case integrationDeployed = 409007     // a deployed integration cannot be deleted
     case activationExists = 409008              // the end user already activated this integration
     case integrationNotDeployed = 409009        // activating an integration that is not deployed
     case connectionUsedByActivation = 409010    // deleting a connection an activation uses

@@ -1,19 +1,41 @@
-/// The `imageUrl` answered for an integration or connector that has none: the reference requires a URI there, so
-/// it is never "". Under `PUBLIC_BASE_URL` the server's own placeholder; without one a self-contained data URI.
-enum PlaceholderImage {
-    static func url(_ configuration: AppConfiguration) -> String {
-        guard let base = configuration.publicBaseURL else { return dataURI }
-        return base + "/images/placeholder.svg"
+import Cryptography
+import HTTP1
+import HTTPServer
+
+/// The image answered as `imageUrl` where the reference requires a URI and the client gave none (an integration,
+/// a connector, a connection template): a plain tile the server serves itself at `path`. Its URL is
+/// `<PUBLIC_BASE_URL>/images/placeholder.svg` when the public base URL is configured; otherwise the same SVG as a
+/// `data:` URI, since a URL built from the request's Host header would point wherever the client said.
+public struct PlaceholderImage: Sendable {
+    public static let path = "/images/placeholder.svg"
+
+    /// A rounded grey tile with a stylised picture: recognisably "no image", 64×64, no external references.
+    static let svg = Array("""
+        <svg xmlns="http://www.w3.org/2000/svg" width="64" height="64" viewBox="0 0 64 64">\
+        <rect width="64" height="64" rx="12" fill="#e5e7eb"/>\
+        <circle cx="24" cy="24" r="6" fill="#9ca3af"/>\
+        <path d="M12 50 L28 32 L38 42 L44 36 L52 50 Z" fill="#9ca3af"/>\
+        </svg>
+        """.utf8)
+
+    static let dataURI = "data:image/svg+xml;base64," + Base64.encode(svg)
+
+    /// The URL answered for "no image".
+    public let url: String
+
+    public init(publicBaseURL: String?) {
+        url = publicBaseURL.map { $0 + Self.path } ?? Self.dataURI
     }
 
-    /// A grey square, percent-encoded where a URI requires it.
-    static let dataURI =
-        "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A%2F%2Fwww.w3.org%2F2000%2Fsvg%22%20viewBox%3D%220%200%201%201%22%3E"
-        + "%3Crect%20width%3D%221%22%20height%3D%221%22%20fill%3D%22%23ccc%22%2F%3E%3C%2Fsvg%3E"
+    public init(configuration: AppConfiguration) { self.init(publicBaseURL: configuration.publicBaseURL) }
 
-    /// `stored`, or the placeholder when there is none.
-    static func url(_ stored: String?, _ configuration: AppConfiguration) -> String {
-        guard let stored, !stored.isEmpty else { return url(configuration) }
-        return stored
+    /// `stored` when the client gave one, else the placeholder.
+    public func imageURL(_ stored: String?) -> String { stored ?? url }
+
+    /// `GET /images/placeholder.svg`: no authentication (an `<img>` sends none), cacheable for a day.
+    static func register(on router: inout Router) {
+        let response = Response(
+            status: .ok, headers: ["Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"], body: svg)
+        router.onImmediate(.GET, path) { _ in response }
     }
 }

@@ -13,6 +13,11 @@ enum RouteBodyLimits {
         (.POST, EndUserRoutes.collection, 16 * 1024),
         (.POST, "/hubs", 16 * 1024),
         (.PATCH, "/hubs/:hub_id", 16 * 1024),
+        // An integration may carry a variablesSchema and a first connection template.
+        (.POST, IntegrationRoutes.collection, 64 * 1024),
+        (.PATCH, IntegrationRoutes.item, 64 * 1024),
+        (.POST, IntegrationRoutes.templates, 64 * 1024),
+        (.PUT, IntegrationRoutes.metadata, 16 * 1024),
         // A public key in PEM: 4096-bit RSA is under 1 KiB.
         (.POST, "/organisations/:organisation_id/keys", 16 * 1024),
         // A connector describes an API's operations, authentication and pagination: the largest documents.

@@ -26,7 +26,7 @@ enum EmbedRoutes {
         let integrationID = request.parameters["integration_id"] ?? ""
         return try await context.database.withConnection { database in
             let endUser = try await path.require(on: database)
-            guard let integration = try await IntegrationRecord.find(
+            guard let integration = try await EmbeddedIntegrationRecord.find(
                 id: integrationID, organisationID: principal.organisationID, on: database), integration.hubID == path.hubID
             else { throw APIError.notFound(.integrationNotFound, "integration") }
             let templates = try await TemplateRecord.all(integrationID: integration.id, on: database)
@@ -70,7 +70,7 @@ enum ListEndUserIntegrationsRoute {
         }
         _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in
-            (integration: try IntegrationRecord(row: row), isActivated: try row.bool("is_activated"))
+            (integration: try EmbeddedIntegrationRecord(row: row), isActivated: try row.bool("is_activated"))
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.integration.id)
         guard case .object(var body) = paged.json(key: "integrations", { item in
@@ -93,13 +93,13 @@ enum ListEndUserActivationsRoute {
             SQL(unsafe: from)
         }
         filter.isMergeableRead = true  // no parameter, or one that is cast
-        let columns = "t.id, t.hub_id AS activation_hub_id, " + IntegrationRecord.columns
+        let columns = "t.id, t.hub_id AS activation_hub_id, " + EmbeddedIntegrationRecord.columns
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: path.source, on: database)
         }
         _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in
-            (id: try row.string("id"), hubID: try row.string("activation_hub_id"), integration: try IntegrationRecord(row: row))
+            (id: try row.string("id"), hubID: try row.string("activation_hub_id"), integration: try EmbeddedIntegrationRecord(row: row))
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.id)
         return .json(.ok, paged.json(key: "activations") { item in

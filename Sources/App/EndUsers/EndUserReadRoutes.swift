@@ -53,7 +53,7 @@ enum DeleteEndUserRoute {
             let credentialIDs = try await CredentialCleanup.boundCredentialIDs(where: "c.end_user_id = \(user.id)", on: database)
             try await ConnectionEvents.appendDeletedWithEndUsers(
                 where: "u.id = \(user.id)", organisationID: principal.organisationID, on: database)
-            try await ActivationEvents.appendDeletedWithEndUsers(
+            try await ActivationEvents.appendDeleted(
                 where: "u.id = \(user.id)", organisationID: principal.organisationID, on: database)
             _ = try await database.query("DELETE FROM end_users WHERE id = \(user.id)")
             try await CredentialCleanup.deleteUnbound(credentialIDs, on: database)

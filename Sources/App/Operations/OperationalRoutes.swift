@@ -22,6 +22,7 @@ enum OperationalRoutes {
                     + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)
                     + context.metrics.webhooks.render()).utf8))
         }
+        PlaceholderImage.register(on: &router)
         let specification = ProjectFiles.openAPIDocument()
         router.onImmediate(.GET, "/openapi.yaml") { _ in
             guard let specification else {

@@ -8,25 +8,26 @@ enum ConnectorRoutes {
     static func register(on router: inout Router, context: AppContext) {
         let store = ConnectorStore(database: context.database)
         let item = "/o/:organisation_id/connectors/:connector_id"
+        let images = PlaceholderImage(configuration: context.configuration)
 
         router.on(.POST, "/o/:organisation_id/protocols/http/connectors", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
             let body = JSONValue.object(try request.jsonObjectBody())
             let create = try APIError.decoding { () throws(ValidationFailure) in try ConnectorCreate.decode(body) }
             let connector = try await store.insert(organisationID: organisationID, draft: ConnectorDraft(create))
-            return .json(.created, connector.json, headers: ["Location": "/o/\(organisationID)/connectors/\(connector.id)"])
+            return .json(.created, connector.json(images: images), headers: ["Location": "/o/\(organisationID)/connectors/\(connector.id)"])
         }
 
         router.on(.GET, "/o/:organisation_id/connectors", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
             let page = try await store.list(organisationID: organisationID, page: try PageRequest.from(request))
-            return .json(.ok, page.json(key: "connectors") { $0.json })
+            return .json(.ok, page.json(key: "connectors") { $0.json(images: images) })
         }
 
         router.on(.GET, item, context: context) { request, principal in
             let (organisationID, id) = try ids(request, principal)
             guard let connector = try await store.find(id: id, organisationID: organisationID) else { throw notFound }
-            return .json(.ok, connector.json)
+            return .json(.ok, connector.json(images: images))
         }
 
         router.on(.DELETE, item, context: context) { request, principal in
@@ -34,7 +35,7 @@ enum ConnectorRoutes {
             switch try await store.delete(id: id, organisationID: organisationID) {
             case .deleted: return Response(status: .noContent)
             case .notFound: throw notFound
-            case .inUse: throw APIError(.connectorInUse, "the connector is used by a hub or a connection; delete those first")
+            case .inUse: throw APIError(.connectorInUse, "the connector is used by a hub, a connection or a connection template; delete those first")
             }
         }
 
@@ -57,7 +58,7 @@ enum ConnectorRoutes {
                 return configs
             }
             guard let updated else { throw notFound }
-            return .json(.ok, updated.json)
+            return .json(.ok, updated.json(images: images))
         }
 
         router.on(.DELETE, item + "/auth-scheme-configs/:auth_scheme_config_id", context: context) { request, principal in
@@ -70,7 +71,7 @@ enum ConnectorRoutes {
                 return configs.filter { !schemeID(of: $0).hasSameBytes(as: configID) }
             }
             guard let updated else { throw notFound }
-            return .json(.ok, updated.json)
+            return .json(.ok, updated.json(images: images))
         }
     }
 

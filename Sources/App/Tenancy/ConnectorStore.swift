@@ -10,12 +10,15 @@ struct ConnectorRecord: Sendable {
     var baseURL: String
     var authSchemeConfigs: [JSONValue]
     var connectionVariables: [JSONValue]
+    /// nil: none was given; answered as the server's placeholder image.
+    var imageURL: String?
     var createdAt: String
     var updatedAt: String
 
     /// Leading space included, to follow `SELECT` or `RETURNING`.
     static let columns = " connectors.id, connectors.organisation_id, connectors.name, connectors.base_url,"
-        + " connectors.auth_scheme_configs, connectors.connection_variables, connectors.created_at, connectors.updated_at"
+        + " connectors.auth_scheme_configs, connectors.connection_variables, connectors.image_url,"
+        + " connectors.created_at, connectors.updated_at"
 
     init(row: Row) throws {
         id = try row.string("id")
@@ -24,6 +27,7 @@ struct ConnectorRecord: Sendable {
         baseURL = try row.string("base_url")
         authSchemeConfigs = try row.jsonArray("auth_scheme_configs").map(AuthSchemeConfigAnswer.json)
         connectionVariables = try row.jsonArray("connection_variables")
+        imageURL = try row.optionalString("image_url")
         createdAt = try row.timestamp("created_at")
         updatedAt = try row.timestamp("updated_at")
     }
@@ -35,6 +39,7 @@ struct ConnectorDraft: Sendable {
     var baseURL: String
     var authSchemeConfigs: [JSONValue]
     var connectionVariables: [JSONValue]
+    var imageURL: String?
 
     /// `tags` and `public` are accepted by the decoder and not kept. An oauth2 grant's `clientSecret` is stored
     /// as "" (secrets are never stored in clear; the connection request carries its own).
@@ -43,6 +48,7 @@ struct ConnectorDraft: Sendable {
         baseURL = create.baseUrl
         authSchemeConfigs = create.authSchemeConfigs.map { $0.jsonValue() }
         connectionVariables = create.connectionVariables.map(\.jsonValue)
+        imageURL = create.imageUrl
     }
 }
 
@@ -58,8 +64,9 @@ struct ConnectorStore: Sendable {
         let variables = JSONValue.array(draft.connectionVariables).jsonText
         return try await database.withConnection { connection in
             try ConnectorRecord(row: try await connection.query(.around("", """
-                INSERT INTO connectors (id, organisation_id, name, base_url, auth_scheme_configs, connection_variables)
-                VALUES (\(id), \(organisationID), \(draft.name), \(draft.baseURL), \(configs)::jsonb, \(variables)::jsonb)
+                INSERT INTO connectors (id, organisation_id, name, base_url, auth_scheme_configs, connection_variables, image_url)
+                VALUES (\(id), \(organisationID), \(draft.name), \(draft.baseURL), \(configs)::jsonb, \(variables)::jsonb,
+                        \(draft.imageURL))
                 RETURNING
                 """, ConnectorRecord.columns)).rows[0])
         }
@@ -81,14 +88,15 @@ struct ConnectorStore: Sendable {
         }
     }
 
-    /// Refuses while a hub or a connection uses the connector (the foreign keys would refuse too, racing deletes
+    /// Refuses while a hub, a connection or an integration's connection template uses the connector (the foreign keys would refuse too, racing deletes
     /// included; the explicit check gives the precise answer).
     func delete(id: String, organisationID: String) async throws -> DeleteOutcome {
         do {
             return try await database.withTransaction { connection in
                 let row = try await connection.query("""
                     SELECT EXISTS (SELECT 1 FROM hubs WHERE primary_connector_id = c.id)
-                        OR EXISTS (SELECT 1 FROM connections WHERE connector_id = c.id) AS in_use
+                        OR EXISTS (SELECT 1 FROM connections WHERE connector_id = c.id)
+                        OR EXISTS (SELECT 1 FROM connection_templates WHERE connector_id = c.id) AS in_use
                     FROM connectors c WHERE c.id = \(id) AND c.organisation_id = \(organisationID) FOR UPDATE
                     """).rows.first
                 guard let row else { return .notFound }

@@ -7,11 +7,12 @@ import JSON
 enum HubRoutes {
     static func register(on router: inout Router, context: AppContext) {
         let store = HubStore(database: context.database)
+        let images = PlaceholderImage(configuration: context.configuration)
 
         router.on(.GET, "/o/:organisation_id/hubs", context: context) { request, principal in
             let organisationID = try TenantGuard.organisation(request, principal)
             let page = try await store.list(organisationID: organisationID, page: try PageRequest.wholeUnlessFirst(request))
-            return .json(.ok, page.json(key: "hubs") { $0.json })
+            return .json(.ok, page.json(key: "hubs") { $0.json(images: images) })
         }
 
         /// Order: body rules (400), then `organisationId` (404007), then the connector (404003).
@@ -25,13 +26,13 @@ enum HubRoutes {
                 organisationID: principal.organisationID, name: create.name,
                 primaryConnectorID: create.primaryConnectorId.string, authSchemeConfig: create.authSchemeConfig.jsonValue())
             else { throw APIError.notFound(.connectorNotFound, "primary connector") }
-            return .json(.created, hub.json, headers: ["Location": "/hubs/\(hub.id)"])
+            return .json(.created, hub.json(images: images), headers: ["Location": "/hubs/\(hub.id)"])
         }
 
         router.on(.GET, "/hubs/:hub_id", context: context) { request, principal in
             let id = try hubID(request)
             guard let hub = try await store.find(id: id, organisationID: principal.organisationID) else { throw notFound }
-            return .json(.ok, hub.json)
+            return .json(.ok, hub.json(images: images))
         }
 
         router.on(.PATCH, "/hubs/:hub_id", context: context) { request, principal in
@@ -41,7 +42,7 @@ enum HubRoutes {
             guard let hub = try await store.update(
                 id: id, organisationID: principal.organisationID, name: update.name, isDefault: update.isDefault)
             else { throw notFound }
-            return .json(.ok, hub.json)
+            return .json(.ok, hub.json(images: images))
         }
 
         router.on(.DELETE, "/hubs/:hub_id", context: context) { request, principal in

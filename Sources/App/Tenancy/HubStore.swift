@@ -10,6 +10,7 @@ struct HubRecord: Sendable {
     var primaryConnectorID: String
     var connectorName: String
     var connectorVariables: [JSONValue]
+    var connectorImageURL: String?
     var authSchemeConfig: JSONValue
     var isDefault: Bool
     var createdAt: String
@@ -18,7 +19,8 @@ struct HubRecord: Sendable {
     static let select = """
         SELECT hubs.id, hubs.organisation_id, hubs.name, hubs.primary_connector_id, hubs.auth_scheme_config,
                hubs.is_default, hubs.created_at, hubs.updated_at,
-               connectors.name AS connector_name, connectors.connection_variables AS connector_variables
+               connectors.name AS connector_name, connectors.connection_variables AS connector_variables,
+               connectors.image_url AS connector_image_url
         FROM hubs JOIN connectors ON connectors.id = hubs.primary_connector_id
         """
 
@@ -29,6 +31,7 @@ struct HubRecord: Sendable {
         primaryConnectorID = try row.string("primary_connector_id")
         connectorName = try row.string("connector_name")
         connectorVariables = try row.jsonArray("connector_variables")
+        connectorImageURL = try row.optionalString("connector_image_url")
         authSchemeConfig = AuthSchemeConfigAnswer.json(try row.json("auth_scheme_config"))
         isDefault = try row.bool("is_default")
         createdAt = try row.timestamp("created_at")
@@ -100,7 +103,7 @@ struct HubStore: Sendable {
                 on: connection)
             try await ConnectionEvents.appendDeletedWithEndUsers(
                 where: "u.hub_id = \(id)", organisationID: organisationID, on: connection)
-            try await ActivationEvents.appendDeletedWithEndUsers(
+            try await ActivationEvents.appendDeleted(
                 where: "u.hub_id = \(id)", organisationID: organisationID, on: connection)
             let deleted = try await connection.query("""
                 DELETE FROM hubs WHERE id = \(id) AND organisation_id = \(organisationID)

@@ -3,7 +3,7 @@ import JSON
 import Postgres
 
 /// An integration as activations and the Embed operations read it (they never write one).
-struct IntegrationRecord: Sendable {
+struct EmbeddedIntegrationRecord: Sendable {
     var id: String
     var hubID: String
     var name: String
@@ -37,12 +37,12 @@ struct IntegrationRecord: Sendable {
     }
 
     /// The integration `id` of the organisation, or nil.
-    static func find(id: String, organisationID: String, on database: some StatementRunning) async throws -> IntegrationRecord? {
+    static func find(id: String, organisationID: String, on database: some StatementRunning) async throws -> EmbeddedIntegrationRecord? {
         let rows = try await database.query(SQL.joining([
             SQL(unsafe: "SELECT \(columns) FROM integrations i"),
             "WHERE i.id = \(id) AND i.organisation_id = \(organisationID)",
         ])).rows
-        return try rows.first.map(IntegrationRecord.init(row:))
+        return try rows.first.map(EmbeddedIntegrationRecord.init(row:))
     }
 
     /// The schema its variables are checked against; nil when it has none. A stored schema compiled when it was
@@ -68,13 +68,15 @@ struct TemplateRecord: Sendable {
     var connectorImageURL: String?
     /// The connector is its hub's primary connector.
     var isPrimary: Bool
+    var connectorVariables: [JSONValue]
+    var createdAt: String
 
     /// Every template of `integrationID`, in id order.
     static func all(integrationID: String, on database: some StatementRunning) async throws -> [TemplateRecord] {
         let rows = try await database.query("""
             SELECT t.id, t.connector_id, t.auth_scheme_config, (i.metadata_set_at IS NULL OR t.is_used) AS is_used,
                    k.name AS connector_name, k.image_url AS connector_image_url,
-                   k.id = h.primary_connector_id AS is_primary
+                   k.id = h.primary_connector_id AS is_primary, k.connection_variables, t.created_at
             FROM connection_templates t
             JOIN integrations i ON i.id = t.integration_id
             JOIN hubs h ON h.id = i.hub_id
@@ -87,7 +89,8 @@ struct TemplateRecord: Sendable {
                 id: try row.string("id"), connectorID: try row.string("connector_id"),
                 authSchemeConfig: try row.jsonObject("auth_scheme_config"), isUsed: try row.bool("is_used"),
                 connectorName: try row.string("connector_name"),
-                connectorImageURL: try row.optionalString("connector_image_url"), isPrimary: try row.bool("is_primary"))
+                connectorImageURL: try row.optionalString("connector_image_url"), isPrimary: try row.bool("is_primary"),
+                connectorVariables: try row.jsonArray("connection_variables"), createdAt: try row.timestamp("created_at"))
         }
     }
 
