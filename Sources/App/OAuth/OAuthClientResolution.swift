@@ -10,7 +10,8 @@ import Postgres
 /// Naming a credential is not enough to spend its secret:
 /// - the caller must be allowed to use it: an API key, any oauth2-client credential of its organisation; an
 ///   end-user token, only the one the connection's connector designates (the `grant.credentialId` of one of its
-///   oauth2 `authorization_code` schemes) or one already bound to that end user's own connections. Any other
+///   oauth2 `authorization_code` schemes) or one already bound to, or named by the grant of, that end user's own
+///   connections. Any other
 ///   is 404004, as if it did not exist, so a token learns nothing about the organisation's credentials;
 /// - the exchange's `tokenUrl` must be the credential's own (byte for byte): its secret goes nowhere else (400).
 enum OAuthClientResolution {
@@ -64,8 +65,14 @@ enum OAuthClientResolution {
         let secrets = try vault.open(
             try row.bytes("sealed_secrets"), organisationID: organisationID, credentialID: credentialID)
         var resolved = request
-        if case .string(let clientID)? = publicData["clientId"] { resolved.clientID = clientID }
-        if case .string(let clientSecret)? = secrets["clientSecret"] { resolved.clientSecret = clientSecret }
+        // A grant's own client id or secret is the JSON Merge Patch this request applies to the credential
+        // (`GrantClientStorage`, API keys only), so the exchange uses them over the stored ones.
+        if resolved.clientID?.isEmpty != false, case .string(let clientID)? = publicData["clientId"] {
+            resolved.clientID = clientID
+        }
+        if resolved.clientSecret?.isEmpty != false, case .string(let clientSecret)? = secrets["clientSecret"] {
+            resolved.clientSecret = clientSecret
+        }
         return resolved
     }
 
@@ -85,7 +92,8 @@ enum OAuthClientResolution {
                                     AND s->'grant'->>'grantType' = 'authorization_code'
                                     AND s->'grant'->>'credentialId' = cr.id)
                        OR EXISTS (SELECT 1 FROM connection_credentials b JOIN connections c ON c.id = b.connection_id
-                                  WHERE b.credential_id = cr.id AND c.end_user_id = \(caller.endUserID)))
+                                  WHERE (b.credential_id = cr.id OR b.auth_scheme_config->'grant'->>'credentialId' = cr.id)
+                                    AND c.end_user_id = \(caller.endUserID)))
                 """).rows.first
         }
     }
