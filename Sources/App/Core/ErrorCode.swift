@@ -13,6 +13,8 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case oauthClientMismatch = 400030     // initialise: clientId is not the named oauth2-client credential's
+    case oauthClientNotUsable = 400031    // initialise: an end-user token names a client its connector does not designate
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -59,6 +61,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
     case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
+    case publicBaseURLUnset = 503005      // PUBLIC_BASE_URL is unset, so there is no redirect_uri to send
     case httpVersionNotSupported = 505000 // a request in a version other than HTTP/1.x (answered by the server module)
 
     public var status: HTTPStatus {

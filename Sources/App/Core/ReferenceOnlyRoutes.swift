@@ -19,7 +19,6 @@ enum ReferenceOnlyRoutes {
         (.GET, "/connection-templates/:connection_template_id/users/:user_id", "GetEndUserConnection"),
         (.GET, "/embed/:hub_id/users/:user_id/integrations", "ListEndUserIntegrations"),
         (.GET, "/embed/:hub_id/users/:user_id/integrations/:integration_id", "GetEmbeddedIntegration"),
-        (.POST, "/embed/:hub_id/connector/:connector_id/oauth2/initialise", "InitialiseOAuth2EmbeddedConnection"),
         (.GET, "/embed/:hub_id/users/:user_id/activations", "ListEndUserActivations"),
         (.POST, "/activations", "ActivateIntegration"),
         (.GET, "/activations/:activation_id", "GetActivation"),

@@ -18,6 +18,8 @@ enum RouteBodyLimits {
         // A connector describes an API's operations, authentication and pagination: the largest documents.
         (.POST, "/o/:organisation_id/protocols/http/connectors", 256 * 1024),
         (.PUT, "/o/:organisation_id/connectors/:connector_id/auth-scheme-configs/:auth_scheme_config_id", 64 * 1024),
+        // An authorize request: a few URLs and scopes.
+        (.POST, OAuthRoutes.initialise, 16 * 1024),
     ]
 
     /// The limit for a matched route, nil when it takes no body.
