@@ -52,6 +52,8 @@ public enum Application {
         let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
         let listener = Task { await context.listenForAPIKeyChanges() }
         defer { listener.cancel() }
+        let refresher = Task { await OAuthTokenRefresher(context: context).run() }
+        defer { refresher.cancel() }
         try await server.run(handleSignals: true, onListening: onListening)
     }
 }

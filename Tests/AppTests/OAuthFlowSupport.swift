@@ -20,13 +20,13 @@ struct OAuthFlow {
 
     static func with(
         publicBaseURL: String? = OAuthFlow.publicBaseURL, expiresIn: Int = 3600, refreshDelay: Duration = .zero,
-        _ body: (OAuthFlow) async throws -> Void
+        credentialKeys: String? = nil, _ body: (OAuthFlow) async throws -> Void
     ) async throws {
         let provider = OAuthTestProvider(
             clientID: "org-client", clientSecret: GrantCredentialIdExfiltrationTests.clientSecret, expiresIn: expiresIn,
             refreshDelay: refreshDelay)
         try await withRunningServer(responder: provider) { port in
-            try await withConnectionsApp(configure: {
+            try await withConnectionsApp(credentialKeys: credentialKeys, configure: {
                 $0.outboundAllowPrivateNetworks = true
                 $0.publicBaseURL = publicBaseURL
             }) { app in

@@ -24,8 +24,9 @@ final class OAuthTestProvider: Responder, Sendable {
 
     let clientID: String
     let clientSecret: String
-    /// Seconds the tokens it issues live.
+    /// Seconds the tokens a code buys live, and those a refresh buys.
     let expiresIn: Int
+    let refreshedExpiresIn = 3600
     /// How long a refresh takes to answer, so two refreshers would overlap.
     let refreshDelay: Duration
     private let state = Mutex(State())
@@ -61,7 +62,7 @@ final class OAuthTestProvider: Responder, Sendable {
                   let verifier = form["code_verifier"],
                   Base64.encodeURL(Digest.sha256(Array(verifier.utf8))) == grant.challenge
             else { return Self.error("invalid_grant") }
-            return tokens()
+            return tokens(expiresIn: expiresIn)
         case "refresh_token":
             if refreshDelay > .zero { try? await Task.sleep(for: refreshDelay) }
             let token = form["refresh_token"] ?? ""
@@ -69,13 +70,13 @@ final class OAuthTestProvider: Responder, Sendable {
                 state.refreshes.append(token)
                 return state.refreshTokens.remove(token) != nil
             }
-            return known ? tokens() : Self.error("invalid_grant")
+            return known ? tokens(expiresIn: refreshedExpiresIn) : Self.error("invalid_grant")
         default:
             return Self.error("unsupported_grant_type")
         }
     }
 
-    private func tokens() -> Response {
+    private func tokens(expiresIn: Int) -> Response {
         let number = state.withLock { state in
             state.issued += 1
             state.refreshTokens.insert("RT-\(state.issued)")

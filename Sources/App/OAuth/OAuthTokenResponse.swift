@@ -10,6 +10,8 @@ struct OAuthTokenResponse {
     var secrets: [String]
     var requestedScopes: [String]
     var now: Timestamp
+    /// For a refresh (RFC 6749 §6): the refresh token just spent, kept when the answer issues no new one (§5.1).
+    var previousRefreshToken: String? = nil
 
     func credentialData(from response: OutboundResponse) throws(OAuthExchangeError) -> JSONObject {
         let status = response.status.code
@@ -31,7 +33,9 @@ struct OAuthTokenResponse {
         }
         var data = JSONObject([("accessToken", .string(accessToken))])
         // An oauth2-token credential cannot be stored without one (the contract makes refreshToken required).
-        guard let refreshToken = try optionalString(body, "refresh_token"), !refreshToken.isEmpty else {
+        guard let refreshToken = try optionalString(body, "refresh_token").flatMap({ $0.isEmpty ? nil : $0 }) ?? previousRefreshToken,
+              !refreshToken.isEmpty
+        else {
             throw .badResponse("the response has no refresh_token")
         }
         data["refreshToken"] = .string(refreshToken)
