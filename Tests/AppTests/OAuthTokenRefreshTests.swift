@@ -33,6 +33,7 @@ struct OAuthTokenRefreshTests {
             #expect(access == "AT-2")
             #expect(flow.provider.snapshot.refreshes == ["RT-1"])
             #expect(!flow.app.logs.all.contains("RT-2"))
+            #expect(flow.app.context.metrics.tokenRefreshes.render().contains(#"oauth_token_refreshes_total{outcome="renewed"} 1"#))
         }
     }
 

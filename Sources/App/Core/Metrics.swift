@@ -46,6 +46,8 @@ public final class Metrics: Sendable {
 
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
     private let state = Locked(State())
+    /// The OAuth 2.0 token refresher's counters, rendered beside these.
+    public let tokenRefreshes = TokenRefreshMetrics()
 
     public init() {}
 

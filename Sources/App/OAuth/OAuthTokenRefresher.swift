@@ -45,7 +45,23 @@ public struct OAuthTokenRefresher: Sendable {
             guard let outcome else { break }
             if case .renewed = outcome { renewed += 1 }
         }
+        if organisationID == nil { try await measureOverdue() }
         return renewed
+    }
+
+    /// Sets the gauge of how long the most overdue token, one still waiting after this pass, has been due.
+    private func measureOverdue() async throws {
+        let seconds = try await context.database.withConnection { connection in
+            try await connection.query("""
+                SELECT coalesce(extract(epoch FROM now() - min((cr.public_data->>'expiresAt')::timestamptz
+                                                                - make_interval(secs => \(Self.refreshLeadSeconds)))), 0)::bigint AS overdue
+                FROM credentials cr
+                WHERE cr.type = 'oauth2-token' AND cr.errors = '[]'::jsonb AND cr.public_data->>'expiresAt' IS NOT NULL
+                  AND EXISTS (SELECT 1 FROM connection_credentials b WHERE b.credential_id = cr.id
+                                AND b.auth_scheme_config->'grant'->>'credentialId' IS NOT NULL)
+                """).rows[0].int("overdue")
+        }
+        context.metrics.tokenRefreshes.setOldestOverdue(seconds: Double(seconds))
     }
 
     /// The access token of an oauth2-token credential, refreshed first when it is due (waiting for a refresh
@@ -141,8 +157,10 @@ public struct OAuthTokenRefresher: Sendable {
             token = try await OAuthCodeExchanger(client: context.outbound).send(request, organisationID: organisationID, reader: reader)
         } catch .rejected(let error, _) where error == "invalid_grant" {
             try await markRefused(id, on: connection)
+            context.metrics.tokenRefreshes.record(.refused)
             return .refused
         } catch {
+            context.metrics.tokenRefreshes.record(.failed)
             context.logger.warning("token refresh failed; retried on the next pass", metadata: [
                 "credentialId": "\(id)", "reason": "\(error.description)",
             ])
@@ -161,6 +179,7 @@ public struct OAuthTokenRefresher: Sendable {
                 updated_at = now()
             WHERE id = \(id)
             """)
+        context.metrics.tokenRefreshes.record(.renewed)
         return .renewed(validated.secretData)
     }
 

@@ -19,7 +19,8 @@ enum OperationalRoutes {
             Response(
                 status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4"],
                 body: Array((context.metrics.render() + Metrics.render(reads: context.database.readCounts, writes: context.database.writeCounts)
-                    + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)).utf8))
+                    + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)
+                    + context.metrics.tokenRefreshes.render()).utf8))
         }
         let specification = ProjectFiles.openAPIDocument()
         router.onImmediate(.GET, "/openapi.yaml") { _ in
