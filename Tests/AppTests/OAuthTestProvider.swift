@@ -20,6 +20,8 @@ final class OAuthTestProvider: Responder, Sendable {
         var issued = 0
         var refreshes: [String] = []
         var tokenRequests: [String] = []
+        /// Refreshes answer 503, as a provider that is down.
+        var refreshesUnavailable = false
     }
 
     let clientID: String
@@ -45,6 +47,8 @@ final class OAuthTestProvider: Responder, Sendable {
         state.withLock { $0.codes[code] = Grant(clientID: clientID, redirectURI: redirectURI, challenge: challenge) }
     }
 
+    func setRefreshesUnavailable(_ unavailable: Bool) { state.withLock { $0.refreshesUnavailable = unavailable } }
+
     func revoke(refreshToken: String) { _ = state.withLock { $0.refreshTokens.remove(refreshToken) } }
 
     func respond(to request: Request) async -> Response {
@@ -66,10 +70,11 @@ final class OAuthTestProvider: Responder, Sendable {
         case "refresh_token":
             if refreshDelay > .zero { try? await Task.sleep(for: refreshDelay) }
             let token = form["refresh_token"] ?? ""
-            let known = state.withLock { state in
+            let (known, unavailable) = state.withLock { state in
                 state.refreshes.append(token)
-                return state.refreshTokens.remove(token) != nil
+                return state.refreshesUnavailable ? (false, true) : (state.refreshTokens.remove(token) != nil, false)
             }
+            if unavailable { return .json(.serviceUnavailable, Array(#"{"message":"down"}"#.utf8)) }
             return known ? tokens(expiresIn: refreshedExpiresIn) : Self.error("invalid_grant")
         default:
             return Self.error("unsupported_grant_type")

@@ -69,6 +69,32 @@ struct OAuthTokenRefreshTests {
         }
     }
 
+    @Test func aProviderThatIsDownIsRetriedAfterABackoff() async throws {
+        try await OAuthFlow.with(expiresIn: 60) { flow in
+            let (_, tokenID) = try await tokenCredential(flow, try await flow.connect(code: "C-R4"))
+            let refresher = OAuthTokenRefresher(context: flow.app.context)
+            let organisationID = flow.tenant.organisationID
+            flow.provider.setRefreshesUnavailable(true)
+            #expect(try await refresher.refreshDue(organisationID: organisationID) == 0)
+            #expect(try await refresher.refreshDue(organisationID: organisationID) == 0)
+            #expect(flow.provider.snapshot.refreshes == ["RT-1"])  // the second pass waited
+            let backoff = { () async throws -> Int? in
+                try await flow.app.context.database.withConnection { connection in
+                    try await connection.query("SELECT failures FROM oauth2_refresh_backoff WHERE credential_id = \(tokenID)")
+                        .rows.first.map { try $0.int("failures") }
+                }
+            }
+            #expect(try await backoff() == 1)
+            _ = try await flow.app.context.database.withConnection { connection in
+                try await connection.query("UPDATE oauth2_refresh_backoff SET retry_at = now() WHERE credential_id = \(tokenID)")
+            }
+            flow.provider.setRefreshesUnavailable(false)
+            #expect(try await refresher.refreshDue(organisationID: organisationID) == 1)
+            #expect(try await backoff() == nil)
+            #expect(flow.app.context.metrics.tokenRefreshes.render().contains(#"outcome="failed"} 1"#))
+        }
+    }
+
     @Test func twoServerInstancesOnOneDatabaseRefreshEachTokenOnce() async throws {
         let keys = KeyRing.generateKeySpecification(version: "shared1")
         try await OAuthFlow.with(expiresIn: 60, refreshDelay: .milliseconds(300), credentialKeys: keys) { flow in

@@ -9,7 +9,7 @@ import Postgres
 /// instances on one database exactly one refreshes a given token; the background pass skips locked rows
 /// (`SKIP LOCKED`), and a crashed instance's lock ends with its connection. A provider's `invalid_grant` marks the
 /// credential's `errors` and its bindings' `validationMessages` (severity `error`), which also stops further
-/// attempts; other failures are retried on the next pass.
+/// attempts; other failures are retried with backoff (`oauth2_refresh_backoff`: 30 s, doubling, at most an hour).
 public struct OAuthTokenRefresher: Sendable {
     public static let refreshLeadSeconds = 300
 
@@ -125,6 +125,7 @@ public struct OAuthTokenRefresher: Sendable {
               AND (cr.public_data->>'expiresAt')::timestamptz <= now() + make_interval(secs => \(refreshLeadSeconds))
               AND NOT cr.id IN (SELECT jsonb_array_elements_text(\(JSONValue.strings(attempted).jsonText)::jsonb))
               AND (\(organisationID)::text IS NULL OR cr.organisation_id = \(organisationID))
+              AND NOT EXISTS (SELECT 1 FROM oauth2_refresh_backoff f WHERE f.credential_id = cr.id AND f.retry_at > now())
             ORDER BY (cr.public_data->>'expiresAt')::timestamptz
             LIMIT 1
             FOR UPDATE OF cr SKIP LOCKED
@@ -157,11 +158,13 @@ public struct OAuthTokenRefresher: Sendable {
             token = try await OAuthCodeExchanger(client: context.outbound).send(request, organisationID: organisationID, reader: reader)
         } catch .rejected(let error, _) where error == "invalid_grant" {
             try await markRefused(id, on: connection)
+            _ = try await connection.query("DELETE FROM oauth2_refresh_backoff WHERE credential_id = \(id)")
             context.metrics.tokenRefreshes.record(.refused)
             return .refused
         } catch {
+            try await backOff(id, on: connection)
             context.metrics.tokenRefreshes.record(.failed)
-            context.logger.warning("token refresh failed; retried on the next pass", metadata: [
+            context.logger.warning("token refresh failed; retried after a backoff", metadata: [
                 "credentialId": "\(id)", "reason": "\(error.description)",
             ])
             return .failed(error)
@@ -179,8 +182,21 @@ public struct OAuthTokenRefresher: Sendable {
                 updated_at = now()
             WHERE id = \(id)
             """)
+        _ = try await connection.query("DELETE FROM oauth2_refresh_backoff WHERE credential_id = \(id)")
         context.metrics.tokenRefreshes.record(.renewed)
         return .renewed(validated.secretData)
+    }
+
+    /// The background pass leaves the token alone for 30 seconds after its first failure, doubling with each
+    /// further one up to an hour.
+    private func backOff(_ id: String, on connection: PGConnection) async throws {
+        _ = try await connection.query("""
+            INSERT INTO oauth2_refresh_backoff (credential_id, failures, retry_at)
+            VALUES (\(id), 1, now() + interval '30 seconds')
+            ON CONFLICT (credential_id) DO UPDATE
+            SET failures = oauth2_refresh_backoff.failures + 1,
+                retry_at = now() + make_interval(secs => least(3600, 30 * power(2, oauth2_refresh_backoff.failures)))
+            """)
     }
 
     static let refusedMessage = "the provider refused the refresh token (invalid_grant): the end user must connect again"
