@@ -130,6 +130,31 @@ struct OAuthGrantClientTests {
         }
     }
 
+    @Test func aGrantMayNameOnlyAClientTheCallerMayUseEvenWithoutACode() async throws {
+        try await withConnectionsApp { app in
+            let tenant = try await app.makeTenant(signingKey: true)
+            _ = try await app.createEndUser(tenant, externalID: "oak")
+            _ = try await app.createEndUser(tenant, externalID: "mallory")
+            let credentialID = try await clientCredential(app, tenant, secret: "ORG-SECRET-5")
+            let before = try await app.rowCounts(tenant.organisationID)
+            let body = { (user: String) in
+                Self.body(connectorID: tenant.connectorID, name: "named-\(user)",
+                          grant: ["grantType": "authorization_code", "credentialId": .string(credentialID)])
+            }
+            let stolen = await app.request(
+                .POST, "/hubs/\(tenant.hubID)/users/mallory/connections", auth: try tenant.endUserAuth("mallory"),
+                json: body("mallory"))
+            #expect(stolen.status == 404, "\(stolen.text)")
+            #expect(stolen.errorCode == "404004")
+            #expect(stolen.errorFields == ["connection.credentials.action[0].authSchemeConfig.grant.credentialId"])
+            #expect(try await app.rowCounts(tenant.organisationID) == before)
+            // oak's own connection's grant names it, so oak's token may name it again.
+            let own = await app.request(
+                .POST, "/hubs/\(tenant.hubID)/users/oak/connections", auth: try tenant.endUserAuth("oak"), json: body("oak"))
+            #expect(own.status == 201, "\(own.text)")
+        }
+    }
+
     @Test func organisationIdNeedsACredentialIdOfTheCallersOrganisation() async throws {
         try await withConnectionsApp { app in
             let tenant = try await app.makeTenant()

@@ -31,8 +31,10 @@ extension ConnectionCreation {
     ) async throws -> StoredBinding {
         // Before any exchange, so a refused grant never spends an authorization code.
         let grantClient = try await GrantClientStorage.store(
-            entry, connectionName: connectionName, organisationID: organisationID, principal: principal,
-            context: context, vault: vault)
+            entry, connectionName: connectionName,
+            caller: OAuthClientResolution.Caller(
+                principal: principal, connectorID: checked.connectorID, endUserID: checked.endUser?.id),
+            organisationID: organisationID, context: context, vault: vault)
         credentials.new += grantClient.created.map { [$0] } ?? []
         credentials.patched += grantClient.patched.map { [$0] } ?? []
         let credential: StoredCredentialSummary

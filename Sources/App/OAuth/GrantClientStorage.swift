@@ -18,10 +18,13 @@ enum GrantClientStorage {
         var patched: NewCredential?
     }
 
+    /// `caller` is who names a credential: it must be one the caller may use (`OAuthClientResolution`), whether or
+    /// not this request exchanges a code with it, since the token refresher later spends it for the binding.
     static func store(
-        _ entry: ConnectionCredentialInput, connectionName: String, organisationID: String, principal: Principal,
-        context: AppContext, vault: CredentialVault
+        _ entry: ConnectionCredentialInput, connectionName: String, caller: OAuthClientResolution.Caller,
+        organisationID: String, context: AppContext, vault: CredentialVault
     ) async throws -> Outcome {
+        let principal = caller.principal
         let unchanged = Outcome(scheme: entry.authSchemeConfig, created: nil, patched: nil)
         guard case .oauth2(var oauth2) = entry.authSchemeConfig.scheme else { return unchanged }
         let client: AuthSchemeConfig.OAuth2.GrantClient
@@ -43,7 +46,12 @@ enum GrantClientStorage {
         }
         let clientID = client.clientId ?? "", secret = client.clientSecret?.exposedValue ?? ""
         if let credentialID = client.credentialId {
-            guard !clientID.isEmpty || !secret.isEmpty else { return unchanged }
+            guard !clientID.isEmpty || !secret.isEmpty else {
+                _ = try await OAuthClientResolution.requireUsable(
+                    credentialID.string, field: grantPath + ".credentialId", organisationID: organisationID,
+                    caller: caller, database: context.database)
+                return unchanged
+            }
             let patched = try await patch(
                 credentialID.string, clientID: clientID, secret: secret, grantPath: grantPath,
                 organisationID: organisationID, principal: principal, context: context, vault: vault)

@@ -42,18 +42,9 @@ enum OAuthClientResolution {
     ) async throws -> OAuthCodeExchangeRequest {
         guard let credentialID = request.clientCredentialID else { return request }
         let organisationID = request.organisationID
-        let field = fieldPath + ".authSchemeConfig.grant.credentialId"
-        let row = try await usableCredential(credentialID, organisationID: organisationID, caller: caller, database: database)
-        guard let row else {
-            let message = EndUserScope.isEndUser(caller.principal)
-                ? "no credential with this id that this token may use" : "no credential with this id in the organisation"
-            throw APIError(.credentialNotFound, "credential not found", fields: [.init(field: field, message: message)])
-        }
-        guard try row.string("type") == "oauth2-client",
-              case .object(let publicData) = try JSONValue.parse(Array(try row.string("public_data").utf8))
-        else {
-            throw APIError.validation([APIError.Field(field: field, message: "must name an oauth2-client credential")])
-        }
+        let (row, publicData) = try await requireUsable(
+            credentialID, field: fieldPath + ".authSchemeConfig.grant.credentialId", organisationID: organisationID,
+            caller: caller, database: database)
         guard case .string(let storedTokenURL)? = publicData["tokenUrl"],
               storedTokenURL.hasSameBytes(as: request.tokenURL)
         else {
@@ -74,6 +65,25 @@ enum OAuthClientResolution {
             resolved.clientSecret = clientSecret
         }
         return resolved
+    }
+
+    /// The named oauth2-client credential's row and public data, when the caller may use it: 404004 at `field`
+    /// when it is not the organisation's or not the caller's to use, 400 when it is of another type.
+    static func requireUsable(
+        _ credentialID: String, field: String, organisationID: String, caller: Caller, database: DatabasePool
+    ) async throws -> (Row, JSONObject) {
+        let row = try await usableCredential(credentialID, organisationID: organisationID, caller: caller, database: database)
+        guard let row else {
+            let message = EndUserScope.isEndUser(caller.principal)
+                ? "no credential with this id that this token may use" : "no credential with this id in the organisation"
+            throw APIError(.credentialNotFound, "credential not found", fields: [.init(field: field, message: message)])
+        }
+        guard try row.string("type") == "oauth2-client",
+              case .object(let publicData) = try JSONValue.parse(Array(try row.string("public_data").utf8))
+        else {
+            throw APIError.validation([APIError.Field(field: field, message: "must name an oauth2-client credential")])
+        }
+        return (row, publicData)
     }
 
     /// The credential's row when it is the organisation's and the caller may use it; nil otherwise.
