@@ -22,6 +22,8 @@ final class OAuthTestProvider: Responder, Sendable {
         var tokenRequests: [String] = []
         /// Refreshes answer 503, as a provider that is down.
         var refreshesUnavailable = false
+        /// The `scope` of each client_credentials request.
+        var clientCredentialsScopes: [String] = []
     }
 
     let clientID: String
@@ -76,6 +78,13 @@ final class OAuthTestProvider: Responder, Sendable {
             }
             if unavailable { return .json(.serviceUnavailable, Array(#"{"message":"down"}"#.utf8)) }
             return known ? tokens(expiresIn: refreshedExpiresIn) : Self.error("invalid_grant")
+        case "client_credentials":
+            let number = state.withLock { state in
+                state.issued += 1
+                state.clientCredentialsScopes.append(form["scope"] ?? "")
+                return state.issued
+            }
+            return .json(.ok, Array(#"{"access_token":"CC-\#(number)","token_type":"Bearer","expires_in":\#(expiresIn)}"#.utf8))
         default:
             return Self.error("unsupported_grant_type")
         }

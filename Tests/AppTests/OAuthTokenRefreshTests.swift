@@ -95,6 +95,25 @@ struct OAuthTokenRefreshTests {
         }
     }
 
+    @Test func aClientCredentialsTokenIsFetchedOnDemandAndCachedUntilItExpires() async throws {
+        try await OAuthFlow.with(expiresIn: 3600) { flow in
+            let refresher = OAuthTokenRefresher(context: flow.app.context)
+            let organisationID = flow.tenant.organisationID
+            let first = try await refresher.freshAccessToken(credentialID: flow.clientCredentialID, organisationID: organisationID)
+            let second = try await refresher.freshAccessToken(credentialID: flow.clientCredentialID, organisationID: organisationID)
+            #expect(first == "CC-1")
+            #expect(second == "CC-1")
+            #expect(flow.provider.snapshot.clientCredentialsScopes.count == 1)
+            // A changed client (its updated_at moves) fetches anew.
+            _ = try await flow.app.context.database.withConnection { connection in
+                try await connection.query("UPDATE credentials SET updated_at = now() + interval '1 second' WHERE id = \(flow.clientCredentialID)")
+            }
+            let third = try await refresher.freshAccessToken(credentialID: flow.clientCredentialID, organisationID: organisationID)
+            #expect(third == "CC-2")
+            #expect(!flow.app.logs.all.contains("CC-1"))
+        }
+    }
+
     @Test func twoServerInstancesOnOneDatabaseRefreshEachTokenOnce() async throws {
         let keys = KeyRing.generateKeySpecification(version: "shared1")
         try await OAuthFlow.with(expiresIn: 60, refreshDelay: .milliseconds(300), credentialKeys: keys) { flow in

@@ -43,6 +43,8 @@ struct OAuth2ClientSecret: Sendable {
     var clientSecret: String
     var tokenURL: String
     var additionalParams: String?
+    /// The scopes a client_credentials token is requested with.
+    var scopes: [String] = []
 
     static func read(
         _ credentialID: String, organisationID: String, vault: CredentialVault, database: DatabasePool
@@ -60,8 +62,11 @@ struct OAuth2ClientSecret: Sendable {
             throw APIError(.credentialNotFound, "the client credential of this authorization no longer exists")
         }
         let secrets = try vault.open(row)
+        var scopes: [String] = []
+        if case .array(let items)? = publicData["scopes"] { scopes = items.compactMap(\.stringValue) }
         return OAuth2ClientSecret(
             clientID: clientID, clientSecret: secrets["clientSecret"]?.stringValue ?? "", tokenURL: tokenURL,
-            additionalParams: publicData["additionalParams"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 })
+            additionalParams: publicData["additionalParams"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+            scopes: scopes)
     }
 }

@@ -66,11 +66,13 @@ public struct OAuthTokenRefresher: Sendable {
 
     /// The access token of an oauth2-token credential, refreshed first when it is due (waiting for a refresh
     /// another request or instance is running on it). What an outbound call that uses a stored credential calls.
-    /// nil when the credential is not an oauth2-token of the organisation; 400007 when it is due and its refresh
+    /// For an oauth2-client credential, a client_credentials token (`ClientCredentialsTokens`, fetched on demand
+    /// and cached sealed). nil when the credential is neither of the organisation; 400007 when it is due and its refresh
     /// was refused; the exchange's error when a refresh fails now. A due token without a client to refresh it
     /// with is answered as stored.
     public func freshAccessToken(credentialID: String, organisationID: String) async throws -> String? {
-        try await context.database.withTransaction { connection in
+        // .none: not an oauth2-token, so perhaps a client for client_credentials (asked with no transaction open).
+        let fromToken: String?? = try await context.database.withTransaction { connection -> String?? in
             let sql = SQL.joining([
                 "SELECT cr.id, cr.organisation_id, cr.sealed_secrets, cr.public_data::text AS public_data,",
                 "cr.errors::text AS errors,", SQL(unsafe: Self.clientColumn), """
@@ -82,7 +84,7 @@ public struct OAuthTokenRefresher: Sendable {
                 """,
             ])
             let row = try await connection.query(sql).rows.first
-            guard let row else { return nil }
+            guard let row else { return .none }
             let vault = CredentialVault(keyRing: context.keyRing)
             let stored = try vault.open(row)["accessToken"]?.stringValue ?? ""
             guard try row.bool("due") else { return stored }
@@ -97,6 +99,9 @@ public struct OAuthTokenRefresher: Sendable {
             case .failed(let error): throw error
             }
         }
+        if let fromToken { return fromToken }
+        return try await context.clientCredentialsTokens.accessToken(
+            credentialID: credentialID, organisationID: organisationID, context: context)
     }
 
     enum Outcome: Sendable {
