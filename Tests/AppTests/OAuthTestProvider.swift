@@ -78,6 +78,13 @@ final class OAuthTestProvider: Responder, Sendable {
             }
             if unavailable { return .json(.serviceUnavailable, Array(#"{"message":"down"}"#.utf8)) }
             return known ? tokens(expiresIn: refreshedExpiresIn) : Self.error("invalid_grant")
+        case "password":
+            guard form["username"] == "ada", form["password"] == "PW-SECRET-7" else { return Self.error("invalid_grant") }
+            let number = state.withLock { state in
+                state.issued += 1
+                return state.issued
+            }
+            return .json(.ok, Array(#"{"access_token":"PW-\#(number)","token_type":"Bearer","expires_in":\#(expiresIn)}"#.utf8))
         case "client_credentials":
             let number = state.withLock { state in
                 state.issued += 1

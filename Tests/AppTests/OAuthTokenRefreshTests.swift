@@ -114,6 +114,30 @@ struct OAuthTokenRefreshTests {
         }
     }
 
+    @Test func aPasswordTokenUsesTheClientItsGrantNamesAndIsCached() async throws {
+        try await OAuthFlow.with(expiresIn: 3600) { flow in
+            let scheme: JSONValue = [
+                "id": "pw", "description": "pw", "schemeType": "oauth2", "authorizeUrl": "", "tokenUrl": .string(flow.tokenURL),
+                "scopes": [], "defaultScopes": [],
+                "grant": ["grantType": "password", "credentialId": .string(flow.clientCredentialID)],
+            ]
+            let credential: JSONValue = [
+                "name": "ada login", "type": "oauth2-password", "data": ["username": "ada", "password": "PW-SECRET-7"],
+            ]
+            let made = await flow.app.createConnection(flow.tenant, user: "victim", body: [
+                "connectorId": .string(flow.tenant.connectorID),
+                "connection": Bodies.connection(name: "password", action: [Bodies.entry(scheme, credential)]),
+            ])
+            let passwordID = try #require(made["credentials"]?["action"]?[0]?["credential"]?["id"]?.stringValue, "\(made.text)")
+            let refresher = OAuthTokenRefresher(context: flow.app.context)
+            let organisationID = flow.tenant.organisationID
+            #expect(try await refresher.freshAccessToken(credentialID: passwordID, organisationID: organisationID) == "PW-1")
+            #expect(try await refresher.freshAccessToken(credentialID: passwordID, organisationID: organisationID) == "PW-1")
+            #expect(flow.provider.snapshot.issued == 1)
+            #expect(!flow.app.logs.all.contains("PW-SECRET-7"))
+        }
+    }
+
     @Test func twoServerInstancesOnOneDatabaseRefreshEachTokenOnce() async throws {
         let keys = KeyRing.generateKeySpecification(version: "shared1")
         try await OAuthFlow.with(expiresIn: 60, refreshDelay: .milliseconds(300), credentialKeys: keys) { flow in

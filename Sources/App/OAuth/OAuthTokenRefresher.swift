@@ -66,12 +66,13 @@ public struct OAuthTokenRefresher: Sendable {
 
     /// The access token of an oauth2-token credential, refreshed first when it is due (waiting for a refresh
     /// another request or instance is running on it). What an outbound call that uses a stored credential calls.
-    /// For an oauth2-client credential, a client_credentials token (`ClientCredentialsTokens`, fetched on demand
-    /// and cached sealed). nil when the credential is neither of the organisation; 400007 when it is due and its refresh
+    /// For an oauth2-client or oauth2-password credential, a client_credentials or password token (`OnDemandTokens`,
+    /// fetched on demand and cached sealed). nil when the credential is none of these of the organisation; 400007
+    /// when it is due and its refresh
     /// was refused; the exchange's error when a refresh fails now. A due token without a client to refresh it
     /// with is answered as stored.
     public func freshAccessToken(credentialID: String, organisationID: String) async throws -> String? {
-        // .none: not an oauth2-token, so perhaps a client for client_credentials (asked with no transaction open).
+        // .none: not an oauth2-token, so perhaps one for `OnDemandTokens` (asked with no transaction open).
         let fromToken: String?? = try await context.database.withTransaction { connection -> String?? in
             let sql = SQL.joining([
                 "SELECT cr.id, cr.organisation_id, cr.sealed_secrets, cr.public_data::text AS public_data,",
@@ -100,7 +101,7 @@ public struct OAuthTokenRefresher: Sendable {
             }
         }
         if let fromToken { return fromToken }
-        return try await context.clientCredentialsTokens.accessToken(
+        return try await context.onDemandTokens.accessToken(
             credentialID: credentialID, organisationID: organisationID, context: context)
     }
 
