@@ -54,6 +54,8 @@ public enum Application {
         defer { listener.cancel() }
         let webhooks = configuration.webhooks.deliver ? Task { await WebhookWorker(context: context).run() } : nil
         defer { webhooks?.cancel() }
+        let refresher = Task { await OAuthTokenRefresher(context: context).run() }
+        defer { refresher.cancel() }
         try await server.run(handleSignals: true, onListening: onListening)
         // Drained: no new claims, and the deliveries under way finish and record their outcome.
         webhooks?.cancel()

@@ -26,6 +26,7 @@ EXTENSION_OPERATIONS = {
     "GetEndUserConnectionByID": "CONTRACT, Around it: GET of one connection, beyond the reference",
     "DeleteEndUserConnection": "CONTRACT, Around it: DELETE of one connection, beyond the reference",
     "GetPlaceholderImage": "CONTRACT, Decided details: the placeholder image the server serves for imageUrl",
+    "CompleteOAuth2Connection": "CONTRACT, OAuth 2.0 connections: the callback the initialise's redirect_uri names",
     "CreateWebhook": "CONTRACT, Events: beyond the reference",
     "ListWebhooks": "CONTRACT, Events: beyond the reference",
     "DeleteWebhook": "CONTRACT, Events: beyond the reference",
@@ -50,6 +51,8 @@ EXTRA_PARAMETERS = {
     ("ActivateIntegration", "identifier_type", "query"): "CONTRACT, Decided details: like the other operations",
     ("GetEndUserConnection", "identifier_type", "query"): "CONTRACT, Activation: userId resolved as elsewhere",
     ("ListEndUserActivations", "identifier_type", "query"): "CONTRACT, Activation: userId resolved as elsewhere",
+    ("InitialiseOAuth2EmbeddedConnection", "identifier_type", "query"):
+        "CONTRACT, OAuth Decided details: with an API key, userId resolved by identifier_type",
     ("ListEndUserIntegrations", "first", "query"): "CONTRACT, Around it: lists page with first/before/after",
     ("ListEndUserIntegrations", "before", "query"): "CONTRACT, Around it: lists page with first/before/after",
     ("ListEndUserIntegrations", "after", "query"): "CONTRACT, Around it: lists page with first/before/after",

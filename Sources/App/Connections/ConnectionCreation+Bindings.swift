@@ -4,29 +4,39 @@ import JSON
 extension ConnectionCreation {
     /// Ids, sealed secrets and exchanged codes for every entry, action first; `principal` is who may spend a
     /// client credential a grant names (`OAuthClientResolution`). Each scheme is rendered once, by Domain's
-    /// encoder (without secrets), for both the statement and the answer.
+    /// encoder (without secrets), for both the statement and the answer. A grant's client secret goes into an
+    /// oauth2-client credential made or patched by the same statement (`GrantClientStorage`).
     func makeBindings(
         _ connection: ConnectionCreate, checked: CreationChecks.Result, organisationID: String, principal: Principal
-    ) async throws -> (bindings: [StoredBinding], newCredentials: [NewCredential]) {
+    ) async throws -> (bindings: [StoredBinding], newCredentials: [NewCredential], patchedCredentials: [NewCredential]) {
         var bindings: [StoredBinding] = []
-        var newCredentials: [NewCredential] = []
+        var credentials = (new: [NewCredential](), patched: [NewCredential]())
         for (position, entry) in connection.action.enumerated() {
             bindings.append(try await makeBinding(
-                entry, usage: .action, position: position, checked: checked, organisationID: organisationID,
-                principal: principal, newCredentials: &newCredentials))
+                entry, usage: .action, position: position, connectionName: connection.name, checked: checked,
+                organisationID: organisationID, principal: principal, credentials: &credentials))
         }
         for (position, entry) in connection.trigger.enumerated() {
             bindings.append(try await makeBinding(
-                entry, usage: .trigger, position: position, checked: checked, organisationID: organisationID,
-                principal: principal, newCredentials: &newCredentials))
+                entry, usage: .trigger, position: position, connectionName: connection.name, checked: checked,
+                organisationID: organisationID, principal: principal, credentials: &credentials))
         }
-        return (bindings, newCredentials)
+        return (bindings, credentials.new, credentials.patched)
     }
 
     private func makeBinding(
-        _ entry: ConnectionCredentialInput, usage: BindingUsage, position: Int, checked: CreationChecks.Result,
-        organisationID: String, principal: Principal, newCredentials: inout [NewCredential]
+        _ entry: ConnectionCredentialInput, usage: BindingUsage, position: Int, connectionName: String,
+        checked: CreationChecks.Result, organisationID: String, principal: Principal,
+        credentials: inout (new: [NewCredential], patched: [NewCredential])
     ) async throws -> StoredBinding {
+        // Before any exchange, so a refused grant never spends an authorization code.
+        let grantClient = try await GrantClientStorage.store(
+            entry, connectionName: connectionName,
+            caller: OAuthClientResolution.Caller(
+                principal: principal, connectorID: checked.connectorID, endUserID: checked.endUser?.id),
+            organisationID: organisationID, context: context, vault: vault)
+        credentials.new += grantClient.created.map { [$0] } ?? []
+        credentials.patched += grantClient.patched.map { [$0] } ?? []
         let credential: StoredCredentialSummary
         switch entry.credential {
         case .reference(let id):
@@ -42,11 +52,11 @@ extension ConnectionCreation {
                     entry, name: validated.name, code: code, state: state, connectorID: checked.connectorID,
                     endUserID: checked.endUser?.id, organisationID: organisationID, principal: principal)
             }
-            newCredentials.append(try seal(stored, organisationID: organisationID))
-            credential = newCredentials[newCredentials.count - 1].summary
+            credentials.new.append(try seal(stored, organisationID: organisationID))
+            credential = credentials.new[credentials.new.count - 1].summary
         }
         // Stored and returned without secrets: an oauth2 grant's clientSecret is written as "".
-        guard case .object(let scheme) = entry.authSchemeConfig.jsonValue() else { preconditionFailure("a scheme is an object") }
+        guard case .object(let scheme) = grantClient.scheme.jsonValue() else { preconditionFailure("a scheme is an object") }
         return StoredBinding(
             id: ULID.generate().string, usage: usage, position: position, authSchemeConfig: scheme,
             validationMessages: [], credential: credential)

@@ -170,7 +170,8 @@ struct ConnectionCreation: Sendable {
         }
         let stored = Self.storedConnection(connection, bindings: made.bindings, at: now)
         let new = NewConnection(
-            organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials)
+            organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials,
+            patchedCredentials: made.patchedCredentials)
         return Prepared(new: new, owner: owner, newEndUser: newEndUser, connectorID: checked.connectorID)
     }
 
@@ -215,7 +216,9 @@ struct ConnectionCreation: Sendable {
         // No references and an organisation's key: the query finds the owner and nothing else.
         let query = Self.targetsQuery(connection, target: target, principal: principal, idempotency: nil)
         let outcome = try await insert(
-            NewConnection(organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials),
+            NewConnection(
+                organisationID: target.organisationID, connection: stored, newCredentials: made.newCredentials,
+                patchedCredentials: made.patchedCredentials),
             owner: .resolved(query), endUser: nil, idempotency: nil)
         guard let targets = outcome.targets else { throw InvariantViolation("the create statement answered no targets") }
         let checked = try CreationChecks.run(connection, targets: targets, target: target, principal: principal)

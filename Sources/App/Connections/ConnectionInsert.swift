@@ -86,6 +86,13 @@ enum ConnectionInsert {
                 FROM owner, json_to_recordset(\(credentialRows(new.newCredentials).jsonText)::json) AS c (
                     id text, name text, type text, public_data json, sealed_secrets text, key_version text,
                     errors jsonb)
+            ), patched_credentials AS (
+                UPDATE credentials cr
+                SET public_data = p.public_data, sealed_secrets = decode(p.sealed_secrets, 'hex'),
+                    key_version = p.key_version, updated_at = \(createdAt)::timestamptz
+                FROM owner, json_to_recordset(\(credentialRows(new.patchedCredentials).jsonText)::json) AS p (
+                    id text, public_data json, sealed_secrets text, key_version text)
+                WHERE cr.id = p.id AND cr.organisation_id = \(new.organisationID)
             ), new_bindings AS (
                 INSERT INTO connection_credentials (id, connection_id, credential_id, usage, position,
                                                     auth_scheme_config, validation_messages)

@@ -1,12 +1,14 @@
 import JSON
 
 /// A connection ready to be written: ids made, secrets sealed, every check done. `connection` is exactly what
-/// the response shows; `newCredentials` adds the sealed secrets of the credentials this request makes.
+/// the response shows; `newCredentials` adds the sealed secrets of the credentials this request makes, and
+/// `patchedCredentials` the existing credentials it changes (an oauth2 grant's client, `GrantClientStorage`).
 /// `ConnectionInsert` writes it in one statement, for the owner it is given or finds.
 struct NewConnection: Sendable {
     var organisationID: String
     var connection: StoredConnection
     var newCredentials: [NewCredential]
+    var patchedCredentials: [NewCredential] = []
 }
 
 /// A credential made by this request: its summary (every secret field `""`) and its sealed secrets.

@@ -30,6 +30,10 @@ public struct AppConfiguration: Sendable {
     /// answers that point back at itself (the OAuth 2.0 `redirect_uri`, the placeholder image). Never guessed from
     /// a request's Host header, which the client chooses.
     public var publicBaseURL: String?
+    /// How long an OAuth 2.0 `state` from InitialiseOAuth2EmbeddedConnection stays usable.
+    public var oauthStateTTLSeconds = 600
+    /// How often the token refresher looks for oauth2-token credentials due for renewal.
+    public var tokenRefreshInterval: Duration = .milliseconds(30000)
     /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
     /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
     public var requestTimeout: Duration = .seconds(30)
@@ -83,6 +87,8 @@ public struct AppConfiguration: Sendable {
         config.outboundTimeout = reader.milliseconds("OUTBOUND_TIMEOUT_MS") ?? config.outboundTimeout
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
         config.publicBaseURL = reader.baseURL("PUBLIC_BASE_URL")
+        config.oauthStateTTLSeconds = reader.integer("OAUTH_STATE_TTL_SECONDS", in: 60...3600) ?? config.oauthStateTTLSeconds
+        config.tokenRefreshInterval = reader.milliseconds("TOKEN_REFRESH_INTERVAL_MS") ?? config.tokenRefreshInterval
         config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
         config.webhooks.deliver = reader.boolean("WEBHOOK_DELIVERY") ?? config.webhooks.deliver
         config.webhooks.retryBase = reader.milliseconds("WEBHOOK_RETRY_BASE_MS") ?? config.webhooks.retryBase

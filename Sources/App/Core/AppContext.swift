@@ -20,6 +20,8 @@ public struct AppContext: Sendable {
     /// The API keys a `DatabaseAuthenticator` has confirmed (an inert, empty cache for any other authenticator);
     /// trusted only while `listenForAPIKeyChanges` runs.
     let apiKeys: APIKeyCache
+    /// client_credentials and password access tokens, sealed, until they expire (`OnDemandTokens`).
+    let onDemandTokens = OnDemandTokens()
 
     public init(
         configuration: AppConfiguration, database: DatabasePool, keyRing: KeyRing,

@@ -12,7 +12,7 @@ enum AppRoutes {
         EmbedRoutes.register(on: &router, context: context)
         WebhookRoutes.register(on: &router, context: context)
         IntegrationRoutes.register(on: &router, context: context)
-        ReferenceOnlyRoutes.register(on: &router, context: context)
+        OAuthRoutes.register(on: &router, context: context)
         return router
     }
 }

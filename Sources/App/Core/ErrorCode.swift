@@ -19,6 +19,8 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case authSchemeConfigMismatch = 400021      // an activation binding's authSchemeConfig is not its template's
     case connectionOfAnotherConnector = 400022  // an activation reuses a connection of another connector
     case dynamicVariablesInvalid = 400023       // dynamicVariables fail the integration's variablesSchema
+    case oauthClientMismatch = 400030     // initialise: clientId is not the named oauth2-client credential's
+    case oauthClientNotUsable = 400031    // initialise: an end-user token names a client its connector does not designate
     case webhookURLRefused = 400040       // a webhook url the outbound rules refuse (plain http, a refused address)
     // 401
     case missingCredentials = 401001
@@ -64,7 +66,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     // 5xx
     case internalError = 500000
     case methodOrCodingNotImplemented = 501000  // no route answers the method, or a transfer coding is not implemented
-    case notImplemented = 501001          // a reference operation this server does not offer yet
+    case notImplemented = 501001          // the OpenAPI document is missing beside the server
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002
     case overloaded = 503000
@@ -72,6 +74,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
     case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
+    case publicBaseURLUnset = 503005      // PUBLIC_BASE_URL is unset, so there is no redirect_uri to send
     case httpVersionNotSupported = 505000 // a request in a version other than HTTP/1.x (answered by the server module)
 
     public var status: HTTPStatus {

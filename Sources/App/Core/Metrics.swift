@@ -48,6 +48,8 @@ public final class Metrics: Sendable {
     private let state = Locked(State())
     /// The webhook delivery worker's counters, rendered with these.
     public let webhooks = WebhookMetrics()
+    /// The OAuth 2.0 token refresher's counters, rendered beside these.
+    public let tokenRefreshes = TokenRefreshMetrics()
 
     public init() {}
 

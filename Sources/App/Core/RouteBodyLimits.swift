@@ -29,6 +29,8 @@ enum RouteBodyLimits {
         (.PUT, "/integrations/:integration_id/users/:user_id/variables", 64 * 1024),
         // A URL, a list of event types and a description.
         (.POST, WebhookRoutes.collection, 16 * 1024),
+        // An authorize request: a few URLs and scopes.
+        (.POST, OAuthRoutes.initialise, 16 * 1024),
     ]
 
     /// The limit for a matched route, nil when it takes no body.

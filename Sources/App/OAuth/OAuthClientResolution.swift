@@ -10,7 +10,8 @@ import Postgres
 /// Naming a credential is not enough to spend its secret:
 /// - the caller must be allowed to use it: an API key, any oauth2-client credential of its organisation; an
 ///   end-user token, only the one the connection's connector designates (the `grant.credentialId` of one of its
-///   oauth2 `authorization_code` schemes) or one already bound to that end user's own connections. Any other
+///   oauth2 `authorization_code` schemes) or one already bound to, or named by the grant of, that end user's own
+///   connections. Any other
 ///   is 404004, as if it did not exist, so a token learns nothing about the organisation's credentials;
 /// - the exchange's `tokenUrl` must be the credential's own (byte for byte): its secret goes nowhere else (400).
 enum OAuthClientResolution {
@@ -41,18 +42,9 @@ enum OAuthClientResolution {
     ) async throws -> OAuthCodeExchangeRequest {
         guard let credentialID = request.clientCredentialID else { return request }
         let organisationID = request.organisationID
-        let field = fieldPath + ".authSchemeConfig.grant.credentialId"
-        let row = try await usableCredential(credentialID, organisationID: organisationID, caller: caller, database: database)
-        guard let row else {
-            let message = EndUserScope.isEndUser(caller.principal)
-                ? "no credential with this id that this token may use" : "no credential with this id in the organisation"
-            throw APIError(.credentialNotFound, "credential not found", fields: [.init(field: field, message: message)])
-        }
-        guard try row.string("type") == "oauth2-client",
-              case .object(let publicData) = try JSONValue.parse(Array(try row.string("public_data").utf8))
-        else {
-            throw APIError.validation([APIError.Field(field: field, message: "must name an oauth2-client credential")])
-        }
+        let (row, publicData) = try await requireUsable(
+            credentialID, field: fieldPath + ".authSchemeConfig.grant.credentialId", organisationID: organisationID,
+            caller: caller, database: database)
         guard case .string(let storedTokenURL)? = publicData["tokenUrl"],
               storedTokenURL.hasSameBytes(as: request.tokenURL)
         else {
@@ -64,9 +56,34 @@ enum OAuthClientResolution {
         let secrets = try vault.open(
             try row.bytes("sealed_secrets"), organisationID: organisationID, credentialID: credentialID)
         var resolved = request
-        if case .string(let clientID)? = publicData["clientId"] { resolved.clientID = clientID }
-        if case .string(let clientSecret)? = secrets["clientSecret"] { resolved.clientSecret = clientSecret }
+        // A grant's own client id or secret is the JSON Merge Patch this request applies to the credential
+        // (`GrantClientStorage`, API keys only), so the exchange uses them over the stored ones.
+        if resolved.clientID?.isEmpty != false, case .string(let clientID)? = publicData["clientId"] {
+            resolved.clientID = clientID
+        }
+        if resolved.clientSecret?.isEmpty != false, case .string(let clientSecret)? = secrets["clientSecret"] {
+            resolved.clientSecret = clientSecret
+        }
         return resolved
+    }
+
+    /// The named oauth2-client credential's row and public data, when the caller may use it: 404004 at `field`
+    /// when it is not the organisation's or not the caller's to use, 400 when it is of another type.
+    static func requireUsable(
+        _ credentialID: String, field: String, organisationID: String, caller: Caller, database: DatabasePool
+    ) async throws -> (Row, JSONObject) {
+        let row = try await usableCredential(credentialID, organisationID: organisationID, caller: caller, database: database)
+        guard let row else {
+            let message = EndUserScope.isEndUser(caller.principal)
+                ? "no credential with this id that this token may use" : "no credential with this id in the organisation"
+            throw APIError(.credentialNotFound, "credential not found", fields: [.init(field: field, message: message)])
+        }
+        guard try row.string("type") == "oauth2-client",
+              case .object(let publicData) = try JSONValue.parse(Array(try row.string("public_data").utf8))
+        else {
+            throw APIError.validation([APIError.Field(field: field, message: "must name an oauth2-client credential")])
+        }
+        return (row, publicData)
     }
 
     /// The credential's row when it is the organisation's and the caller may use it; nil otherwise.
@@ -85,7 +102,8 @@ enum OAuthClientResolution {
                                     AND s->'grant'->>'grantType' = 'authorization_code'
                                     AND s->'grant'->>'credentialId' = cr.id)
                        OR EXISTS (SELECT 1 FROM connection_credentials b JOIN connections c ON c.id = b.connection_id
-                                  WHERE b.credential_id = cr.id AND c.end_user_id = \(caller.endUserID)))
+                                  WHERE (b.credential_id = cr.id OR b.auth_scheme_config->'grant'->>'credentialId' = cr.id)
+                                    AND c.end_user_id = \(caller.endUserID)))
                 """).rows.first
         }
     }

@@ -33,12 +33,21 @@ public struct OAuthCodeExchanger: Sendable {
     /// with the call counted against `organisationID`'s outbound concurrency limit.
     public func exchange(
         tokenURL: String, code: String, redirectURI: String?, clientID: String, clientSecret: String,
-        requestedScopes: [String], additionalTokenParameters: String?, organisationID: String? = nil
+        requestedScopes: [String], additionalTokenParameters: String?, organisationID: String? = nil,
+        codeVerifier: String? = nil
     ) async throws(OAuthExchangeError) -> JSONObject {
         let request = OAuthTokenRequest(
             tokenURL: tokenURL, code: code, redirectURI: redirectURI, clientID: clientID, clientSecret: clientSecret,
-            additionalParameters: additionalTokenParameters)
-        var outbound = request.outbound
+            additionalParameters: additionalTokenParameters, codeVerifier: codeVerifier)
+        let reader = OAuthTokenResponse(secrets: [code, clientSecret], requestedScopes: requestedScopes, now: now())
+        return try await send(request.outbound, organisationID: organisationID, reader: reader)
+    }
+
+    /// Sends a token request (counted against `organisationID`'s outbound limit) and reads its answer.
+    func send(
+        _ request: OutboundRequest, organisationID: String?, reader: OAuthTokenResponse
+    ) async throws(OAuthExchangeError) -> JSONObject {
+        var outbound = request
         outbound.tenant = organisationID
         let response: OutboundResponse
         // The request's deadline (`CallerDeadline`) bounds the call when it comes before the client's timeout.
@@ -50,7 +59,6 @@ public struct OAuthCodeExchanger: Sendable {
         } catch {
             throw OAuthExchangeError(error)
         }
-        let reader = OAuthTokenResponse(secrets: [code, clientSecret], requestedScopes: requestedScopes, now: now())
         return try reader.credentialData(from: response)
     }
 }

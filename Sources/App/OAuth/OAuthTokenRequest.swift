@@ -13,14 +13,22 @@ struct OAuthTokenRequest {
     var clientSecret: String
     /// The scheme's `additionalTokenParams` (form-encoded); parameters of the grant itself cannot be overridden.
     var additionalParameters: String?
+    /// The PKCE verifier of the authorization request (RFC 7636 §4.5), when it sent a challenge.
+    var codeVerifier: String? = nil
 
-    static let grantParameters: Set = ["grant_type", "code", "redirect_uri", "client_id", "client_secret"]
+    static let grantParameters: Set = ["grant_type", "code", "redirect_uri", "client_id", "client_secret", "code_verifier"]
 
     var outbound: OutboundRequest {
         var form = [("grant_type", "authorization_code"), ("code", code)]
         if let redirectURI { form.append(("redirect_uri", redirectURI)) }
+        if let codeVerifier { form.append(("code_verifier", codeVerifier)) }
         let extra = QueryString.decode(additionalParameters ?? "")
         form += extra.filter { !$0.name.isEmpty && !Self.grantParameters.contains($0.name) }
+        return Self.outbound(tokenURL: tokenURL, form: form, clientID: clientID, clientSecret: clientSecret)
+    }
+
+    /// A token request (any grant) carrying `form`, the client authenticated by HTTP Basic.
+    static func outbound(tokenURL: String, form: [(String, String)], clientID: String, clientSecret: String) -> OutboundRequest {
         let credentials = FormEncoding.encode(clientID) + ":" + FormEncoding.encode(clientSecret)
         let headers: HeaderFields = [
             "Content-Type": "application/x-www-form-urlencoded",

@@ -10,6 +10,11 @@ struct OAuthTokenResponse {
     var secrets: [String]
     var requestedScopes: [String]
     var now: Timestamp
+    /// For a refresh (RFC 6749 §6): the refresh token just spent, kept when the answer issues no new one (§5.1).
+    var previousRefreshToken: String? = nil
+    /// False for a client_credentials token (RFC 6749 §4.4.3: a refresh token should not be issued), which is
+    /// cached, not stored as an oauth2-token.
+    var requiresRefreshToken = true
 
     func credentialData(from response: OutboundResponse) throws(OAuthExchangeError) -> JSONObject {
         let status = response.status.code
@@ -31,10 +36,12 @@ struct OAuthTokenResponse {
         }
         var data = JSONObject([("accessToken", .string(accessToken))])
         // An oauth2-token credential cannot be stored without one (the contract makes refreshToken required).
-        guard let refreshToken = try optionalString(body, "refresh_token"), !refreshToken.isEmpty else {
+        let refreshToken = try optionalString(body, "refresh_token").flatMap({ $0.isEmpty ? nil : $0 }) ?? previousRefreshToken
+        if let refreshToken, !refreshToken.isEmpty {
+            data["refreshToken"] = .string(refreshToken)
+        } else if requiresRefreshToken {
             throw .badResponse("the response has no refresh_token")
         }
-        data["refreshToken"] = .string(refreshToken)
         let scopes = try optionalString(body, "scope").map { $0.split(separator: " ").map(String.init) } ?? requestedScopes
         data["scopes"] = .array(scopes.map(JSONValue.string))
         let tokenType = try optionalString(body, "token_type") ?? ""

@@ -20,7 +20,9 @@ enum OperationalRoutes {
                 status: .ok, headers: ["Content-Type": "text/plain; version=0.0.4"],
                 body: Array((context.metrics.render() + Metrics.render(reads: context.database.readCounts, writes: context.database.writeCounts)
                     + Metrics.render(bodyBudget: context.configuration.server.bodyBudget)
-                    + context.metrics.webhooks.render()).utf8))
+                    + context.metrics.webhooks.render()
+
+                    + context.metrics.tokenRefreshes.render()).utf8))
         }
         PlaceholderImage.register(on: &router)
         let specification = ProjectFiles.openAPIDocument()
