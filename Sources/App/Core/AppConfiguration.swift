@@ -33,6 +33,9 @@ public struct AppConfiguration: Sendable {
     /// How long a handler may take (`AppResponder`): its database waits and outbound call end by then, a statement
     /// still running is cancelled and the client gets 503 `requestDeadlineExceeded`.
     public var requestTimeout: Duration = .seconds(30)
+    /// Answers at least this large go out gzipped to clients that take gzip (`ResponseCompression`); 0 never
+    /// compresses an answer. Request bodies in gzip are accepted either way.
+    public var compressionMinBytes = 1024
 
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
@@ -82,6 +85,7 @@ public struct AppConfiguration: Sendable {
         config.migrateOnStart = reader.boolean("MIGRATE_ON_START") ?? true
         config.publicBaseURL = reader.baseURL("PUBLIC_BASE_URL")
         config.requestTimeout = reader.milliseconds("REQUEST_TIMEOUT_MS") ?? config.requestTimeout
+        config.compressionMinBytes = reader.integer("COMPRESSION_MIN_BYTES", in: 0...1_073_741_824) ?? config.compressionMinBytes
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
     }

@@ -13,6 +13,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case malformedContentEncoding = 400050 // a gzip request body is truncated or corrupt; the message says which
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -46,6 +47,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case bodyTooLarge = 413000
     case uriTooLong = 414000
     case unsupportedMediaType = 415001
+    case unsupportedContentEncoding = 415002 // a request body's Content-Encoding other than gzip; `Accept-Encoding` names what is
     case expectationFailed = 417000       // an Expect other than 100-continue (answered by the server module)
     case headersTooLarge = 431000
     // 5xx
