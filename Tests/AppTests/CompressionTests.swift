@@ -89,6 +89,21 @@ import Testing
         }
     }
 
+    /// A body that came whole with its head is inflated only for a known sender, in JSON.
+    @Test func credentialsAndMediaTypeComeBeforeTheCoding() async throws {
+        try await withTestApp { app in
+            let org = try await app.createOrganisation()
+            var headers: HeaderFields = ["Authorization": "Bearer \(APIKeys.generate().value)", "Content-Encoding": "gzip"]
+            let unknownKey = try await app.send(.POST, "/hubs", headers: headers, body: [0x1F, 0x8B, 0], contentType: "application/json")
+            #expect(unknownKey.status == 401 && unknownKey.errorCode == "401002")
+            headers = org.auth
+            headers.add(name: "Content-Encoding", value: "gzip")
+            let text = try await app.send(.POST, "/hubs", headers: headers, body: [0x1F, 0x8B, 0], contentType: "text/plain")
+            #expect(text.status == 415 && text.errorCode == "415001")
+            #expect(try await hubCount(app, org) == 0)
+        }
+    }
+
     /// Before the body is read, like a wrong media type: the client has sent the head alone.
     @Test func anotherCodingIsRefusedOnTheHead() async throws {
         try await withTestApp { app in

@@ -36,8 +36,8 @@ struct AppResponder: Responder {
                 break
             }
             do {
-                if let limit = RouteBodyLimits.limit(request.method, template) {
-                    try await request.inflateBody(limit: min(limit, maxBodyBytes))
+                if let limit = RouteBodyLimits.limit(request.method, template), request.headers.contains("Content-Encoding") {
+                    try await decodeBody(of: &request, limit: min(limit, maxBodyBytes))
                 }
                 response = try await CallerDeadline.$current.withValue(.now + requestTimeout) { [request] in
                     try await handler(request)

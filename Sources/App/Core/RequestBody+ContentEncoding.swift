@@ -1,6 +1,18 @@
 import HTTP1
 import HTTPServer
 
+extension AppResponder {
+    /// A body in a content coding is inflated before the handler runs, once its sender is known and its media type
+    /// is JSON, so the refusals come in the order a plain body gets them (401, 415 `415001`) before the coding's own
+    /// (415 `415002`, 400 `400050`, 413): nobody unauthenticated makes the server inflate anything. The handler
+    /// authenticates again, from the `APIKeyCache` for an API key.
+    func decodeBody(of request: inout Request, limit: Int) async throws {
+        _ = try await authenticator.authenticate(request)
+        try request.requireJSONContentType()
+        try await request.inflateBody(limit: limit)
+    }
+}
+
 /// Request bodies sent with `Content-Encoding: gzip` (RFC 9110 §8.4). The routes that take a body (`RouteBodyLimits`,
 /// all JSON) accept gzip or no coding; the body is inflated before the handler runs, as a stream that stops one
 /// byte past the route's limit, so the limit holds for the inflated bytes and a bomb costs no more memory than an
