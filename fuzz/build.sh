@@ -3,6 +3,7 @@
 #   request_parser   Sources/HTTP1 + fuzz/request_parser.swift   (head parser, body framing, chunked bodies)
 #   chunked_decoder  Sources/HTTP1 + fuzz/chunked_decoder.swift
 #   connection_body  Sources/JSON (as module JSON) + Sources/Domain + fuzz/connection_body.swift
+#   gzip_inflate     Sources/HTTPServer/Gzip.swift + zlib + fuzz/gzip_inflate.swift
 # Output: fuzz/.build/<target>. Usage: fuzz/build.sh [target ...] (default: all). OPT=-Onone for debugging.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,13 +26,19 @@ build_connection_body() {
         "$out/JSON.o" -o "$out/connection_body"
 }
 
+build_gzip_inflate() {
+    swiftc "${flags[@]}" -module-name HTTPServer -I "$root/Sources/CZlib" "$root/Sources/HTTPServer/Gzip.swift" \
+        "$root/fuzz/check.swift" "$root/fuzz/gzip_inflate.swift" -o "$out/gzip_inflate"
+}
+
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser chunked_decoder connection_body)
+[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser chunked_decoder connection_body gzip_inflate)
 for target in "${targets[@]}"; do
     echo "building $target" >&2
     case "$target" in
         request_parser | chunked_decoder) build_http1_target "$target" ;;
         connection_body) build_connection_body ;;
+        gzip_inflate) build_gzip_inflate ;;
         *) echo "unknown target $target" >&2; exit 2 ;;
     esac
 done

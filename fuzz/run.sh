@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds (fuzz/build.sh) and runs each libFuzzer target for a bounded time.
-#   fuzz/run.sh [target ...]          default: request_parser chunked_decoder connection_body
+#   fuzz/run.sh [target ...]          default: request_parser chunked_decoder connection_body gzip_inflate
 # Env: FUZZ_SECONDS (per target, default 60), FUZZ_JOBS (parallel workers per target, default 1),
 #      SKIP_BUILD=1 to reuse fuzz/.build.
 # New interesting inputs accumulate in fuzz-artifacts/corpus/<target> (git-ignored; the committed seeds in
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-60}"
 jobs="${FUZZ_JOBS:-1}"
 targets=("$@")
-[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser chunked_decoder connection_body)
+[[ ${#targets[@]} -gt 0 ]] || targets=(request_parser chunked_decoder connection_body gzip_inflate)
 [[ "${SKIP_BUILD:-0}" == 1 ]] || fuzz/build.sh "${targets[@]}"
 
 export SWIFT_BACKTRACE=enable=no

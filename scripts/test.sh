@@ -107,7 +107,7 @@ else
 
     # Fuzzing (~1 min to build, FUZZ_SECONDS per target). A crash fails its target; the input stays in
     # fuzz-artifacts/<target>/ and is printed in base64.
-    fuzz_targets=(request_parser chunked_decoder connection_body)
+    fuzz_targets=(request_parser chunked_decoder connection_body gzip_inflate)
     run_check "fuzz/build.sh" bash fuzz/build.sh "${fuzz_targets[@]}"
     if [ "$check_passed" = 1 ]; then
         for target in "${fuzz_targets[@]}"; do

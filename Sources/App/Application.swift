@@ -28,7 +28,9 @@ public enum Application {
         AppResponder(
             router: AppRoutes.makeRouter(context: context), errors: ErrorMapping(logger: context.logger),
             metrics: context.metrics, authenticator: context.authenticator,
-            requestTimeout: context.configuration.requestTimeout)
+            requestTimeout: context.configuration.requestTimeout,
+            compression: ResponseCompression(minimumBytes: context.configuration.compressionMinBytes),
+            maxBodyBytes: context.configuration.server.limits.maxBodyBytes)
     }
 
     /// Every route the server answers, as `METHOD /template/:param`, sorted: what the spec-coverage checks compare

@@ -39,6 +39,9 @@ public struct AppConfiguration: Sendable {
     public var requestTimeout: Duration = .seconds(30)
     /// The webhook delivery worker (`WEBHOOK_*`).
     public var webhooks = WebhookConfiguration()
+    /// Answers at least this large go out gzipped to clients that take gzip (`ResponseCompression`); 0 never
+    /// compresses an answer. Request bodies in gzip are accepted either way.
+    public var compressionMinBytes = 1024
 
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
@@ -98,6 +101,7 @@ public struct AppConfiguration: Sendable {
         config.webhooks.pollInterval = reader.milliseconds("WEBHOOK_POLL_MS") ?? config.webhooks.pollInterval
         config.webhooks.batchSize = reader.integer("WEBHOOK_BATCH_SIZE", in: 1...1000) ?? config.webhooks.batchSize
         config.webhooks.retainSettled = reader.integer("WEBHOOK_RETAIN_HOURS", in: 1...8760).map { .seconds($0 * 3600) } ?? config.webhooks.retainSettled
+        config.compressionMinBytes = reader.integer("COMPRESSION_MIN_BYTES", in: 0...1_073_741_824) ?? config.compressionMinBytes
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return config
     }

@@ -1,7 +1,8 @@
 import HTTP1
 import HTTPServer
 
-/// A body is wanted only by a route that takes one (`RouteBodyLimits`), from a caller who may call it, in JSON.
+/// A body is wanted only by a route that takes one (`RouteBodyLimits`), from a caller who may call it, in JSON,
+/// with no content coding or gzip.
 /// What can be told without waiting is told on the event loop (`screenBody`); an API key not yet confirmed, or an
 /// end-user token, is looked up in `admitBody`'s task before the body is read. The handler then authenticates
 /// as always (an API key admitted this way is by then confirmed in the `APIKeyCache` while it listens).
@@ -45,6 +46,7 @@ extension AppResponder {
     private func mediaTypeRefusal(_ request: Request, route: String?) -> RoutedResponse? {
         do {
             try request.requireJSONContentType()
+            _ = try request.requestContentCoding()
             return nil
         } catch {
             return routed(.apiError(error), to: request, route: route)

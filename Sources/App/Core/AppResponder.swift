@@ -16,6 +16,10 @@ struct AppResponder: Responder {
     /// a statement still running then is cancelled, its writes rolled back, and the client answered 503
     /// `requestDeadlineExceeded`.
     let requestTimeout: Duration
+    /// Gzips answers where the client takes it (`ResponseCompression`).
+    var compression = ResponseCompression()
+    /// MAX_BODY_BYTES: with the route's own limit, the most a gzip request body may inflate to.
+    var maxBodyBytes = Int.max
 
     func respond(to request: Request) async -> Response { await respondRouted(to: request).response }
 
@@ -32,6 +36,9 @@ struct AppResponder: Responder {
                 break
             }
             do {
+                if let limit = RouteBodyLimits.limit(request.method, template), request.headers.contains("Content-Encoding") {
+                    try await decodeBody(of: &request, limit: min(limit, maxBodyBytes))
+                }
                 response = try await CallerDeadline.$current.withValue(.now + requestTimeout) { [request] in
                     try await handler(request)
                 }
@@ -48,6 +55,7 @@ struct AppResponder: Responder {
         case .notFound:
             response = Self.routeNotFound
         }
+        response = await compression.apply(response, for: request)
         record(response, to: request, route: request.route ?? Metrics.unmatchedRoute, since: start)
         return RoutedResponse(response, route: request.route)
     }
@@ -56,7 +64,8 @@ struct AppResponder: Responder {
     func respondImmediately(to request: Request) -> RoutedResponse? {
         guard let route = router.immediateRoute(for: request) else { return nil }
         let start = MonotonicTime.nanoseconds()
-        let routed = route.respond(to: request)
+        var routed = route.respond(to: request)
+        routed.response = compression.applyInPlace(routed.response, for: request)
         record(routed.response, to: request, route: route.template, since: start)
         return routed
     }

@@ -22,6 +22,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthClientMismatch = 400030     // initialise: clientId is not the named oauth2-client credential's
     case oauthClientNotUsable = 400031    // initialise: an end-user token names a client its connector does not designate
     case webhookURLRefused = 400040       // a webhook url the outbound rules refuse (plain http, a refused address)
+    case malformedContentEncoding = 400050 // a gzip request body is truncated or corrupt; the message says which
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -61,6 +62,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case bodyTooLarge = 413000
     case uriTooLong = 414000
     case unsupportedMediaType = 415001
+    case unsupportedContentEncoding = 415002 // a request body's Content-Encoding other than gzip; `Accept-Encoding` names what is
     case expectationFailed = 417000       // an Expect other than 100-continue (answered by the server module)
     case headersTooLarge = 431000
     // 5xx
