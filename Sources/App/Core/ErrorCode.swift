@@ -19,6 +19,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case invalidToken = 401003
     // 403
     case forbidden = 403001               // an end-user token outside its own user, or wrong organisation in path
+    case scopeMissing = 403002            // the API key lacks the route's scope, or an end-user token used a key-only scope
     // 404
     case routeNotFound = 404000
     case hubNotFound = 404001
