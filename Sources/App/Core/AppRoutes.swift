@@ -8,6 +8,7 @@ enum AppRoutes {
         TenancyRoutes.register(on: &router, context: context)
         EndUserRoutes.register(on: &router, context: context)
         ConnectionRoutes.register(on: &router, context: context)
+        CredentialAccessRoutes.register(on: &router, context: context)
         ReferenceOnlyRoutes.register(on: &router, context: context)
         return router
     }

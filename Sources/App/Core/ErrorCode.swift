@@ -13,6 +13,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthExchangeRejected = 400007   // the token endpoint answered an OAuth error
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
+    case invalidConnectionBinding = 400060  // Connection-Binding is not action:N or trigger:N
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -33,6 +34,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case integrationNotFound = 404009
     case connectionTemplateNotFound = 404010
     case activationNotFound = 404011
+    case connectionBindingNotFound = 404014  // the connection has no binding at Connection-Binding (or none at all)
     // 405, 408
     case methodNotAllowed = 405000
     case requestTimeout = 408000
@@ -55,11 +57,14 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case notImplemented = 501001          // a reference operation this server does not offer yet
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002
+    case accessTokenUnavailable = 502008  // no fresh oauth2 access token could be had for the binding
+    case credentialUnusable = 502009      // the stored credential cannot be turned into auth material
     case overloaded = 503000
     case databaseUnavailable = 503001
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
     case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
+    case auditLogUnavailable = 503006     // the audit row could not be written, so no credential is handed out
     case httpVersionNotSupported = 505000 // a request in a version other than HTTP/1.x (answered by the server module)
 
     public var status: HTTPStatus {
