@@ -20,6 +20,8 @@ struct CredentialAccessScopeTests {
             #expect(organisationKey.status == 403 && organisationKey.errorCode == "403002")
             let endUser = await app.request(.GET, target, auth: try tenant.endUserAuth("ada"))
             #expect(endUser.status == 403 && endUser.errorCode == "403002")
+            let proxied = await app.request(.GET, "/hubs/\(tenant.hubID)/users/ada/connections/\(connectionID)/proxy/x", auth: tenant.auth)
+            #expect(proxied.status == 403 && proxied.errorCode == "403002")
             #expect(try await app.auditRows(tenant.organisationID) == 0)
 
             let allowed = await app.request(.GET, target, auth: access.accessAuth)

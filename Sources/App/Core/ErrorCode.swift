@@ -14,6 +14,9 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case missingBody = 400008             // a body was required
     case nulInParameter = 400009          // a path or query parameter decodes to NUL (%00); `fields` names it
     case invalidConnectionBinding = 400060  // Connection-Binding is not action:N or trigger:N
+    case proxyTargetRefused = 400061      // the connector's baseUrl resolves to a refused network (SSRF guard)
+    case proxyRequestInvalid = 400062     // the request cannot be forwarded as sent (a header or the connector's baseUrl)
+    case bindingNotProxyable = 400063     // a custom-function binding: only the integrator's function can apply it
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
@@ -57,6 +60,9 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case notImplemented = 501001          // a reference operation this server does not offer yet
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002
+    case upstreamUnreachable = 502005     // the provider could not be reached (resolution, connection, TLS)
+    case upstreamTimedOut = 502006        // the provider did not answer within the outbound timeout
+    case upstreamBadResponse = 502007     // the provider's answer was malformed or larger than the outbound limit
     case accessTokenUnavailable = 502008  // no fresh oauth2 access token could be had for the binding
     case credentialUnusable = 502009      // the stored credential cannot be turned into auth material
     case overloaded = 503000

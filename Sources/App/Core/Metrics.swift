@@ -46,6 +46,8 @@ public final class Metrics: Sendable {
 
     static let bounds: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
     private let state = Locked(State())
+    /// The proxy's own series (`ProxyMetrics`), rendered after the routes'.
+    let proxy = ProxyMetrics()
 
     public init() {}
 
@@ -122,6 +124,6 @@ public final class Metrics: Sendable {
             out += "http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)\n"
             out += "http_request_duration_seconds_count{route=\"\(route)\"} \(buckets[Self.bounds.count])\n"
         }
-        return out
+        return out + proxy.render()
     }
 }

@@ -3,7 +3,7 @@ import HTTP1
 /// Every route that takes a request body, with the most it may be: one table, so the memory a request can make
 /// the server hold is read here rather than found in each handler. A route not listed takes no body: one sent
 /// anyway is dropped as it arrives, never held. Each is also capped by MAX_BODY_BYTES, and every body held
-/// counts against MAX_BUFFERED_BODY_BYTES. All of them authenticate and take JSON (`Router.on(_:_:context:)`),
+/// counts against MAX_BUFFERED_BODY_BYTES. All of them authenticate and, but for `anyMediaType`, take JSON (`Router.on(_:_:context:)`),
 /// which is checked before the body is read.
 enum RouteBodyLimits {
     /// A list, not a dictionary: comparing a few templates (most differ in length) is cheaper than hashing one.
@@ -18,7 +18,14 @@ enum RouteBodyLimits {
         // A connector describes an API's operations, authentication and pagination: the largest documents.
         (.POST, "/o/:organisation_id/protocols/http/connectors", 256 * 1024),
         (.PUT, "/o/:organisation_id/connectors/:connector_id/auth-scheme-configs/:auth_scheme_config_id", 64 * 1024),
+        // The proxy forwards bodies of any type; the outbound client holds the same bytes again while sending.
+        (.POST, CredentialAccessRoutes.proxy, 1024 * 1024),
+        (.PUT, CredentialAccessRoutes.proxy, 1024 * 1024),
+        (.PATCH, CredentialAccessRoutes.proxy, 1024 * 1024),
     ]
+
+    /// Routes whose bodies are forwarded as they are, in any media type, rather than read as JSON.
+    static let anyMediaType: Set<String> = [CredentialAccessRoutes.proxy]
 
     /// The limit for a matched route, nil when it takes no body.
     static func limit(_ method: HTTPMethod, _ template: String) -> Int? {
