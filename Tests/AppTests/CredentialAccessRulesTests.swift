@@ -102,5 +102,12 @@ import Testing
         #expect(request.outbound.clientCertificate == ClientCertificate(
             certificatePEM: "CERT PEM", privateKeyPEM: "KEY PEM", trustedCAPEM: "CA PEM"))
         #expect("\(request.outbound.clientCertificate!)" == "ClientCertificate(****)")
+        for escaping in ["../admin", "a/./b", "a/%2E%2e/b", "%2e"] {
+            #expect(throws: APIError.self, "\(escaping)") {
+                try UpstreamRequest(forwarding: Request(method: .GET, target: "/"), baseURL: "https://a.example/v1", path: escaping)
+            }
+        }
+        #expect(try UpstreamRequest(forwarding: Request(method: .GET, target: "/"), baseURL: "https://a.example", path: "a/...b/.well-known").url
+            == "https://a.example/a/...b/.well-known")
     }
 }

@@ -22,6 +22,12 @@ struct UpstreamRequest: Sendable {
         guard Formats.isAbsoluteHTTPURL(baseURL), !baseURL.contains("?"), !baseURL.contains("#") else {
             throw APIError(.proxyRequestInvalid, "the connector's baseUrl is not an http(s) URL without a query")
         }
+        // A dot segment would let the provider resolve the path outside the connector's baseUrl.
+        guard !path.split(separator: "/").contains(where: Self.isDotSegment) else {
+            throw APIError(
+                .proxyRequestInvalid, "the proxied path may not contain . or .. segments",
+                fields: [APIError.Field(field: "path", message: "has a . or .. segment")])
+        }
         var base = Substring(baseURL)
         while base.hasSuffix("/") { base = base.dropLast() }
         method = request.method
@@ -48,6 +54,12 @@ struct UpstreamRequest: Sendable {
             headers.remove(name: "Cookie")
             headers.add(name: "Cookie", value: (sent + ["\(name)=\(value)"]).joined(separator: "; "))
         }
+    }
+
+    /// `.` or `..`, also percent-encoded (`%2e`, `%2E`).
+    private static func isDotSegment(_ segment: Substring) -> Bool {
+        let decoded = segment.lowercased().replacing("%2e", with: ".")
+        return decoded == "." || decoded == ".."
     }
 
     mutating func authorize(_ value: String) { headers.replaceOrAdd(name: "Authorization", value: value) }
