@@ -55,7 +55,8 @@ public struct StoredAccessTokens: AccessTokenSource {
         guard demand.credentialType == .oauth2Token else {
             throw APIError(
                 .accessTokenUnavailable, "no access token can be had for this binding",
-                details: "a \(demand.credentialType.rawValue) credential needs a token fetched from its token endpoint, which this server does not do yet")
+                details: "a \(demand.credentialType.rawValue) credential needs a token fetched from its token endpoint, "
+                    + "which this server does not do yet")
         }
         let token = demand.secrets["accessToken"]?.stringValue ?? ""
         let expiresAt = demand.publicData["expiresAt"]?.stringValue.flatMap(Timestamp.init(rfc3339:))

@@ -44,7 +44,8 @@ struct UsableConnection: Sendable {
     func binding(_ selector: BindingSelector) throws(APIError) -> UsableBinding {
         guard let found = bindings.first(where: { $0.usage == selector.usage && $0.position == selector.position }) else {
             throw APIError(
-                .connectionBindingNotFound, "the connection has no \(selector.usage.rawValue) binding at position \(selector.position)",
+                .connectionBindingNotFound,
+                "the connection has no \(selector.usage.rawValue) binding at position \(selector.position)",
                 fields: [APIError.Field(field: BindingSelector.header, message: "names no binding of the connection")])
         }
         return found

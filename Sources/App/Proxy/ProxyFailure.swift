@@ -7,7 +7,8 @@ enum ProxyFailure {
     static func apiError(_ error: HTTPClientError) -> APIError {
         switch error {
         case .refused(let refusal):
-            APIError(.proxyTargetRefused, "the connector's baseUrl is not reachable from this server", details: refusal.description)
+            APIError(
+                .proxyTargetRefused, "the connector's baseUrl is not reachable from this server", details: refusal.description)
         case .invalidURL, .invalidRequest:
             APIError(.proxyRequestInvalid, "the request cannot be forwarded as sent", details: error.description)
         case .resolutionFailed, .connectionFailed, .tlsFailed, .connectionLost:

@@ -46,7 +46,9 @@ struct ProxyRoute: Sendable {
         return try await exchange(request, organisationID: organisationID, connectorID: connectorID)
     }
 
-    private func exchange(_ request: UpstreamRequest, organisationID: String, connectorID: String) async throws -> OutboundResponse {
+    private func exchange(
+        _ request: UpstreamRequest, organisationID: String, connectorID: String
+    ) async throws -> OutboundResponse {
         var outbound = request.outbound
         outbound.tenant = organisationID
         // The request's own deadline bounds the call when it comes before the client's timeout.

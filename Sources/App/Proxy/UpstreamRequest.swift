@@ -33,9 +33,8 @@ struct UpstreamRequest: Sendable {
         method = request.method
         location = base + "/" + path
         let rawQuery = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        query = rawQuery.count == 2
-            ? rawQuery[1].split(separator: "&").map(String.init).filter { !$0.hasPrefix("identifier_type=") && $0 != "identifier_type" }
-            : []
+        let pairs = rawQuery.count == 2 ? rawQuery[1].split(separator: "&").map(String.init) : []
+        query = pairs.filter { !$0.hasPrefix("identifier_type=") && $0 != "identifier_type" }
         headers = HopByHopHeaders.endToEnd(request.headers, alsoDropping: HopByHopHeaders.requestOnly)
         body = request.body
     }
