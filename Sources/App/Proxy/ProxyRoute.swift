@@ -22,14 +22,16 @@ struct ProxyRoute: Sendable {
         let path = try EndUserPath(request, principal: principal)
         let connection = try await connections.load(path, connectionID: request.parameters["connection_id"] ?? "")
         let binding = try connection.binding(selector)
-        var upstream = try UpstreamRequest(
+        let upstream = try UpstreamRequest(
             forwarding: request, baseURL: connection.connectorBaseURL, path: request.parameters["path"] ?? "")
-        var response = try await send(upstream, binding: binding, organisationID: organisationID, mustRenew: false,
-                                      connectorID: connection.connectorID)
-        if response.status.code == 401, binding.config.oauth2 != nil,
+        let token = try await oauthToken(binding, organisationID: organisationID, mustRenew: false, tokens: tokens)
+        var response = try await send(
+            upstream, binding: binding, token: token, connection: connection, organisationID: organisationID)
+        // When no renewed token can be had, the provider's 401 is the answer.
+        if response.status.code == 401, token != nil,
            let renewed = try? await oauthToken(binding, organisationID: organisationID, mustRenew: true, tokens: tokens) {
-            upstream.authorize(renewed.header)
-            response = try await exchange(upstream, organisationID: organisationID, connectorID: connection.connectorID)
+            response = try await send(
+                upstream, binding: binding, token: renewed, connection: connection, organisationID: organisationID)
         }
         return Response(
             status: response.status,
@@ -37,13 +39,14 @@ struct ProxyRoute: Sendable {
             body: response.body)
     }
 
+    /// `request` authenticated with `binding` (and `token`, for oauth2), sent, and its answer counted.
     private func send(
-        _ request: UpstreamRequest, binding: UsableBinding, organisationID: String, mustRenew: Bool, connectorID: String
+        _ request: UpstreamRequest, binding: UsableBinding, token: OAuthAccessToken?, connection: UsableConnection,
+        organisationID: String
     ) async throws -> OutboundResponse {
         var request = request
-        let token = try await oauthToken(binding, organisationID: organisationID, mustRenew: mustRenew, tokens: tokens)
         try ProxyAuthentication.apply(binding, token: token, now: Timestamp.now(), to: &request)
-        return try await exchange(request, organisationID: organisationID, connectorID: connectorID)
+        return try await exchange(request, organisationID: organisationID, connectorID: connection.connectorID)
     }
 
     private func exchange(
