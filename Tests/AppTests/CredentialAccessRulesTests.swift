@@ -88,7 +88,7 @@ import Testing
         #expect(token.expiresAt == Timestamp(microsecondsSinceEpoch: 1_700_000_091_000_000))
     }
 
-    @Test func aCertificateBindingBecomesTheRequestsClientIdentity() throws {
+    @Test func aCertificateBindingBecomesTheRequestsClientIdentity() async throws {
         let binding = UsableBinding(
             usage: .action, position: 0, config: AuthSchemeConfig(id: "c", description: "", scheme: .certificate),
             credentialID: "c", credentialType: .certificate,
@@ -96,7 +96,7 @@ import Testing
         var request = try UpstreamRequest(
             forwarding: Request(method: .GET, target: "/ignored?identifier_type=internal&a=1", headers: ["Authorization": "Bearer k"]),
             baseURL: "https://api.example.com/v1//", path: "x/y")
-        try ProxyAuthentication.apply(binding, token: nil, now: .now(), to: &request)
+        try await ProxyAuthentication.apply(binding, token: nil, now: .now(), to: &request)
         #expect(request.url == "https://api.example.com/v1/x/y?a=1")
         #expect(request.headers["Authorization"] == nil)
         #expect(request.outbound.clientCertificate == ClientCertificate(

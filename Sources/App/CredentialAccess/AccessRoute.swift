@@ -21,7 +21,7 @@ struct AccessRoute: Sendable {
         for binding in connection.bindings {
             let token = try await oauthToken(binding, organisationID: organisationID, mustRenew: false, tokens: tokens)
             var entry = binding.reference
-            entry["auth"] = .object(try AuthMaterial.json(binding, token: token, now: now))
+            entry["auth"] = .object(try await AuthMaterial.json(binding, token: token, now: now))
             answered.append(.object(entry))
         }
         try await audit.record(AuditLog.Event(

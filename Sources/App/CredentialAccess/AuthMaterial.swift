@@ -6,7 +6,7 @@ import JSON
 /// oauth2 and jwt-bearer are computed per call (`AuthMaterial.make`), the rest are the credential's fields.
 enum AuthMaterial {
     /// The `auth` object of `/access`; `token` is the oauth2 token (nil for other schemes).
-    static func json(_ binding: UsableBinding, token: OAuthAccessToken?, now: Timestamp) throws -> JSONObject {
+    static func json(_ binding: UsableBinding, token: OAuthAccessToken?, now: Timestamp) async throws -> JSONObject {
         switch binding.config.scheme {
         case .none:
             return JSONObject()
@@ -36,7 +36,7 @@ enum AuthMaterial {
                 ("ca", .string(binding.field("ca"))),
             ])
         case .jwtBearer:
-            let signed = try JWTBearerToken(binding, now: now)
+            let signed = try await JWTBearerToken.signed(binding, now: now)
             return JSONObject([
                 ("header", .string(signed.header)), ("token", .string(signed.token)),
                 ("expiresAt", .string(signed.expiresAt.rfc3339)),

@@ -10,6 +10,13 @@ struct JWTBearerToken: Sendable {
     /// `<authorizationHeaderPrefix> <token>`, or the bare token when the prefix is empty.
     var header: String
 
+    /// The token for `binding`; RS* signing takes milliseconds, so it runs off the event loop (`OffLoopWork`),
+    /// while HS* is cheap enough to run in place.
+    static func signed(_ binding: UsableBinding, now: Timestamp) async throws -> JWTBearerToken {
+        guard binding.field("algorithm").hasPrefix("RS") else { return try JWTBearerToken(binding, now: now) }
+        return try await OffLoopWork.run { try JWTBearerToken(binding, now: now) }
+    }
+
     init(_ binding: UsableBinding, now: Timestamp) throws(APIError) {
         let algorithm = binding.field("algorithm")
         guard let key = Base64.decode(binding.field("secret")),

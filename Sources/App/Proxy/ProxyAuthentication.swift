@@ -7,7 +7,7 @@ enum ProxyAuthentication {
     /// `token` is the binding's oauth2 access token (nil for other schemes); `now` dates jwt-bearer tokens.
     static func apply(
         _ binding: UsableBinding, token: OAuthAccessToken?, now: Timestamp, to request: inout UpstreamRequest
-    ) throws {
+    ) async throws {
         switch binding.config.scheme {
         case .none:
             break
@@ -29,7 +29,7 @@ enum ProxyAuthentication {
                 certificatePEM: binding.field("certificate"), privateKeyPEM: binding.field("key"),
                 trustedCAPEM: binding.field("ca"))
         case .jwtBearer:
-            request.authorize(try JWTBearerToken(binding, now: now).header)
+            request.authorize(try await JWTBearerToken.signed(binding, now: now).header)
         case .customFunction:
             throw APIError(
                 .bindingNotProxyable, "a custom-function binding cannot be applied by the proxy",

@@ -45,7 +45,7 @@ struct ProxyRoute: Sendable {
         organisationID: String
     ) async throws -> OutboundResponse {
         var request = request
-        try ProxyAuthentication.apply(binding, token: token, now: Timestamp.now(), to: &request)
+        try await ProxyAuthentication.apply(binding, token: token, now: Timestamp.now(), to: &request)
         return try await exchange(request, organisationID: organisationID, connectorID: connection.connectorID)
     }
 
