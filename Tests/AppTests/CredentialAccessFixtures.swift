@@ -9,8 +9,8 @@ import Synchronization
 import TestSupport
 
 /// A provider played by our own HTTP server on 127.0.0.1: it records every request exactly as it arrived and
-/// answers by path. `/base/echo…` answers 200 with hop-by-hop headers beside an end-to-end one;
-/// `/base/needs-fresh-token` answers 401 unless the bearer token is `FRESH-TOKEN`.
+/// answers by path: 207 with hop-by-hop headers beside an end-to-end one; `/base/needs-fresh-token` 401 unless
+/// the bearer token is `FRESH-TOKEN`; `/base/slow` after 2 s; `/base/huge` 2 MiB.
 final class RecordingUpstream: Responder, Sendable {
     private let received = Mutex<[Request]>([])
     var requests: [Request] { received.withLock { $0 } }
@@ -18,6 +18,12 @@ final class RecordingUpstream: Responder, Sendable {
 
     func respond(to request: Request) async -> Response {
         received.withLock { $0.append(request) }
+        if request.path == "/base/slow" {
+            try? await Task.sleep(for: .seconds(2))
+        }
+        if request.path == "/base/huge" {
+            return Response(status: .ok, body: Array(repeating: UInt8(ascii: "x"), count: 2 * 1024 * 1024))
+        }
         if request.path.hasPrefix("/base/needs-fresh-token") {
             guard request.headers["Authorization"] == "Bearer FRESH-TOKEN" else {
                 return Response(status: HTTPStatus(code: 401, reasonPhrase: "Unauthorized"), headers: ["WWW-Authenticate": "Bearer"])
@@ -36,11 +42,15 @@ final class RecordingUpstream: Responder, Sendable {
 /// An app of our own with `tokens` as its access-token source and private networks allowed (the upstream is on
 /// loopback; the harness pins egress to loopback all the same).
 func withAccessApp<T>(
-    tokens: (any AccessTokenSource)? = nil, allowPrivate: Bool = true, _ body: (ConnectionsApp) async throws -> T
+    tokens: (any AccessTokenSource)? = nil, allowPrivate: Bool = true, outboundTimeout: Duration = .seconds(10),
+    _ body: (ConnectionsApp) async throws -> T
 ) async throws -> T {
     var (context, logs) = try await ConnectionsApp.makeContext(
         credentialKeys: KeyRing.generateKeySpecification(version: "access1"),
-        configure: { $0.outboundAllowPrivateNetworks = allowPrivate })
+        configure: {
+            $0.outboundAllowPrivateNetworks = allowPrivate
+            $0.outboundTimeout = outboundTimeout
+        })
     if let tokens { context.accessTokens = tokens }
     defer { context.database.shutdown() }
     return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in

@@ -169,6 +169,17 @@ struct ProxyTests {
                 #expect(upstream.requests.isEmpty)
             }
         }
+        try await withRunningServer(responder: upstream) { port in
+            try await withAccessApp(outboundTimeout: .milliseconds(500)) { app in
+                let access = try await app.makeAccessTenant()
+                let connectionID = try await app.makeAccessConnection(
+                    access, baseURL: "http://127.0.0.1:\(port)/base", action: [AccessBodies.basic])
+                let slow = await app.send(.GET, proxyPath(access, connectionID, "slow"), headers: access.accessAuth, body: [])
+                #expect(slow.status == 502 && slow.errorCode == "502006", "\(slow.text)")
+                let huge = await app.send(.GET, proxyPath(access, connectionID, "huge"), headers: access.accessAuth, body: [])
+                #expect(huge.status == 502 && huge.errorCode == "502007", "\(huge.text)")
+            }
+        }
         try await withAccessApp { app in
             let access = try await app.makeAccessTenant()
             let closed = try await withRunningServer(responder: RecordingUpstream()) { $0 }  // a port nobody listens on now
