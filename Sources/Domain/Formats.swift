@@ -1,7 +1,7 @@
 /// Small, strict format checks used by the decoders.
-enum Formats {
+public enum Formats {
     /// An absolute `http://` or `https://` URL with a host and no whitespace or control characters.
-    static func isAbsoluteHTTPURL(_ text: String) -> Bool {
+    public static func isAbsoluteHTTPURL(_ text: String) -> Bool {
         let lower = text.lowercased()
         let rest: Substring
         if lower.hasPrefix("https://") {
@@ -18,7 +18,7 @@ enum Formats {
     }
 
     /// Go `time.ParseDuration` syntax (`300ms`, `1h30m`, `2.5s`); returns nanoseconds, nil when invalid.
-    static func goDurationNanoseconds(_ text: String) -> Double? {
+    public static func goDurationNanoseconds(_ text: String) -> Double? {
         var scalars = Substring(text).unicodeScalars[...]
         var sign = 1.0
         if let first = scalars.first, first == "-" || first == "+" {

@@ -37,20 +37,23 @@ public struct HTTPClient: Sendable {
         let tls = tls
         let network = network
         let method = request.method
+        let identity = request.clientCertificate
+        guard identity == nil || url.scheme == .https else { throw .invalidRequest("a client certificate needs an https URL") }
         let watchdog = configuration.timeout + .milliseconds(250)
         return try await BlockingThread.run(timeLimit: watchdog, budget: threads, tenant: request.tenant) { cancellation in
             Result { () throws(HTTPClientError) in
                 let deadline = Deadline(after: configuration.timeout, cancellation: cancellation)
                 return try Self.exchange(
-                    bytes, method: method, url: url, configuration: configuration, network: network, tls: tls,
-                    deadline: deadline)
+                    bytes, method: method, url: url, identity: identity, configuration: configuration, network: network,
+                    tls: tls, deadline: deadline)
             }
         }.get()
     }
 
     /// The blocking part: resolve, check, connect, send, read.
     private static func exchange(
-        _ bytes: [UInt8], method: HTTPMethod, url: OutboundURL, configuration: HTTPClientConfiguration,
+        _ bytes: [UInt8], method: HTTPMethod, url: OutboundURL, identity: ClientCertificate?,
+        configuration: HTTPClientConfiguration,
         network: OutboundNetwork, tls: TLSContextCache, deadline: Deadline
     ) throws(HTTPClientError) -> OutboundResponse {
         let resolved = try network.resolve(url.host)
@@ -58,7 +61,8 @@ public struct HTTPClient: Sendable {
         _ = try deadline.nextWaitMilliseconds()  // resolution cannot be interrupted; give up now if it overran
         let transport = try Transport.open(
             url, addresses: resolved.map { ResolvedAddress($0, port: url.port) }, network: network, tls: tls.context,
-            connectTimeout: configuration.connectTimeout, deadline: deadline)
+            identity: identity.map { ($0, configuration.additionalTrustedCAFile) }, connectTimeout: configuration.connectTimeout,
+            deadline: deadline)
         try transport.write(bytes, deadline: deadline)
         var parser = ResponseParser(limits: configuration.responseLimits, requestMethod: method)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)

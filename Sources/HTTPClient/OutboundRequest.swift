@@ -8,6 +8,8 @@ public struct OutboundRequest: Sendable {
     public var body: [UInt8]
     /// Who the call is made for (an organisation id): requests of one tenant share a concurrency limit.
     public var tenant: String?
+    /// Presented to the server in the TLS handshake (mutual TLS); https only.
+    public var clientCertificate: ClientCertificate?
 
     public init(method: HTTPMethod, url: String, headers: HeaderFields = [:], body: [UInt8] = [], tenant: String? = nil) {
         self.method = method

@@ -7,11 +7,17 @@ final class TLSStream {
     private let socket: Socket
     private let ssl: OpaquePointer
 
-    init(socket: Socket, context: TLSContext, host: String, deadline: Deadline) throws(HTTPClientError) {
+    init(
+        socket: Socket, context: TLSContext, host: String, identity: (ClientCertificate, extraCAFile: String?)? = nil,
+        deadline: Deadline
+    ) throws(HTTPClientError) {
         guard let ssl = SSL_new(context.context) else { throw .tlsFailed(TLSContext.lastError()) }
         self.socket = socket
         self.ssl = ssl
         SSL_set_fd(ssl, socket.descriptor)
+        if let (certificate, extraCAFile) = identity {
+            try TLSClientIdentity.install(certificate, on: ssl, additionalTrustedCAFile: extraCAFile)
+        }
         if IPAddress(host) != nil {
             guard X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 else { throw .tlsFailed("invalid host") }
         } else {

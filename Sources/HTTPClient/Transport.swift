@@ -8,7 +8,8 @@ enum Transport {
     /// Tries each checked address in order until one connects; then the TLS handshake for https.
     static func open(
         _ url: OutboundURL, addresses: [ResolvedAddress], network: OutboundNetwork,
-        tls: () throws(HTTPClientError) -> TLSContext, connectTimeout: Duration, deadline: Deadline
+        tls: () throws(HTTPClientError) -> TLSContext, identity: (ClientCertificate, extraCAFile: String?)? = nil,
+        connectTimeout: Duration, deadline: Deadline
     ) throws(HTTPClientError) -> Transport {
         var lastError = HTTPClientError.connectionFailed
         for address in addresses {
@@ -16,7 +17,8 @@ enum Transport {
                 try network.willConnect(address.ip, url.port)
                 let socket = try Socket.connect(to: address, deadline: deadline.capped(by: connectTimeout))
                 guard url.scheme == .https else { return .plain(socket) }
-                return .tls(try TLSStream(socket: socket, context: try tls(), host: url.host, deadline: deadline))
+                return .tls(try TLSStream(
+                    socket: socket, context: try tls(), host: url.host, identity: identity, deadline: deadline))
             } catch .timedOut where address.ip != addresses.last?.ip {
                 lastError = .timedOut  // this address timed out its connect; the overall deadline may still allow another
             } catch .connectionFailed {

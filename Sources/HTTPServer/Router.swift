@@ -6,7 +6,9 @@ public typealias Handler = @Sendable (Request) async throws -> Response
 public typealias ImmediateHandler = @Sendable (Request) -> Response
 
 /// Method + path template routing. Templates are literal segments and `:name` parameters:
-/// `/hubs/:hub_id/users/:user_id/connections`. Literal segments win over parameters.
+/// `/hubs/:hub_id/users/:user_id/connections`. Literal segments win over parameters. A last segment `*name`
+/// takes the rest of the path (one or more segments), as sent: still percent-encoded, with its inner and
+/// trailing slashes; such a route is tried only when no fixed-length template matches.
 public struct Router: Sendable {
     public enum Match: Sendable {
         case found(Handler, parameters: PathParameters, template: String)
@@ -27,6 +29,8 @@ public struct Router: Sendable {
         let literals: [(position: Int, bytes: [UInt8])]
         /// The parameters, by position, in template order.
         let parameters: [(position: Int, name: String)]
+        /// The `*name` of a template that takes the rest of the path; its segment is the last of `segmentCount`.
+        let rest: String?
         let handler: Handler
         /// The same handler, to run in place on the event loop (`onImmediate`); nil for an ordinary route.
         let immediate: ImmediateHandler?
@@ -35,8 +39,10 @@ public struct Router: Sendable {
         let specificity: Int
 
         init(method: HTTPMethod, template: String, segmentCount: Int, literals: [(position: Int, bytes: [UInt8])],
-             parameters: [(position: Int, name: String)], handler: @escaping Handler, immediate: ImmediateHandler?) {
+             parameters: [(position: Int, name: String)], rest: String? = nil, handler: @escaping Handler,
+             immediate: ImmediateHandler?) {
             self.method = method
+            self.rest = rest
             self.template = template
             self.segmentCount = segmentCount
             self.literals = literals
@@ -67,6 +73,8 @@ public struct Router: Sendable {
     /// Positions in `routes` (in `routes` order), indexed by segment count: a path is compared only with templates
     /// as long.
     private var routesBySegmentCount: [[Int]] = []
+    /// Positions in `routes` of the templates ending in `*name`, compared with paths at least as long.
+    private var restRoutes: [Int] = []
     /// The methods some route answers (HEAD wherever GET is), and OPTIONS, for `OPTIONS *`; in name order.
     public private(set) var implementedMethods: [HTTPMethod] = [.OPTIONS]
     /// `OPTIONS *` (RFC 9110 §9.3.7), about the server rather than a resource: 200 with `Allow` listing
@@ -90,8 +98,12 @@ public struct Router: Sendable {
         let segments = template.split(separator: "/", omittingEmptySubsequences: true)
         var literals: [(position: Int, bytes: [UInt8])] = []
         var parameters: [(position: Int, name: String)] = []
+        var rest: String?
         for (position, segment) in segments.enumerated() {
-            if segment.first == ":" {
+            if segment.first == "*" {
+                precondition(position == segments.count - 1, "*name must be a template's last segment: \(template)")
+                rest = String(segment.dropFirst())
+            } else if segment.first == ":" {
                 parameters.append((position, String(segment.dropFirst())))
             } else {
                 literals.append((position, Array(segment.utf8)))
@@ -99,12 +111,17 @@ public struct Router: Sendable {
         }
         routes.append(Route(
             method: method, template: template, segmentCount: segments.count, literals: literals,
-            parameters: parameters, handler: handler, immediate: immediate))
+            parameters: parameters, rest: rest, handler: handler, immediate: immediate))
         // Literal segments first so that `/hubs/defaults` beats `/hubs/:hub_id`.
         routes.sort { $0.specificity > $1.specificity }
         literalRoutesByLength = Array(repeating: [], count: (routes.map(\.template.utf8.count).max() ?? 0) + 1)
         routesBySegmentCount = Array(repeating: [], count: (routes.map(\.segmentCount).max() ?? 0) + 1)
+        restRoutes = []
         for (position, route) in routes.enumerated() {
+            if route.rest != nil {
+                restRoutes.append(position)
+                continue
+            }
             routesBySegmentCount[route.segmentCount].append(position)
             if route.parameters.isEmpty { literalRoutesByLength[route.template.utf8.count].append(position) }
         }
@@ -177,15 +194,31 @@ public struct Router: Sendable {
         method: HTTPMethod, segments: [Range<Int>], of path: UnsafeBufferPointer<UInt8>, decodingParameters: Bool
     ) -> Match {
         var allowed: [HTTPMethod] = []
-        guard segments.count < routesBySegmentCount.count else { return .notFound }
-        for position in routesBySegmentCount[segments.count] {
-            let route = routes[position]
+        let fixed = segments.count < routesBySegmentCount.count ? routesBySegmentCount[segments.count] : []
+        var candidates = fixed
+        var restTried = false
+        var index = 0
+        while true {
+            if index == candidates.count {
+                // Only once no fixed-length template answered: those are the more specific.
+                guard !restTried, allowed.isEmpty, !restRoutes.isEmpty else { break }
+                restTried = true
+                candidates = restRoutes.filter { routes[$0].segmentCount <= segments.count }
+                index = 0
+                continue
+            }
+            let route = routes[candidates[index]]
+            index += 1
             guard Self.literalsMatch(route, segments, path) else { continue }
             // Parameters are decoded only for the route that answers: a template usually has several methods.
             if route.answers(method) {
                 guard decodingParameters else { return .found(route.handler, parameters: [:], template: route.template) }
-                let (parameters, nulParameter) = Self.parameters(of: route, segments, path)
+                var (parameters, nulParameter) = Self.parameters(of: route, segments, path)
                 if let nulParameter { return .nulParameter(name: nulParameter, template: route.template) }
+                if let rest = route.rest {
+                    let start = segments[route.segmentCount - 1].lowerBound
+                    parameters[rest] = String(decoding: UnsafeBufferPointer(rebasing: path[start...]), as: UTF8.self)
+                }
                 return .found(route.handler, parameters: parameters, template: route.template)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }

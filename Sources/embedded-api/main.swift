@@ -66,13 +66,16 @@ struct APIKeys: AsyncParsableCommand {
         commandName: "api-keys", abstract: "Manage API keys.", subcommands: [Create.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Make an API key; prints {\"apiKeyId\", \"apiKey\"}.")
+        static let configuration = CommandConfiguration(
+            abstract: "Make an API key; prints {\"apiKeyId\", \"apiKey\", \"scopes\"}.")
         @Option(help: "The organisation id.") var organisation: String
+        @Option(help: "A scope for the key (repeatable): organisation (the default) or connections:access.")
+        var scope: [String] = []
 
         func run() async throws {
             let pool = try databasePool()
             defer { pool.shutdown() }
-            printJSON(try await OperatorCommands.createAPIKey(organisationID: organisation, database: pool))
+            printJSON(try await OperatorCommands.createAPIKey(organisationID: organisation, scopes: scope, database: pool))
         }
     }
 

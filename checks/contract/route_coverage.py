@@ -23,8 +23,8 @@ class RouteTableError(ValueError):
 
 
 def normalise(path):
-    """`/hubs/{hub_id}` and `/hubs/:hub_id` both become `/hubs/:hub_id`."""
-    return re.sub(r"\{([^}/]+)\}", r":\1", path)
+    """`/hubs/{hub_id}` and `/hubs/:hub_id` both become `/hubs/:hub_id`; a rest-of-path `/*path` is `/:path`."""
+    return re.sub(r"\{([^}/]+)\}", r":\1", path).replace("/*", "/:")
 
 
 def spec_routes(spec):

@@ -13,6 +13,7 @@ final class APIKeyCache: Sendable {
     struct Entry: Sendable, Equatable {
         var keyID: String
         var organisationID: String
+        var scopes: Set<APIKeyScope> = [.organisation]
     }
 
     /// What a lookup of the database must present to remember its answer: the generation it started in.

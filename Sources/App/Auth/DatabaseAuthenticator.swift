@@ -54,17 +54,25 @@ struct DatabaseAuthenticator: Authenticating {
         guard APIKeys.isWellFormed(key) else { throw AuthenticationFailure.invalidAPIKey }
         let hash = APIKeys.hash(key)
         if let known = apiKeys.entry(for: hash) {
-            return .organisation(organisationID: known.organisationID, apiKeyID: known.keyID)
+            return .organisation(organisationID: known.organisationID, apiKeyID: known.keyID, scopes: known.scopes)
         }
         let ticket = apiKeys.ticket()
         let found = try await database.withConnection { connection in
             try await connection.query("""
-                SELECT id, organisation_id FROM api_keys WHERE key_hash = \(hash) AND revoked_at IS NULL
-                """).rows.first.map { APIKeyCache.Entry(keyID: try $0.string("id"), organisationID: try $0.string("organisation_id")) }
+                SELECT id, organisation_id, to_jsonb(scopes) AS scopes FROM api_keys
+                WHERE key_hash = \(hash) AND revoked_at IS NULL
+                """).rows.first.map(Self.entry)
         }
         guard let found else { throw AuthenticationFailure.invalidAPIKey }
         if let ticket { apiKeys.remember(found, for: hash, ticket: ticket) }
-        return .organisation(organisationID: found.organisationID, apiKeyID: found.keyID)
+        return .organisation(organisationID: found.organisationID, apiKeyID: found.keyID, scopes: found.scopes)
+    }
+
+    private static func entry(_ row: Row) throws -> APIKeyCache.Entry {
+        guard let scopes = APIKeyScope.parse(try row.stringArray("scopes")) else {
+            throw InvariantViolation("column scopes holds a scope this build does not know")
+        }
+        return APIKeyCache.Entry(keyID: try row.string("id"), organisationID: try row.string("organisation_id"), scopes: scopes)
     }
 
     private func endUser(forToken text: String) async throws -> Principal {

@@ -44,6 +44,7 @@ extension AppResponder {
     }
 
     private func mediaTypeRefusal(_ request: Request, route: String?) -> RoutedResponse? {
+        if let route, RouteBodyLimits.anyMediaType.contains(route) { return nil }
         do {
             try request.requireJSONContentType()
             _ = try request.requestContentCoding()

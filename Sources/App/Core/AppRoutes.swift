@@ -13,6 +13,7 @@ enum AppRoutes {
         WebhookRoutes.register(on: &router, context: context)
         IntegrationRoutes.register(on: &router, context: context)
         OAuthRoutes.register(on: &router, context: context)
+        CredentialAccessRoutes.register(on: &router, context: context)
         return router
     }
 }

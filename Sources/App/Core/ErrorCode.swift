@@ -23,12 +23,17 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case oauthClientNotUsable = 400031    // initialise: an end-user token names a client its connector does not designate
     case webhookURLRefused = 400040       // a webhook url the outbound rules refuse (plain http, a refused address)
     case malformedContentEncoding = 400050 // a gzip request body is truncated or corrupt; the message says which
+    case invalidConnectionBinding = 400060  // Connection-Binding is not action:N or trigger:N
+    case proxyTargetRefused = 400061      // the connector's baseUrl resolves to a refused network (SSRF guard)
+    case proxyRequestInvalid = 400062     // the request cannot be forwarded as sent (a header or the connector's baseUrl)
+    case bindingNotProxyable = 400063     // a custom-function binding: only the integrator's function can apply it
     // 401
     case missingCredentials = 401001
     case invalidAPIKey = 401002
     case invalidToken = 401003
     // 403
     case forbidden = 403001               // an end-user token outside its own user, or wrong organisation in path
+    case scopeMissing = 403002            // the API key lacks the route's scope, or an end-user token used a key-only scope
     // 404
     case routeNotFound = 404000
     case hubNotFound = 404001
@@ -43,6 +48,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case connectionTemplateNotFound = 404010
     case activationNotFound = 404011
     case webhookNotFound = 404013
+    case connectionBindingNotFound = 404014  // the connection has no binding at Connection-Binding (or none at all)
     // 405, 408
     case methodNotAllowed = 405000
     case requestTimeout = 408000
@@ -71,12 +77,18 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case notImplemented = 501001          // the OpenAPI document is missing beside the server
     case tokenEndpointUnreachable = 502001
     case tokenEndpointBadResponse = 502002
+    case upstreamUnreachable = 502005     // the provider could not be reached (resolution, connection, TLS)
+    case upstreamTimedOut = 502006        // the provider did not answer within the outbound timeout
+    case upstreamBadResponse = 502007     // the provider's answer was malformed or larger than the outbound limit
+    case accessTokenUnavailable = 502008  // no fresh oauth2 access token could be had for the binding
+    case credentialUnusable = 502009      // the stored credential cannot be turned into auth material
     case overloaded = 503000
     case databaseUnavailable = 503001
     case outboundBusy = 503002            // the organisation's outbound calls are all in use
     case bodyBudgetExhausted = 503003     // answered by the server module: MAX_BUFFERED_BODY_BYTES is in use
     case requestDeadlineExceeded = 503004 // the handler outlasted REQUEST_TIMEOUT_MS; its statement was cancelled
     case publicBaseURLUnset = 503005      // PUBLIC_BASE_URL is unset, so there is no redirect_uri to send
+    case auditLogUnavailable = 503006     // the audit row could not be written, so no credential is handed out
     case httpVersionNotSupported = 505000 // a request in a version other than HTTP/1.x (answered by the server module)
 
     public var status: HTTPStatus {

@@ -50,6 +50,8 @@ public final class Metrics: Sendable {
     public let webhooks = WebhookMetrics()
     /// The OAuth 2.0 token refresher's counters, rendered beside these.
     public let tokenRefreshes = TokenRefreshMetrics()
+    /// The proxy's own series (`ProxyMetrics`), rendered after the routes'.
+    let proxy = ProxyMetrics()
 
     public init() {}
 
@@ -126,6 +128,6 @@ public final class Metrics: Sendable {
             out += "http_request_duration_seconds_sum{route=\"\(route)\"} \(histogram.sum)\n"
             out += "http_request_duration_seconds_count{route=\"\(route)\"} \(buckets[Self.bounds.count])\n"
         }
-        return out
+        return out + proxy.render()
     }
 }

@@ -2,15 +2,20 @@ public import HTTPServer
 
 /// Who is calling, established by `Authenticating` before any handler runs.
 public enum Principal: Sendable, Equatable {
-    /// `Authorization: Bearer <api key>`: everything in the organisation.
-    case organisation(organisationID: String, apiKeyID: String)
+    /// `Authorization: Bearer <api key>`: what its `scopes` allow in the organisation.
+    case organisation(organisationID: String, apiKeyID: String, scopes: Set<APIKeyScope> = [.organisation])
     /// `Authorization: JWT <token>`: only the end user whose externalId is `externalID`, in any hub of the organisation.
     case endUser(organisationID: String, externalID: String, signingKeyID: String)
 
     public var organisationID: String {
         switch self {
-        case .organisation(let id, _), .endUser(let id, _, _): id
+        case .organisation(let id, _, _), .endUser(let id, _, _): id
         }
+    }
+
+    /// An API key's scopes; an end-user token has none.
+    public var scopes: Set<APIKeyScope> {
+        if case .organisation(_, _, let scopes) = self { scopes } else { [] }
     }
 }
 

@@ -8,6 +8,13 @@ public enum AccessPolicy: Sendable {
     /// API keys, and end-user tokens — the handler then must check the token's user owns the path
     /// (`EndUserScope`), since only it can resolve the path's user.
     case organisationOrEndUser
+    /// API keys with the `connections:access` scope only: the routes that use stored credentials.
+    case connectionsAccess
+
+    /// The API-key scope the policy needs.
+    var requiredScope: APIKeyScope {
+        self == .connectionsAccess ? .connectionsAccess : .organisation
+    }
 }
 
 public typealias AuthenticatedHandler = @Sendable (Request, Principal) async throws -> Response
@@ -21,8 +28,14 @@ extension Router {
         let authenticator = context.authenticator
         on(method, template) { request in
             let principal = try await authenticator.authenticate(request)
-            if case .endUser = principal, access == .organisation {
-                throw APIError(.forbidden, "an end-user token cannot call this operation")
+            switch principal {
+            case .endUser where access == .organisationOrEndUser: break
+            case .endUser where access == .connectionsAccess:
+                throw APIError(.scopeMissing, "an end-user token cannot use stored credentials")
+            case .endUser: throw APIError(.forbidden, "an end-user token cannot call this operation")
+            case .organisation(_, _, let scopes) where !scopes.contains(access.requiredScope):
+                throw APIError(.scopeMissing, "this API key lacks the \(access.requiredScope.rawValue) scope")
+            case .organisation: break
             }
             return try await handler(request, principal)
         }

@@ -16,6 +16,7 @@ public enum OperatorCommands {
     public struct CreatedAPIKey: Sendable {
         public let apiKeyID: String
         public let apiKey: APIKeySecret
+        public let scopes: Set<APIKeyScope>
     }
 
     /// Makes an organisation and its first API key: `{"organisationId", "apiKeyId", "apiKey"}`.
@@ -27,10 +28,18 @@ public enum OperatorCommands {
         ]
     }
 
-    /// `{"apiKeyId", "apiKey"}`.
-    public static func createAPIKey(organisationID: String, database: DatabasePool) async throws -> JSONValue {
-        let created = try await makeAPIKey(organisationID: organisationID, database: database)
-        return ["apiKeyId": .string(created.apiKeyID), "apiKey": .string(created.apiKey.value)]
+    /// `{"apiKeyId", "apiKey", "scopes"}`. `scopes` are names of `APIKeyScope`; none gives the organisation scope.
+    public static func createAPIKey(
+        organisationID: String, scopes: [String] = [], database: DatabasePool
+    ) async throws -> JSONValue {
+        guard let parsed = scopes.isEmpty ? [.organisation] : APIKeyScope.parse(scopes) else {
+            throw OperatorError.unknownScope
+        }
+        let created = try await makeAPIKey(organisationID: organisationID, scopes: parsed, database: database)
+        return [
+            "apiKeyId": .string(created.apiKeyID), "apiKey": .string(created.apiKey.value),
+            "scopes": .array(created.scopes.sorted().map { .string($0.rawValue) }),
+        ]
     }
 
     /// Revokes a key; every later request with it is refused. Revoking twice is an error, so typos are noticed.
@@ -59,19 +68,23 @@ public enum OperatorCommands {
         return CreatedOrganisation(organisationID: organisationID, apiKeyID: keyID, apiKey: key)
     }
 
-    public static func makeAPIKey(organisationID: String, database: DatabasePool) async throws -> CreatedAPIKey {
+    public static func makeAPIKey(
+        organisationID: String, scopes: Set<APIKeyScope> = [.organisation], database: DatabasePool
+    ) async throws -> CreatedAPIKey {
         guard let organisationID = ULID(organisationID)?.string else { throw OperatorError.organisationNotFound }
         let keyID = ULID.generate().string
         let key = APIKeys.generate()
         let hash = APIKeys.hash(key.value)
+        let scopeList = JSONValue.strings(scopes.sorted().map(\.rawValue))
         let inserted = try await database.withConnection { connection in
             try await connection.query("""
-                INSERT INTO api_keys (id, organisation_id, key_hash)
-                SELECT \(keyID), id, \(hash) FROM organisations WHERE id = \(organisationID)
+                INSERT INTO api_keys (id, organisation_id, key_hash, scopes)
+                SELECT \(keyID), id, \(hash), ARRAY(SELECT jsonb_array_elements_text(\(scopeList.jsonText)::jsonb))
+                FROM organisations WHERE id = \(organisationID)
                 """).affectedRows
         }
         guard inserted == 1 else { throw OperatorError.organisationNotFound }
-        return CreatedAPIKey(apiKeyID: keyID, apiKey: key)
+        return CreatedAPIKey(apiKeyID: keyID, apiKey: key, scopes: scopes)
     }
 }
 
@@ -80,12 +93,15 @@ public enum OperatorError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidName
     case organisationNotFound
     case apiKeyNotFound
+    case unknownScope
 
     public var description: String {
         switch self {
         case .invalidName: "the organisation name must be 1 to 200 characters"
         case .organisationNotFound: "no organisation has that id"
         case .apiKeyNotFound: "no unrevoked API key has that id"
+        case .unknownScope:
+            "unknown scope; known scopes: " + APIKeyScope.allCases.map(\.rawValue).joined(separator: ", ")
         }
     }
 }

@@ -23,8 +23,9 @@ public struct CredentialVault: Sendable {
         return SealedSecrets(bytes: bytes, keyVersion: keyRing.currentVersion)
     }
 
-    /// The secret fields of a stored credential. Only rotation and the outbound calls that use a credential need
-    /// this; responses never do (they show secrets as `""`).
+    /// The secret fields of a stored credential. Only rotation and the uses of a credential need this
+    /// (`UsableConnectionStore`: `/access`, which hands them to a `connections:access` key and audits it, and the
+    /// proxy); every other response shows secrets as `""`.
     public func open(_ sealed: [UInt8], organisationID: String, credentialID: String) throws -> JSONObject {
         let plaintext = try keyRing.open(
             sealed, associatedData: Self.associatedData(organisationID: organisationID, credentialID: credentialID))

@@ -1,0 +1,51 @@
+import Locking
+
+/// The proxy's Prometheus series: requests by connector and status class, upstream latency, and bytes each way.
+/// The connector label is a connector id read from the database, never the request's bytes; a call that got no
+/// answer counts under the status class `error`.
+final class ProxyMetrics: Sendable {
+    private struct State {
+        var requests: [String: Int] = [:]  // "connector|class"
+        var buckets = Array(repeating: 0, count: Metrics.bounds.count + 1)
+        var latencySum = 0.0
+        var bytesSent = 0
+        var bytesReceived = 0
+    }
+
+    private let state = Locked(State())
+
+    func record(connectorID: String, status: Int?, seconds: Double, sent: Int, received: Int) {
+        let statusClass = status.map { "\($0 / 100)xx" } ?? "error"
+        state.withLock { state in
+            state.requests["\(connectorID)|\(statusClass)", default: 0] += 1
+            for index in Metrics.bounds.indices where seconds <= Metrics.bounds[index] { state.buckets[index] += 1 }
+            state.buckets[Metrics.bounds.count] += 1
+            state.latencySum += seconds
+            state.bytesSent += sent
+            state.bytesReceived += received
+        }
+    }
+
+    func render() -> String {
+        let snapshot = state.withLock { $0 }
+        var out = "# HELP proxy_requests_total Requests the proxy sent upstream, by connector and status class.\n"
+        out += "# TYPE proxy_requests_total counter\n"
+        for (key, count) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|")
+            out += "proxy_requests_total{connector=\"\(parts[0])\",status_class=\"\(parts[1])\"} \(count)\n"
+        }
+        out += "# HELP proxy_upstream_duration_seconds Time from sending upstream to the whole answer.\n"
+        out += "# TYPE proxy_upstream_duration_seconds histogram\n"
+        for (index, bound) in Metrics.bounds.enumerated() {
+            out += "proxy_upstream_duration_seconds_bucket{le=\"\(bound)\"} \(snapshot.buckets[index])\n"
+        }
+        out += "proxy_upstream_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.buckets[Metrics.bounds.count])\n"
+        out += "proxy_upstream_duration_seconds_sum \(snapshot.latencySum)\n"
+        out += "proxy_upstream_duration_seconds_count \(snapshot.buckets[Metrics.bounds.count])\n"
+        out += "# HELP proxy_bytes_total Body bytes the proxy sent upstream and received back.\n"
+        out += "# TYPE proxy_bytes_total counter\n"
+        out += "proxy_bytes_total{direction=\"sent\"} \(snapshot.bytesSent)\n"
+        out += "proxy_bytes_total{direction=\"received\"} \(snapshot.bytesReceived)\n"
+        return out
+    }
+}
