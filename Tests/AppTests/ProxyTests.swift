@@ -115,7 +115,7 @@ struct ProxyTests {
                 #expect(renewals.renewals == 1)
             }
         }
-        // Without a refresher the provider's 401 comes back as it was sent, after one try.
+        // With no client to renew the token with, the provider's 401 comes back as it was sent, after one try.
         let plain = RecordingUpstream()
         try await withRunningServer(responder: plain) { port in
             try await withAccessApp { app in

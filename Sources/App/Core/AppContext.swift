@@ -17,8 +17,9 @@ public struct AppContext: Sendable {
     /// The one client for calls to URLs that tenants name: one client, so its concurrency limits hold across
     /// requests.
     public var outbound: HTTPClient
-    /// Fresh oauth2 access tokens for `/access` and the proxy.
-    public var accessTokens: any AccessTokenSource = StoredAccessTokens()
+    /// Fresh oauth2 access tokens for `/access` and the proxy; nil uses the token refresher
+    /// (`RefreshingAccessTokens`). Tests set their own.
+    public var accessTokens: (any AccessTokenSource)?
     /// The API keys a `DatabaseAuthenticator` has confirmed (an inert, empty cache for any other authenticator);
     /// trusted only while `listenForAPIKeyChanges` runs.
     let apiKeys: APIKeyCache

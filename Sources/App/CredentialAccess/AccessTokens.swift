@@ -37,8 +37,8 @@ public struct AccessTokenDemand: Sendable {
 }
 
 /// Where `/access` and the proxy get an oauth2 access token. "About to expire" means within 60 seconds: such a
-/// token is renewed first. The server wires in the refresher here (it refreshes oauth2-token credentials and
-/// fetches tokens for the client_credentials and password grants); `StoredAccessTokens` is what serves without it.
+/// token is renewed first. The server's is `RefreshingAccessTokens`; `StoredAccessTokens` serves only what is
+/// stored.
 public protocol AccessTokenSource: Sendable {
     func accessToken(for demand: AccessTokenDemand) async throws -> OAuthAccessToken
 }

@@ -11,12 +11,13 @@ enum CredentialAccessRoutes {
     static func register(on router: inout Router, context: AppContext) {
         let connections = UsableConnectionStore(database: context.database, vault: CredentialVault(keyRing: context.keyRing))
         let audit = AuditLog(database: context.database)
-        let route = AccessRoute(connections: connections, audit: audit, tokens: context.accessTokens)
+        let tokens = context.accessTokens ?? RefreshingAccessTokens(context: context)
+        let route = AccessRoute(connections: connections, audit: audit, tokens: tokens)
         router.on(.GET, access, context: context, access: .connectionsAccess) { request, principal in
             try await route.handle(request, principal: principal)
         }
         let proxyRoute = ProxyRoute(
-            connections: connections, tokens: context.accessTokens, client: context.outbound, metrics: context.metrics.proxy)
+            connections: connections, tokens: tokens, client: context.outbound, metrics: context.metrics.proxy)
         for method in ProxyRoute.methods {
             router.on(method, proxy, context: context, access: .connectionsAccess) { request, principal in
                 try await proxyRoute.handle(request, principal: principal)

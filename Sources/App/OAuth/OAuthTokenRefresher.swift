@@ -71,7 +71,8 @@ public struct OAuthTokenRefresher: Sendable {
     /// when it is due and its refresh
     /// was refused; the exchange's error when a refresh fails now. A due token without a client to refresh it
     /// with is answered as stored.
-    public func freshAccessToken(credentialID: String, organisationID: String) async throws -> String? {
+    /// `force` refreshes an oauth2-token that is not due yet (its provider refused it).
+    public func freshAccessToken(credentialID: String, organisationID: String, force: Bool = false) async throws -> String? {
         // .none: not an oauth2-token, so perhaps one for `OnDemandTokens` (asked with no transaction open).
         let fromToken: String?? = try await context.database.withTransaction { connection -> String?? in
             let sql = SQL.joining([
@@ -88,7 +89,7 @@ public struct OAuthTokenRefresher: Sendable {
             guard let row else { return .none }
             let vault = CredentialVault(keyRing: context.keyRing)
             let stored = try vault.open(row)["accessToken"]?.stringValue ?? ""
-            guard try row.bool("due") else { return stored }
+            guard try row.bool("due") || force else { return stored }
             // A refresh the provider refused stays refused until the end user connects again.
             guard try row.string("errors") == "[]" else {
                 throw APIError(.oauthExchangeRejected, Self.refusedMessage)
