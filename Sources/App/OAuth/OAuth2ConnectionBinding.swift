@@ -5,7 +5,8 @@ import Postgres
 
 /// Writes a callback's new oauth2-token credential and binds it: to the end user's connection of the state's name
 /// (its oauth2 authorization_code bindings now use the new token; an old token nothing else binds is deleted), or
-/// to a new connection of that name. Runs inside the callback's transaction.
+/// to a new connection of that name. Runs inside the callback's transaction, with its events (`connection.created`
+/// for a new connection, `oauth2.connection_completed` either way).
 struct OAuth2ConnectionBinding {
     var pending: OAuth2StateStore.Pending
     var client: OAuth2ClientSecret
@@ -35,6 +36,8 @@ struct OAuth2ConnectionBinding {
                         \(pending.connectionName), '[]'::json, \(now)::timestamptz, \(now)::timestamptz)
                 """)
             try await bind(credentialID, scheme: scheme, to: connectionID, on: connection)
+            try await report(.connectionCreated, connectionID, on: connection)
+            try await report(.oauth2ConnectionCompleted, connectionID, on: connection)
             return connectionID
         }
         let replaced = try await connection.query("""
@@ -52,7 +55,14 @@ struct OAuth2ConnectionBinding {
         if replaced.isEmpty { try await bind(credentialID, scheme: scheme, to: connectionID, on: connection) }
         _ = try await connection.query("UPDATE connections SET updated_at = \(now)::timestamptz WHERE id = \(connectionID)")
         try await CredentialCleanup.deleteUnbound(replaced, on: connection)
+        try await report(.oauth2ConnectionCompleted, connectionID, on: connection)
         return connectionID
+    }
+
+    /// The change's event, in the callback's transaction.
+    private func report(_ type: WebhookEventType, _ connectionID: String, on connection: PGConnection) async throws {
+        try await ConnectionEvents.append(
+            type, connectionID: connectionID, endUserID: pending.endUserID, organisationID: pending.organisationID, on: connection)
     }
 
     /// A new action binding after the connection's others.

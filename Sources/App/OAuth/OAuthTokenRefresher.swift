@@ -217,5 +217,6 @@ public struct OAuthTokenRefresher: Sendable {
         _ = try await connection.query("""
             UPDATE connection_credentials SET validation_messages = \(message.jsonText)::json WHERE credential_id = \(id)
             """)
+        try await CredentialEvents.appendRefreshFailed(credentialID: id, on: connection)
     }
 }

@@ -2,7 +2,7 @@ import Domain
 import JSON
 import Postgres
 
-/// `connection.created` and `connection.deleted`: the connection, its end user (with `externalId`), its
+/// `connection.created`, `connection.deleted` and `oauth2.connection_completed`: the connection, its end user (with `externalId`), its
 /// connector and its hub, by id and name. Never a credential.
 enum ConnectionEvents {
     /// `, outbox_event AS (…), outbox_deliveries AS (…)` for the end of `ConnectionInsert`'s `WITH` list: the
@@ -29,6 +29,15 @@ enum ConnectionEvents {
     static func appendDeleted(
         connectionID: String, endUserID: String, organisationID: String, on database: some StatementRunning
     ) async throws {
+        try await append(.connectionDeleted, connectionID: connectionID, endUserID: endUserID, organisationID: organisationID, on: database)
+    }
+
+    /// Appends `type` about connection `connectionID` of end user `endUserID`, read from its row inside the
+    /// caller's transaction (for a change made outside `ConnectionInsert`, such as the OAuth 2.0 callback's).
+    static func append(
+        _ type: WebhookEventType, connectionID: String, endUserID: String, organisationID: String,
+        on database: some StatementRunning
+    ) async throws {
         let from: SQL = """
             FROM connections c
             JOIN end_users u ON u.id = c.end_user_id
@@ -37,7 +46,7 @@ enum ConnectionEvents {
             WHERE c.id = \(connectionID) AND c.end_user_id = \(endUserID) AND c.organisation_id = \(organisationID)
             """
         try await WebhookOutbox.append(
-            .connectionDeleted, organisationID: organisationID,
+            type, organisationID: organisationID,
             data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
             from: from, on: database)
     }
