@@ -117,6 +117,10 @@ else
 
     # Schemathesis against the running server (~4.5 min: ST_MAX_TIME 240 s plus start-up).
     run_check "checks/contract/schemathesis.sh" env ST_REPORT_DIR="$logs/schemathesis" bash checks/contract/schemathesis.sh
+    # And driven by the reference's own Embedded API file (~2.5 min): no answer may violate its schemas.
+    run_check "checks/contract/schemathesis.sh (reference's embedded-api-v1.yaml)" \
+        env ST_SPEC=openapi/reference/versori/embedded-api-v1.yaml ST_MAX_TIME=120 \
+        ST_REPORT_DIR="$logs/schemathesis-reference" bash checks/contract/schemathesis.sh
 fi
 
 echo "$egress"
