@@ -18,7 +18,7 @@ struct ActivationOAuthCodeTests {
             let integration = try await app.insertIntegration(tenant)
             // Written straight into the table, so its client secret is one no request of any test sends.
             guard case .object(var templateScheme) = ConnectionOAuthCodeTests.scheme else { return }
-            templateScheme["grant"] = ["grantType": "authorization_code", "clientId": "client-1", "clientSecret": "TEMPLATE-SECRET-7"]
+            templateScheme["grant"] = ["grantType": "authorization_code", "clientId": "client-1", "clientSecret": "Zq7tmplKEYw3"]
             let template = try await app.insertTemplate(
                 tenant, integrationID: integration, connectorID: tenant.connectorID, scheme: .object(templateScheme))
             var clientScheme = templateScheme
@@ -42,7 +42,7 @@ struct ActivationOAuthCodeTests {
             #expect(sent.code == "CODE-9")
             #expect(sent.tokenURL == "https://auth.example.com/token")
             #expect(sent.clientID == "client-1")
-            #expect(sent.clientSecret == "TEMPLATE-SECRET-7")
+            #expect(sent.clientSecret == "Zq7tmplKEYw3")
 
             let bound = await app.request(.GET, "/connection-templates/\(template)/users/oak", auth: tenant.auth)
             #expect(bound.status == 200)
@@ -50,7 +50,7 @@ struct ActivationOAuthCodeTests {
             #expect(binding["credential"]?["type"] == "oauth2-token")
             #expect(binding["authSchemeConfig"]?["tokenUrl"] == "https://auth.example.com/token")
             #expect(binding["authSchemeConfig"]?["grant"]?["clientId"] == "client-1")
-            for secret in ["ACCESS-9", "REFRESH-9", "CODE-9", "TEMPLATE-SECRET-7", "OTHER-SECRET"] {
+            for secret in ["ACCESS-9", "REFRESH-9", "CODE-9", "Zq7tmplKEYw3", "OTHER-SECRET"] {
                 #expect(!bound.text.contains(secret))
             }
         }

@@ -5,6 +5,14 @@ ensure_server
 [ -n "${BENCH_HUB:-}" ] || source bench/sections/seed.sh
 
 source bench/lib-capture.sh
+if [ "${BENCH_WEBHOOK:-0}" = 1 ]; then
+    # The cost of events: every create then also writes its connection.created event and one delivery. The
+    # host never resolves inside the namespace, so deliveries wait in their retries and cost only their claims.
+    say "a webhook subscribed to connection.created"
+    curl -fsS -o /dev/null -H "Authorization: Bearer $BENCH_API_KEY" -H 'Content-Type: application/json' \
+        -d '{"url": "https://hooks.bench.invalid/events", "events": ["connection.created"]}' \
+        "http://127.0.0.1:$BENCH_PORT/o/$BENCH_ORG/webhooks"
+fi
 say "capturing the SQL of one request of each kind"
 set_statement_log on
 users=/hubs/$BENCH_HUB/users
