@@ -21,7 +21,10 @@ build_http1_target() {  # $1 = target name
 build_connection_body() {
     swiftc "${flags[@]}" -module-name JSON -emit-module -emit-module-path "$out/modules/JSON.swiftmodule" \
         -c "$root"/Sources/JSON/*.swift -o "$out/JSON.o"
-    swiftc "${flags[@]}" -module-name Domain -I "$out/modules" "$root"/Sources/Domain/*.swift "$root/fuzz/check.swift" \
+    # Domain's sources include subfolders (JSONSchema/).
+    local domain
+    mapfile -t domain < <(find "$root/Sources/Domain" -name '*.swift' | sort)
+    swiftc "${flags[@]}" -module-name Domain -I "$out/modules" "${domain[@]}" "$root/fuzz/check.swift" \
         "$root/fuzz/connection_body.swift" \
         "$out/JSON.o" -o "$out/connection_body"
 }
