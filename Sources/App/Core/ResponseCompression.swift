@@ -30,9 +30,14 @@ struct ResponseCompression: Sendable {
     func plan(_ response: Response, for request: Request) -> Plan {
         guard minimumBytes > 0, !response.body.isEmpty else { return .asIs }
         let worthCompressing = response.body.count >= minimumBytes
-        // Below the threshold only a client that refuses identity changes the answer; most small answers (/healthz)
-        // come to clients without the field, and then cost one scan of the request's fields.
-        if !worthCompressing && !request.headers.contains("Accept-Encoding") { return .asIs }
+        // Below the threshold only a client that refuses identity changes the answer, and refusing takes a q-value
+        // (`identity;q=0`, `*;q=0`): a field without `=` (`gzip, deflate, br`, what most clients send) leaves the
+        // answer as it is after one scan, not a parse.
+        if !worthCompressing
+            && !request.headers.values(for: "Accept-Encoding").contains(where: { $0.utf8.contains(UInt8(ascii: "=")) })
+        {
+            return .asIs
+        }
         guard Self.mayCompress(response, path: request.path) else { return .asIs }
         let accepted = AcceptEncoding.parse(request.headers.values(for: "Accept-Encoding"))
         switch accepted.choose(worthCompressing: worthCompressing) {
