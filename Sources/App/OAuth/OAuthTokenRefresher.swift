@@ -61,7 +61,7 @@ public struct OAuthTokenRefresher: Sendable {
                                 AND b.auth_scheme_config->'grant'->>'credentialId' IS NOT NULL)
                 """).rows[0].int("overdue")
         }
-        context.metrics.tokenRefreshes.setOldestOverdue(seconds: Double(seconds))
+        context.metrics.tokenRefreshes.setGauge(Double(seconds))
     }
 
     /// The access token of an oauth2-token credential, refreshed first when it is due (waiting for a refresh

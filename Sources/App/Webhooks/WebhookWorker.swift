@@ -72,7 +72,7 @@ struct WebhookWorker: Sendable {
     /// Prunes settled events past their retention and refreshes the oldest-pending gauge.
     func upkeep() async throws {
         _ = try await queue.prune(olderThan: configuration.retainSettled)
-        context.metrics.webhooks.setOldestPending(seconds: try await queue.oldestPendingAge())
+        context.metrics.webhooks.setGauge(try await queue.oldestPendingAge())
     }
 
     func deliver(_ delivery: ClaimedDelivery) async {
@@ -143,7 +143,7 @@ struct WebhookWorker: Sendable {
             body: delivery.body, tenant: delivery.organisationID)
     }
 
-    private static func metricsOutcome(_ outcome: WebhookDeliveryQueue.Outcome) -> WebhookMetrics.Outcome {
+    private static func metricsOutcome(_ outcome: WebhookDeliveryQueue.Outcome) -> WebhookDeliveryOutcome {
         switch outcome {
         case .delivered: .delivered
         case .retry: .retrying
