@@ -1,3 +1,5 @@
+import Domain
+import JSON
 import Postgres
 
 /// `activation.created` and `activation.deleted`: the activation, its integration (with `boardId`, which the
@@ -8,13 +10,10 @@ enum ActivationEvents {
     static func append(
         _ type: WebhookEventType, activationID: String, organisationID: String, on database: some StatementRunning
     ) async throws {
-        let from: SQL = """
-            FROM activations a
-            JOIN integrations i ON i.id = a.integration_id
-            JOIN end_users u ON u.id = a.end_user_id
-            JOIN hubs h ON h.id = a.hub_id
-            WHERE a.id = \(activationID) AND a.organisation_id = \(organisationID)
-            """
+        let from = SQL.joining([
+            SQL(unsafe: "FROM activations a \(joins)"),
+            "WHERE a.id = \(activationID) AND a.organisation_id = \(organisationID)",
+        ])
         try await WebhookOutbox.append(type, organisationID: organisationID, data: payload, from: from, on: database)
     }
 
@@ -28,10 +27,23 @@ enum ActivationEvents {
             "SELECT a.id FROM activations a JOIN end_users u ON u.id = a.end_user_id WHERE a.organisation_id = \(organisationID) AND",
             activations, SQL(unsafe: "FOR UPDATE OF a"),
         ])).rows.map { try $0.string("id") }
-        for id in ids {
-            try await append(.activationDeleted, activationID: id, organisationID: organisationID, on: database)
-        }
+        guard !ids.isEmpty else { return }
+        // One statement for all of them, each event with an id made here.
+        let events = JSONValue.array(ids.map { ["event": .string(ULID.generate().string), "activation": .string($0)] })
+        let from = SQL.joining([
+            "FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, activation text)",
+            SQL(unsafe: "JOIN activations a ON a.id = p.activation \(joins)"),
+        ])
+        try await WebhookOutbox.append(
+            .activationDeleted, organisationID: organisationID, id: "p.event", data: payload, from: from, on: database)
     }
+
+    /// From `activations a` to its integration `i`, end user `u` and hub `h`, which `payload` reads.
+    private static let joins = """
+        JOIN integrations i ON i.id = a.integration_id
+        JOIN end_users u ON u.id = a.end_user_id
+        JOIN hubs h ON h.id = a.hub_id
+        """
 
     private static let payload: SQL = """
         json_build_object('activation', json_build_object('id', a.id),
