@@ -17,6 +17,15 @@ enum ActivationEvents {
         try await WebhookOutbox.append(type, organisationID: organisationID, data: payload, from: from, on: database)
     }
 
+    /// `activation.created` as parts of the `WITH` list of the statement that writes the activation
+    /// (`WebhookOutbox.insertion`): `activation` names its earlier part that returns the written row's `id`,
+    /// `hub_id`, `integration_id` and `end_user_id` (no row: nothing was written, no event).
+    static func createdInsertion(fromActivation activation: String, organisationID: String, at now: Timestamp) -> [SQL] {
+        WebhookOutbox.insertion(
+            .activationCreated, organisationID: organisationID, data: payload,
+            from: SQL(unsafe: "FROM \(activation) a \(joins)"), createdAt: now)
+    }
+
     /// Appends `activation.deleted` for each activation `activations` (a condition over the activation `a` and
     /// its end user `u`) selects, inside the transaction whose deletion of end users, a hub or an integration
     /// takes them by cascade.

@@ -1,0 +1,42 @@
+import Postgres
+
+/// What every activation reads first, in one statement: the integration of the organisation, the end user the
+/// body names in the integration's hub, and the integration's templates.
+struct ActivationSubject: Sendable {
+    var integration: EmbeddedIntegrationRecord
+    var resolution: EndUserResolution
+    /// In id order.
+    var templates: [TemplateRecord]
+
+    /// nil when the organisation has no integration `integrationID`.
+    static func read(
+        integrationID: String, organisationID: String, endUser lookup: EndUserLookup, on database: some StatementRunning
+    ) async throws -> ActivationSubject? {
+        var sql = ComposedStatements.statement(
+            shape: "activation-subject", lookup.shape, binds: [lookup.bind, .text(integrationID), .text(organisationID)]
+        ) {
+            SQL.joining([
+                SQL(unsafe: """
+                    SELECT \(EmbeddedIntegrationRecord.columns), \(EndUserResolution.columns), \(TemplateRecord.columns)
+                    FROM integrations i
+                    JOIN hubs h ON h.id = i.hub_id
+                    LEFT JOIN end_users u ON u.hub_id = h.id AND
+                    """),
+                lookup.condition(alias: "u"),
+                SQL(unsafe: "LEFT JOIN connection_templates t ON t.integration_id = i.id"),
+                SQL(unsafe: "LEFT " + TemplateRecord.connectorJoin),
+                "WHERE i.id = \(integrationID) AND i.organisation_id = \(organisationID)",
+            ])
+        }
+        // Ids compared with text columns.
+        sql.isMergeableRead = true
+        let rows = try await database.query(sql).rows
+        guard let first = rows.first else { return nil }
+        var templates: [TemplateRecord] = []
+        for row in rows where try row.optionalString("id") != nil { templates.append(try TemplateRecord(row: row)) }
+        templates.sort { $0.id < $1.id }
+        return ActivationSubject(
+            integration: try EmbeddedIntegrationRecord(row: first),
+            resolution: try EndUserResolution.decode(first, lookup: lookup), templates: templates)
+    }
+}
