@@ -201,6 +201,12 @@ struct WebhookDeliveryTests {
             try await WebhookWorker(context: app.context).upkeep()
             #expect(try await app.events(tenant.organisationID).map(\.id) == [events[1].id])
             #expect(try await app.deliveries(webhookID: webhook.id).map(\.eventID) == [events[1].id])
+            // The pruned event's delivery goes with it, though no foreign key takes it.
+            let stored = try await app.context.database.withConnection { connection in
+                try await connection.query("SELECT event_id FROM webhook_deliveries WHERE webhook_id = \(webhook.id)")
+                    .rows.map { try $0.string("event_id") }
+            }
+            #expect(stored == [events[1].id])
             let gauge = app.context.metrics.webhooks.render().split(separator: "\n")
                 .first { $0.hasPrefix("webhook_oldest_pending_event_age_seconds ") }
             let seconds = try #require(gauge.flatMap { Double($0.split(separator: " ")[1]) })
