@@ -10,23 +10,28 @@ public enum CredentialCommands {
         KeyRing.generateKeySpecification(version: version)
     }
 
-    /// Re-encrypts every credential not under the newest key, in batches of `batchSize`, each committed on its
-    /// own; interruptible and resumable. Rows other transactions hold locked are tried again until `lockWait`
-    /// has passed. Reports progress through `progress(done, remaining)` and returns how many were re-encrypted
-    /// once no credential is left under an older key. Otherwise throws `RotationIncomplete` (after finishing
-    /// the rest): some blobs would not open with any key of the ring, or some rows stayed locked.
+    /// Re-encrypts every credential, then every webhook signing secret, not under the newest key, in batches of
+    /// `batchSize`, each committed on its own; interruptible and resumable. Rows other transactions hold locked
+    /// are tried again until `lockWait` has passed. Reports progress through `progress(done, remaining)` and
+    /// returns how many were re-encrypted once nothing is left under an older key. Otherwise throws
+    /// `RotationIncomplete` (after finishing the rest): some blobs would not open with any key of the ring, or
+    /// some rows stayed locked.
     public static func rotate(
         context: AppContext, batchSize: Int, lockWait: Duration = .seconds(60), progress: @Sendable (Int, Int) -> Void
     ) async throws -> Int {
         var rotation = CredentialRotation(
             vault: CredentialVault(keyRing: context.keyRing), database: context.database, batchSize: max(batchSize, 1))
         rotation.lockWait = lockWait
-        let outcome = try await rotation.run(progress: progress)
-        if !outcome.failedIDs.isEmpty || outcome.left > 0 {
+        let credentials = try await rotation.run(progress: progress)
+        rotation.table = .webhookSecrets
+        let webhooks = try await rotation.run { _, _ in }
+        let rotated = credentials.rotated + webhooks.rotated
+        if !credentials.failedIDs.isEmpty || !webhooks.failedIDs.isEmpty || credentials.left + webhooks.left > 0 {
             throw RotationIncomplete(
-                rotated: outcome.rotated, failedCredentialIDs: outcome.failedIDs, leftUnderOlderKeys: outcome.left)
+                rotated: rotated, failedCredentialIDs: credentials.failedIDs, failedWebhookIDs: webhooks.failedIDs,
+                leftUnderOlderKeys: credentials.left + webhooks.left)
         }
-        return outcome.rotated
+        return rotated
     }
 }
 
@@ -36,17 +41,24 @@ public enum CredentialCommands {
 public struct RotationIncomplete: Error, Sendable, CustomStringConvertible {
     public var rotated: Int
     public var failedCredentialIDs: [String]
-    /// Credentials that would open but were not re-encrypted (locked by other transactions throughout).
+    /// Webhooks whose signing secret would not open.
+    public var failedWebhookIDs: [String] = []
+    /// Credentials and webhook secrets that would open but were not re-encrypted (locked by other transactions
+    /// throughout).
     public var leftUnderOlderKeys: Int
 
     public var description: String {
-        var parts = ["re-encrypted \(rotated) credentials"]
+        var parts = ["re-encrypted \(rotated) credentials and webhook secrets"]
         if leftUnderOlderKeys > 0 {
             parts.append("\(leftUnderOlderKeys) still under an older key (locked by other transactions); run again")
         }
         if !failedCredentialIDs.isEmpty {
             parts.append("\(failedCredentialIDs.count) could not be opened with any key in CREDENTIAL_KEYS: "
                 + failedCredentialIDs.prefix(20).joined(separator: ", "))
+        }
+        if !failedWebhookIDs.isEmpty {
+            parts.append("\(failedWebhookIDs.count) webhook secrets could not be opened with any key in CREDENTIAL_KEYS: "
+                + failedWebhookIDs.prefix(20).joined(separator: ", "))
         }
         return parts.joined(separator: "; ") + "; keep every old key in CREDENTIAL_KEYS until rotation succeeds"
     }
