@@ -1,5 +1,6 @@
 import Domain
 import JSON
+import Locking
 import Postgres
 
 /// An integration as activations and the Embed operations read it (they never write one).
@@ -49,12 +50,25 @@ struct EmbeddedIntegrationRecord: Sendable {
     /// stored, so one that no longer does is a broken invariant, not the client's error.
     func compiledSchema() throws -> JSONSchema? {
         guard let variablesSchema else { return nil }
+        if let known = Self.compiled.withLock({ $0[id] }), known.source == variablesSchema { return known.schema }
+        let schema: JSONSchema
         do {
-            return try JSONSchema(compiling: variablesSchema, at: "variablesSchema")
+            schema = try JSONSchema(compiling: variablesSchema, at: "variablesSchema")
         } catch {
             throw InvariantViolation("the stored variablesSchema of an integration does not compile")
         }
+        Self.compiled.withLock { compiled in
+            if compiled.count >= Self.compiledCapacity { compiled.removeAll(keepingCapacity: true) }
+            compiled[id] = (variablesSchema, schema)
+        }
+        return schema
     }
+
+    /// Each integration's schema as last compiled, with the source it was compiled from: every activation and
+    /// variables update checks against it, and comparing the stored source is cheaper than compiling it again.
+    /// Bounded: when full it starts afresh.
+    private static let compiled = Locked<[String: (source: JSONValue, schema: JSONSchema)]>([:])
+    private static let compiledCapacity = 1024
 }
 
 /// A connection template of an integration, with what the Embed operations show of its connector.
