@@ -30,12 +30,13 @@ enum Hex {
     static func write(_ value: UInt64, count: Int, to text: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         precondition(offset >= 0 && count <= 16 && offset + count <= text.count)
         let base = text.baseAddress!
+        let digits: StaticString = "0123456789abcdef"
+        let table = digits.utf8Start
         var value = value
         var index = offset &+ count
         while index > offset {
             index &-= 1
-            let nibble = UInt8(truncatingIfNeeded: value) & 0xF
-            base[index] = nibble < 10 ? 0x30 &+ nibble : 0x57 &+ nibble
+            base[index] = table[Int(truncatingIfNeeded: value & 0xF)]
             value >>= 4
         }
     }
