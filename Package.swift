@@ -37,22 +37,26 @@ let package = Package(
         .target(name: "HTTP1", swiftSettings: swiftSettings),
         .target(name: "JSON", swiftSettings: swiftSettings),
         .target(name: "Domain", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        // W3C Trace Context: `traceparent`/`tracestate` parsed and made, and the trace of the task's work.
+        .target(name: "TraceContext", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
 
         // Edges to the operating system and C libraries.
         .target(
             name: "HTTPServer",
-            dependencies: ["HTTP1", "Locking", "CZlib", "CLinuxEvents", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTP1", "Locking", "CZlib", "CLinuxEvents", "TraceContext", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CLinuxEvents", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL", "Locking"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL", "Locking", "TraceContext"], swiftSettings: swiftSettings),
 
         // Composition and the HTTP edge of the domain: the only module that reads the environment.
         .target(
             name: "App",
             dependencies: [
-                "HTTPServer", "HTTPClient", "Postgres", "Domain", "JSON", "Cryptography", "Locking",
+                "HTTPServer", "HTTPClient", "Postgres", "Domain", "JSON", "Cryptography", "Locking", "TraceContext",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -65,12 +69,13 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["App", "Domain", "HTTP1", "HTTPClient", "HTTPServer", "JSON", "Locking", "Postgres"], swiftSettings: swiftSettings),
 
         .testTarget(name: "HTTP1Tests", dependencies: ["HTTP1"], resources: [.copy("Fixtures")], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Locking", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Locking", "TestSupport", "TraceContext"], swiftSettings: swiftSettings),
+        .testTarget(name: "TraceContextTests", dependencies: ["TraceContext", "HTTP1"], swiftSettings: swiftSettings),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
         .testTarget(name: "DomainTests", dependencies: ["Domain", "JSON"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptographyTests", dependencies: ["Cryptography"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgresTests", dependencies: ["App", "HTTPServer", "Locking", "Postgres", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "AppTests", dependencies: ["App", "HTTPClient", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "AppTests", dependencies: ["App", "HTTPClient", "TestSupport", "TraceContext"], swiftSettings: swiftSettings),
     ]
 )

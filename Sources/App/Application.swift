@@ -20,7 +20,7 @@ public enum Application {
             clockSkewSeconds: configuration.jwtClockSkewSeconds)
         return AppContext(
             configuration: configuration, database: database, keyRing: keyRing, authenticator: authenticator,
-            logger: logger, metrics: Metrics())
+            logger: TraceLogHandler.tracing(logger), metrics: Metrics())
     }
 
     /// The responder for a context: routing, authentication, error mapping, metrics and the request log.

@@ -1,6 +1,7 @@
 import HTTP1
 import Glibc
 import Locking
+import TraceContext
 
 /// An HTTP/1.1 client for calls to third-party endpoints that users name (OAuth token URLs), built so that it
 /// cannot be turned against us: every resolved address passes the SSRF guard before any connection, the checked
@@ -23,8 +24,15 @@ public struct HTTPClient: Sendable {
     }
 
     /// Sends `request` and returns the final response, whatever its status. `timeLimit`, when sooner than the
-    /// configured timeout, bounds the call instead (the caller's own deadline).
+    /// configured timeout, bounds the call instead (the caller's own deadline). Within a trace
+    /// (`RequestTrace.current`) the call goes as a child span of it: its own `traceparent`, replacing any the
+    /// request carried.
     public func send(_ request: OutboundRequest, timeLimit: Duration? = nil) async throws(HTTPClientError) -> OutboundResponse {
+        var request = request
+        if let trace = RequestTrace.current {
+            var random = SystemRandomNumberGenerator()
+            trace.child(using: &random).stamp(&request.headers)
+        }
         let url = try OutboundURL(parsing: request.url)
         let bytes = try request.serialized(for: url, userAgent: configuration.userAgent)
         if Task.isCancelled { throw .cancelled }

@@ -1,4 +1,5 @@
 import HTTP1
+import TraceContext
 
 /// Everything the loop keeps about one connection. Confined to its event loop's thread.
 final class ClientConnection {
@@ -31,6 +32,8 @@ final class ClientConnection {
     /// Bytes this connection has reserved in the `BodyBudget` and not yet handed on or returned.
     var heldBodyBytes = 0
     var requestID = ""
+    /// The request's trace: the caller's continued when its `traceparent` was valid, else a new one.
+    var trace: RequestTrace?
     var requestStarted: ContinuousClock.Instant
     var response: Response?
     /// Why the request was refused, for the error body.

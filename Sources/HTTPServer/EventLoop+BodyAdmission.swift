@@ -8,7 +8,8 @@ extension EventLoop {
     static let bodyBudgetRetry: Duration = .milliseconds(10)
 
     func screenBody(_ connection: ClientConnection, head: RequestHead) -> ClientConnection.Lifecycle.Action {
-        let request = Request(method: head.method, target: head.target, headers: head.headers, id: connection.requestID)
+        let request = Request(method: head.method, target: head.target, headers: head.headers, id: connection.requestID,
+                              trace: connection.trace)
         let arrived = Self.bodyArrived(connection)
         switch context.responder.screenBody(of: request, arrived: arrived) {
         case .refuse(let routed):

@@ -3,6 +3,7 @@ import Glibc
 import HTTP1
 import Logging
 import Synchronization
+import TraceContext
 
 extension EventLoop {
     func connectionEvent(_ connection: ClientConnection, flags: UInt32) {
@@ -88,6 +89,7 @@ extension EventLoop {
             connection.readIndex += consumed
             connection.requestStarted = now
             connection.requestID = RequestID.honouring(head.headers["x-request-id"], using: &randomBytes)
+            connection.trace = RequestTrace(headers: head.headers, using: &randomBytes)
             connection.head = head
             let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
             connection.framing = framing
@@ -154,7 +156,7 @@ extension EventLoop {
         } else {
             request = Request(
                 method: head.method, target: head.target, headers: head.headers, body: connection.body,
-                id: connection.requestID)
+                id: connection.requestID, trace: connection.trace)
         }
         connection.body = []
         // The body's reservation goes with it, and is returned once the responder is done with the request. A

@@ -1,6 +1,7 @@
 import Glibc
 import HTTP1
 import Logging
+import TraceContext
 
 extension EventLoop {
     /// How long a closing connection may keep sending before we stop discarding and close anyway.
@@ -21,6 +22,7 @@ extension EventLoop {
         // A head of this request may not exist (bad or slow head): then the failure gets its own id.
         if connection.head == nil {
             connection.requestID = RequestID.generate(using: &randomBytes)
+            connection.trace = RequestTrace(continuing: nil, state: nil, using: &randomBytes)
             connection.requestStarted = now
         }
         logRequest(connection, status: status, route: nil)
@@ -56,6 +58,11 @@ extension EventLoop {
         if !hasDate { ResponseSerializer.appendServerField(name: "Date", value: dateCache.current(), to: &head) }
         // The request id is the client's only when it was sane (visible ASCII, bounded), else one of ours.
         ResponseSerializer.appendServerField(name: "X-Request-Id", value: connection.requestID, to: &head)
+        // Our span in the caller's trace (or in a new one), so the caller can find what we did for it.
+        if let trace = connection.trace {
+            ResponseSerializer.appendServerField(name: "traceparent", value: trace.traceparent, to: &head)
+            if let state = trace.state { ResponseSerializer.appendServerField(name: "tracestate", value: state, to: &head) }
+        }
         connection.lingerAfterClose = closeAfter
         if closeAfter {
             ResponseSerializer.appendServerField(name: "Connection", value: "close", to: &head)
@@ -67,10 +74,12 @@ extension EventLoop {
         if !isHEAD && !bodyless && !response.body.isEmpty { connection.pendingWrites.append(response.body) }
     }
 
-    /// Framing and the request id are the server's to say; a handler's values for them are dropped.
+    /// Framing, the request id and the trace are the server's to say; a handler's values for them (a proxied
+    /// upstream's `traceparent`) are dropped.
     private static func serverOwned(_ name: String) -> Bool {
         HeaderFields.sameName(name, "content-length") || HeaderFields.sameName(name, "transfer-encoding")
             || HeaderFields.sameName(name, "connection") || HeaderFields.sameName(name, "x-request-id")
+            || HeaderFields.sameName(name, "traceparent") || HeaderFields.sameName(name, "tracestate")
     }
 
     /// Writes queued output, head and body in one sendmsg where possible; waits for EPOLLOUT on EAGAIN.
@@ -160,6 +169,8 @@ extension EventLoop {
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: [
             "request.id": "\(connection.requestID)",
+            "trace.id": "\(connection.trace?.traceIDHex ?? "-")",
+            "span.id": "\(connection.trace?.spanIDHex ?? "-")",
             "http.method": "\(connection.head?.method.rawValue ?? "-")",
             "http.route": "\(route ?? "-")",
             "http.status": "\(status.code)",

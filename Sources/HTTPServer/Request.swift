@@ -1,4 +1,5 @@
 public import HTTP1
+public import TraceContext
 
 /// A complete request as handed to a responder: head, decoded body and routing results.
 public struct Request: Sendable {
@@ -17,13 +18,17 @@ public struct Request: Sendable {
     public var body: [UInt8]
     /// `X-Request-Id` as received (when sane) or one made by the server.
     public var id: String
+    /// The request's trace and our span in it (`RequestTrace(headers:using:)`); nil only for a request made by
+    /// hand rather than read by the server.
+    public var trace: RequestTrace?
     /// Path parameters filled by the router, e.g. `hub_id` for `/hubs/:hub_id`.
     public var parameters: PathParameters
     /// The route template that matched, e.g. `/hubs/:hub_id`; nil before routing or when none matched.
     public var route: String?
 
     public init(
-        method: HTTPMethod, target: String, headers: HeaderFields = [:], body: [UInt8] = [], id: String = ""
+        method: HTTPMethod, target: String, headers: HeaderFields = [:], body: [UInt8] = [], id: String = "",
+        trace: RequestTrace? = nil
     ) {
         self.method = method
         self.target = target
@@ -42,6 +47,7 @@ public struct Request: Sendable {
         self.headers = headers
         self.body = body
         self.id = id
+        self.trace = trace
         self.parameters = [:]
         self.route = nil
     }

@@ -1,6 +1,7 @@
 public import HTTP1
 
-/// A complete response. The server adds `Content-Length`, `Date`, `Connection` and `X-Request-Id`.
+/// A complete response. The server adds `Content-Length`, `Date`, `Connection`, `X-Request-Id`
+/// and `traceparent` (with `tracestate` when the caller sent one).
 public struct Response: Sendable {
     public var status: HTTPStatus
     public var headers: HeaderFields

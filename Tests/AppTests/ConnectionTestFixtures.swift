@@ -88,12 +88,21 @@ extension ConnectionsApp {
     }
 
     /// POST /hubs/{hub}/users with a primary connection holding one string credential; returns the body.
-    func createEndUser(_ tenant: TestTenant, externalID: String, secret: String = "primary-secret") async throws -> JSONValue {
+    func createEndUser(
+        _ tenant: TestTenant, externalID: String, secret: String = "primary-secret", headers: HeaderFields = [:]
+    ) async throws -> JSONValue {
+        try await createEndUserAnswer(tenant, externalID: externalID, secret: secret, headers: headers).json ?? .null
+    }
+
+    /// `createEndUser`'s whole answer, headers included.
+    func createEndUserAnswer(
+        _ tenant: TestTenant, externalID: String, secret: String = "primary-secret", headers: HeaderFields = [:]
+    ) async throws -> AppResponse {
         let response = await request(
             .POST, "/hubs/\(tenant.hubID)/users", auth: tenant.auth,
-            json: Bodies.endUser(externalID: externalID, secret: secret))
-        guard response.status == 201, let json = response.json else { throw Unexpected(response) }
-        return json
+            json: Bodies.endUser(externalID: externalID, secret: secret), headers: headers)
+        guard response.status == 201, response.json != nil else { throw Unexpected(response) }
+        return response
     }
 
     /// POST a connection for `externalID`; returns the response.

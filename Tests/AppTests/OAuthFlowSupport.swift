@@ -81,8 +81,8 @@ struct OAuthFlow {
         return parameters["state"] ?? ""
     }
 
-    func callback(_ query: String) async -> AppResponse {
-        await app.send(.GET, "/oauth2/callback?\(query)", headers: [:], body: [])
+    func callback(_ query: String, headers: HeaderFields = [:]) async -> AppResponse {
+        await app.send(.GET, "/oauth2/callback?\(query)", headers: headers, body: [])
     }
 
     /// Initialise (with `changes`), authorize and call back: the callback's answer.

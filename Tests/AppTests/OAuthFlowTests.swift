@@ -5,6 +5,7 @@ import JSON
 import Postgres
 import TestSupport
 import Testing
+import TraceContext
 
 /// The OAuth 2.0 authorization code flow end to end, against the test provider over a real socket: initialise,
 /// the user agreeing (played by the test), the callback's exchange with PKCE, the stored token and connection.
@@ -38,8 +39,13 @@ struct OAuthFlowTests {
             flow.provider.issue(
                 code: code, clientID: "org-client", redirectURI: parameters["redirect_uri"] ?? "",
                 challenge: parameters["code_challenge"] ?? "")
-            let callback = await flow.callback("code=\(code)&state=\(state)")
+            let callback = await flow.callback("code=\(code)&state=\(state)", headers: ["traceparent": TraceFixture.parent])
             let outcome = try #require(OAuthFlow.outcome(callback), "\(callback.status) \(callback.headers)")
+            // The code exchange went to the provider as a span of ours in the caller's trace.
+            let exchanged = try #require(flow.provider.snapshot.traceparents.last?.flatMap(TraceParent.init(parsing:)))
+            let answered = try #require(callback.headers["traceparent"].flatMap(TraceParent.init(parsing:)))
+            #expect(exchanged.traceID.hex == TraceFixture.traceHex && answered.traceID.hex == TraceFixture.traceHex)
+            #expect(Set([exchanged.parentID, answered.parentID, TraceFixture.parentID]).count == 3)
             let connectionID = try #require(outcome["connectionId"])
             let after = try await flow.counts()
             #expect(after.0.connections == before.0.connections + 1)

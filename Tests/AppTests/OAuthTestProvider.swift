@@ -20,6 +20,8 @@ final class OAuthTestProvider: Responder, Sendable {
         var issued = 0
         var refreshes: [String] = []
         var tokenRequests: [String] = []
+        /// The `traceparent` each token request came with.
+        var traceparents: [String?] = []
         /// Refreshes answer 503, as a provider that is down.
         var refreshesUnavailable = false
         /// The `scope` of each client_credentials request.
@@ -55,7 +57,10 @@ final class OAuthTestProvider: Responder, Sendable {
 
     func respond(to request: Request) async -> Response {
         let body = String(decoding: request.body, as: UTF8.self)
-        state.withLock { $0.tokenRequests.append(body) }
+        state.withLock {
+            $0.tokenRequests.append(body)
+            $0.traceparents.append(request.headers["traceparent"])
+        }
         let form = Dictionary(QueryString.decode(body).map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         let basic = "Basic " + Base64.encode(Array("\(clientID):\(clientSecret)".utf8))
         guard request.path == "/token", request.headers["Authorization"] == basic else {

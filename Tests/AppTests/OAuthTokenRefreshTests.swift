@@ -5,6 +5,7 @@ import JSON
 import Postgres
 import TestSupport
 import Testing
+import TraceContext
 
 /// Tokens kept fresh: a token within 5 minutes of `expiresAt` is renewed at its client's own token endpoint,
 /// exactly once however many server instances look, and a refused refresh (`invalid_grant`) is surfaced.
@@ -78,6 +79,13 @@ struct OAuthTokenRefreshTests {
             #expect(try await refresher.refreshDue(organisationID: organisationID) == 0)
             #expect(try await refresher.refreshDue(organisationID: organisationID) == 0)
             #expect(flow.provider.snapshot.refreshes == ["RT-1"])  // the second pass waited
+            // A background refresh is a trace of its own, new (not sampled), named by its call and its log line.
+            let traceparents = flow.provider.snapshot.traceparents.compactMap { $0.flatMap(TraceParent.init(parsing:)) }
+            #expect(traceparents.count == 2)
+            let refresh = try #require(traceparents.last)
+            #expect(refresh.traceID != traceparents.first?.traceID && refresh.flags == 0)
+            let line = flow.app.logs.all.split(separator: "\n").first { $0.contains("retried after a backoff") }
+            #expect(line?.contains("\"trace.id\": \(refresh.traceID.hex)") == true, "\(line ?? "no line")")
             let backoff = { () async throws -> Int? in
                 try await flow.app.context.database.withConnection { connection in
                     try await connection.query("SELECT failures FROM oauth2_refresh_backoff WHERE credential_id = \(tokenID)")

@@ -9,10 +9,12 @@ import Postgres
 import Synchronization
 import TestSupport
 import Testing
+import TraceContext
 
 /// The proxy against a provider of our own on 127.0.0.1 that records what reached it: the path, query, body and
 /// end-to-end headers forwarded; hop-by-hop headers, the caller's `Authorization` and `Connection-Binding`
-/// stripped; each scheme applied as the provider would check it; the answer relayed minus hop-by-hop headers.
+/// stripped; each scheme applied as the provider would check it; the answer relayed minus hop-by-hop headers; the
+/// caller's trace continued upstream as a span of ours, never forwarded as the caller sent it.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct ProxyTests {
     private func proxyPath(_ access: AccessTenant, _ connectionID: String, _ rest: String) -> String {
@@ -31,6 +33,7 @@ struct ProxyTests {
                     ("Content-Type", "text/plain"), ("Connection-Binding", "action:0"), ("X-Forward-Me", "yes"),
                     ("Keep-Alive", "300"), ("Proxy-Authorization", "Basic cHJveHk6c2VjcmV0"), ("X-Hop-Req", "1"),
                     ("Connection", "X-Hop-Req"), ("X-Api-Key", "caller-supplied"),
+                    ("traceparent", TraceFixture.parent), ("tracestate", "rojo=00f067aa0ba902b7"),
                 ] { headers.add(name: name, value: value) }
                 let response = await app.send(
                     .POST, proxyPath(access, connectionID, "echo/a%2Fb/?q=1&identifier_type=external&x=y%20z"),
@@ -53,6 +56,17 @@ struct ProxyTests {
                 }
                 #expect(!app.logs.all.contains("API-KEY-SECRET"))
                 #expect(app.context.metrics.render().contains("proxy_requests_total{connector="))
+
+                // One traceparent each way: upstream a child span of ours in the caller's trace, back our own span
+                // (not the provider's, which its answer also named).
+                #expect(received.headers.values(for: "traceparent").count == 1)
+                #expect(response.headers.values(for: "traceparent").count == 1)
+                let sent = try #require(received.headers["traceparent"].flatMap(TraceParent.init(parsing:)))
+                let answered = try #require(response.headers["traceparent"].flatMap(TraceParent.init(parsing:)))
+                #expect(sent.traceID.hex == TraceFixture.traceHex && answered.traceID.hex == TraceFixture.traceHex)
+                #expect(Set([sent.parentID, answered.parentID, TraceFixture.parentID]).count == 3)
+                #expect(answered.parentID != received.trace?.spanID)
+                #expect(received.headers.values(for: "tracestate") == ["rojo=00f067aa0ba902b7"])
             }
         }
     }

@@ -7,10 +7,12 @@ import JSON
 import Postgres
 import TestSupport
 import Testing
+import TraceContext
 
 /// The delivery worker against a receiver on loopback (the outbound rules allow private networks here): signed
 /// per Standard Webhooks and checked by the test's own HMAC, retried after failures, failed once the window has
-/// passed, and claimed again after a lease that was never settled. Serialized: each test's worker claims
+/// passed, and claimed again after a lease that was never settled; every attempt continues the trace of the request
+/// that caused the event. Serialized: each test's worker claims
 /// whatever is due.
 @Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
 struct WebhookDeliveryTests {
@@ -100,7 +102,8 @@ struct WebhookDeliveryTests {
             try await WebhookReceiver.with(answering: [500, 503]) { receiver, url in
                 let tenant = try await app.makeTenant()
                 let webhook = try await app.createWebhook(tenant, url: url)
-                _ = try await app.createEndUser(tenant, externalID: "ada")
+                let created = try await app.createEndUserAnswer(
+                    tenant, externalID: "ada", headers: ["traceparent": TraceFixture.parent, "tracestate": "rojo=1"])
                 let worker = WebhookWorker(context: app.context)
                 try await Self.deliver(worker) { receiver.requests.count >= 1 }
                 let afterFirst = await app.request(
@@ -117,6 +120,13 @@ struct WebhookDeliveryTests {
                 #expect(requests.count == 3)
                 #expect(Set(requests.compactMap { $0.headers["webhook-id"] }).count == 1)
                 #expect(requests.allSatisfy { StandardWebhooksCheck.verify($0, secret: webhook.secret) })
+                // Each attempt a span of its own in the request's trace, under none of the ids seen before.
+                let answered = try #require(created.headers["traceparent"].flatMap(TraceParent.init(parsing:)))
+                let sent = requests.compactMap { $0.headers["traceparent"].flatMap(TraceParent.init(parsing:)) }
+                #expect(sent.count == 3)
+                #expect(sent.allSatisfy { $0.traceID.hex == TraceFixture.traceHex && $0.flags == 1 })
+                #expect(Set(sent.map(\.parentID) + [answered.parentID, TraceFixture.parentID]).count == 5)
+                #expect(requests.allSatisfy { $0.headers.values(for: "tracestate") == ["rojo=1"] })
                 let deliveries = try await app.deliveries(webhookID: webhook.id)
                 #expect(deliveries.map(\.state) == ["delivered"])
                 #expect(deliveries.map(\.attempts) == [3])
@@ -131,7 +141,7 @@ struct WebhookDeliveryTests {
             try await WebhookReceiver.with(answering: [500]) { receiver, url in
                 let tenant = try await app.makeTenant()
                 let webhook = try await app.createWebhook(tenant, url: url)
-                _ = try await app.createEndUser(tenant, externalID: "ada")
+                _ = try await app.createEndUser(tenant, externalID: "ada", headers: ["traceparent": TraceFixture.parent])
                 var configuration = app.context.configuration.webhooks
                 configuration.retryFor = .zero
                 let worker = WebhookWorker(context: app.context, configuration: configuration)
@@ -143,6 +153,9 @@ struct WebhookDeliveryTests {
                 #expect(listed["deliveries"]?[0]?["status"] == "failed")
                 #expect(listed["deliveries"]?[0]?["lastStatusCode"] == 500)
                 #expect(listed["deliveries"]?[0]?["nextAttemptAt"] == .null)
+                // The worker's log line names the trace of the request that caused the event.
+                let line = app.logs.all.split(separator: "\n").first { $0.contains("failed for good") && $0.contains(webhook.id) }
+                #expect(line?.contains("\"trace.id\": \(TraceFixture.traceHex)") == true, "\(line ?? "no line")")
             }
         }
     }

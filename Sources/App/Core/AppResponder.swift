@@ -2,6 +2,7 @@ import HTTP1
 import HTTPServer
 import JSON
 import Postgres
+import TraceContext
 
 /// Routes a request, runs its handler within the request's time limit, maps any thrown error, and records the
 /// outcome: the route template for the server's access log (returned beside the response) and the Prometheus
@@ -39,8 +40,9 @@ struct AppResponder: Responder {
                 if let limit = RouteBodyLimits.limit(request.method, template), request.headers.contains("Content-Encoding") {
                     try await decodeBody(of: &request, limit: min(limit, maxBodyBytes))
                 }
-                response = try await CallerDeadline.$current.withValue(.now + requestTimeout) { [request] in
-                    try await handler(request)
+                // The trace is the task's for the handler's outbound calls, stored events and log lines.
+                response = try await RequestTrace.$current.withValue(request.trace) { [request] in
+                    try await CallerDeadline.$current.withValue(.now + requestTimeout) { try await handler(request) }
                 }
             } catch {
                 response = errors.response(for: error, request: request)

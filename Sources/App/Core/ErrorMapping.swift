@@ -2,6 +2,7 @@ import HTTP1
 public import HTTPServer
 public import Logging
 import Postgres
+import TraceContext
 
 /// The single place where thrown errors become responses. Only `APIError` (and errors that convert to one) reach
 /// the client as themselves; everything else is a generic 500 whose cause is logged with the request id.
@@ -44,6 +45,9 @@ public struct ErrorMapping: Sendable {
     }
 
     private func metadata(_ request: Request, _ extra: Logger.Metadata) -> Logger.Metadata {
-        extra.merging(["request.id": "\(request.id)", "http.route": "\(request.route ?? "-")"]) { a, _ in a }
+        extra.merging([
+            "request.id": "\(request.id)", "http.route": "\(request.route ?? "-")",
+            "trace.id": "\(request.trace?.traceIDHex ?? "-")", "span.id": "\(request.trace?.spanIDHex ?? "-")",
+        ]) { a, _ in a }
     }
 }

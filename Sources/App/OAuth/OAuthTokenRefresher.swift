@@ -2,6 +2,7 @@ import Domain
 import JSON
 import Logging
 import Postgres
+import TraceContext
 
 /// Keeps oauth2-token credentials fresh: one with a `refreshToken`, an `expiresAt` and a binding whose grant names
 /// its oauth2-client credential is renewed at that client's own `tokenUrl` from 5 minutes before it expires.
@@ -36,11 +37,15 @@ public struct OAuthTokenRefresher: Sendable {
         var attempted: [String] = []
         var renewed = 0
         while !Task.isCancelled {
-            let outcome: Outcome? = try await context.database.withTransaction { connection in
-                guard let row = try await connection.query(Self.claimQuery(skipping: attempted, organisationID: organisationID)).rows.first
-                else { return nil }
-                attempted.append(try row.string("id"))
-                return try await refresh(row, on: connection)
+            // Each refresh of the background pass is a trace of its own; one a request asked for is in its trace.
+            let trace = RequestTrace.current ?? RequestTrace.starting()
+            let outcome: Outcome? = try await RequestTrace.$current.withValue(trace) {
+                try await context.database.withTransaction { connection in
+                    guard let row = try await connection.query(Self.claimQuery(skipping: attempted, organisationID: organisationID)).rows.first
+                    else { return nil }
+                    attempted.append(try row.string("id"))
+                    return try await refresh(row, on: connection)
+                }
             }
             guard let outcome else { break }
             if case .renewed = outcome { renewed += 1 }

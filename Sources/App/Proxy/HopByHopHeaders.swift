@@ -10,8 +10,11 @@ enum HopByHopHeaders {
 
     /// Names the proxy never forwards upstream beside the hop-by-hop ones: framing and `Host` are the outbound
     /// client's, `Expect` was answered by this server, `Authorization` is the caller's own credential (the
-    /// binding's replaces it) and `Connection-Binding` is addressed to the proxy.
-    static let requestOnly: Set<String> = ["host", "content-length", "expect", "authorization", "connection-binding"]
+    /// binding's replaces it), `Connection-Binding` is addressed to the proxy, and the trace context goes as our
+    /// own child span (`HTTPClient` stamps it), never as the caller sent it.
+    static let requestOnly: Set<String> = [
+        "host", "content-length", "expect", "authorization", "connection-binding", "traceparent", "tracestate",
+    ]
 
     /// Names the proxy never relays back beside the hop-by-hop ones: framing is this server's to say.
     static let responseOnly: Set<String> = ["content-length"]

@@ -15,6 +15,10 @@ struct ClaimedDelivery: Sendable {
     var eventAge: Duration
     /// The event as sent: `{"id","type","createdAt","organisationId","data"}`.
     var body: [UInt8]
+    /// The trace context of the request that caused the event (`webhook_events.traceparent`, `.tracestate`):
+    /// each attempt continues that trace.
+    var traceparent: String? = nil
+    var tracestate: String? = nil
 }
 
 /// The statements of the delivery worker. A claim is a lease: rows taken `FOR UPDATE SKIP LOCKED` (so instances
@@ -46,7 +50,7 @@ struct WebhookDeliveryQueue: Sendable {
                     RETURNING d.webhook_id, d.event_id, d.organisation_id, d.attempts
                 )
                 SELECT c.webhook_id, c.event_id, c.organisation_id, c.attempts, w.url, w.sealed_secret,
-                       e.type, e.data, e.created_at,
+                       e.type, e.data, e.created_at, e.traceparent, e.tracestate,
                        (extract(epoch FROM now() - e.created_at) * 1000)::bigint AS age_ms
                 FROM claimed c
                 JOIN webhooks w ON w.id = c.webhook_id
@@ -65,7 +69,8 @@ struct WebhookDeliveryQueue: Sendable {
                 webhookID: try row.string("webhook_id"), eventID: eventID, organisationID: organisationID,
                 attempts: try row.int("attempts"), url: try row.string("url"),
                 sealedSecret: try row.bytes("sealed_secret"), eventAge: .milliseconds(try row.int("age_ms")),
-                body: event.serialized())
+                body: event.serialized(), traceparent: try row.optionalString("traceparent"),
+                tracestate: try row.optionalString("tracestate"))
         }
     }
 

@@ -1,6 +1,7 @@
 import Domain
 import JSON
 import Postgres
+import TraceContext
 
 /// Writes events to the outbox, always inside the statement or transaction that makes the change they report:
 /// no change is committed without its event and no event without its change. With the event go its deliveries,
@@ -35,9 +36,12 @@ enum WebhookOutbox {
         _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL, createdAt: Timestamp,
         prefix: String = "outbox"
     ) -> [SQL] {
+        // The trace of the work that makes the change (a request's, a token refresh's), which deliveries continue.
+        let trace = RequestTrace.current
         let event: SQL = """
-            INSERT INTO webhook_events (id, organisation_id, type, created_at, data)
-            SELECT changed.id, \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz, changed.data
+            INSERT INTO webhook_events (id, organisation_id, type, created_at, data, traceparent, tracestate)
+            SELECT changed.id, \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz, changed.data,
+                   \(trace?.traceparent)::text, \(trace?.state)::text
             FROM (SELECT
             """
         return [

@@ -5,6 +5,7 @@ import HTTPClient
 import Locking
 import Logging
 import Postgres
+import TraceContext
 
 /// Delivers the outbox, in the server process: claims due deliveries, POSTs each event signed as Standard
 /// Webhooks through the outbound client (its address rules, timeouts and per-organisation concurrency), and
@@ -75,7 +76,14 @@ struct WebhookWorker: Sendable {
         context.metrics.webhooks.setGauge(try await queue.oldestPendingAge())
     }
 
+    /// One attempt as a span of its own in the trace of the request that caused the event: its call carries that
+    /// trace and its log lines name it.
     func deliver(_ delivery: ClaimedDelivery) async {
+        let trace = RequestTrace.resuming(traceparent: delivery.traceparent, state: delivery.tracestate)
+        await RequestTrace.$current.withValue(trace) { await deliverTraced(delivery) }
+    }
+
+    private func deliverTraced(_ delivery: ClaimedDelivery) async {
         let outcome = await attempt(delivery)
         context.metrics.webhooks.record(Self.metricsOutcome(outcome))
         do {

@@ -1,0 +1,23 @@
+/// Where new trace and span ids come from. An event loop hands out its buffered kernel randomness
+/// (`RandomBytes` in HTTPServer); elsewhere `SystemRandomNumberGenerator` serves.
+public protocol TraceRandomness {
+    mutating func nextUInt64() -> UInt64
+}
+
+extension SystemRandomNumberGenerator: TraceRandomness {
+    public mutating func nextUInt64() -> UInt64 { next() }
+}
+
+extension TraceRandomness {
+    /// A span id: 64 random bits, never all zero (which W3C Trace Context reserves as invalid).
+    public mutating func spanID() -> UInt64 {
+        let id = nextUInt64()
+        return id == 0 ? 1 : id
+    }
+
+    /// A trace id: 128 random bits, never all zero.
+    public mutating func traceID() -> TraceID {
+        let id = TraceID(high: nextUInt64(), low: nextUInt64())
+        return id.isZero ? TraceID(high: 0, low: 1) : id
+    }
+}
