@@ -128,7 +128,7 @@ struct CheckedActivation: Sendable {
         var connection: ConnectionCreate
     }
 
-    var integration: EmbeddedIntegrationRecord
+    var integration: IntegrationRecord
     var endUser: EndUserRecord
     var matched: [ActivationRules.Matched]
     var newConnections: [NewConnection]

@@ -30,7 +30,7 @@ enum ActivationInOneStatement {
     }
 
     static func run(
-        id: String, organisationID: String, integration: EmbeddedIntegrationRecord, endUserID: String,
+        id: String, organisationID: String, integration: IntegrationRecord, endUserID: String,
         wanted: [ExistingConnections.Wanted], variables: JSONObject, at now: Timestamp,
         on database: some StatementRunning
     ) async throws -> Outcome {

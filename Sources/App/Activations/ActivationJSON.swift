@@ -6,14 +6,14 @@ import JSON
 enum ActivationJSON {
     /// `EmbeddedIntegrationSummary`, with `description` (which the reference lists as required) and
     /// `variablesSchema` only when the integration has one.
-    static func summary(_ integration: EmbeddedIntegrationRecord, isActivated: Bool, _ configuration: AppConfiguration) -> JSONObject {
+    static func summary(_ integration: IntegrationRecord, isActivated: Bool, _ configuration: AppConfiguration) -> JSONObject {
         var object = JSONObject([
             ("id", .string(integration.id)),
             ("name", .string(integration.name)),
             ("description", .string(integration.description)),
             ("imageUrl", .string(PlaceholderImage(configuration: configuration).imageURL(integration.imageURL))),
         ])
-        if let schema = integration.variablesSchema { object["variablesSchema"] = schema }
+        if let schema = integration.variablesSchema, !schema.isNull { object["variablesSchema"] = schema }
         object["isDeployed"] = .bool(integration.isDeployed)
         object["isActivated"] = .bool(isActivated)
         return object
@@ -21,7 +21,7 @@ enum ActivationJSON {
 
     /// `EmbeddedIntegration`: the summary and the templates the integration uses (`HubConnectionTemplate`).
     static func embedded(
-        _ integration: EmbeddedIntegrationRecord, isActivated: Bool, templates: [TemplateRecord], _ configuration: AppConfiguration
+        _ integration: IntegrationRecord, isActivated: Bool, templates: [TemplateRecord], _ configuration: AppConfiguration
     ) -> JSONValue {
         var object = summary(integration, isActivated: isActivated, configuration)
         object["connectionTemplates"] = .array(templates.filter(\.isUsed).map { template(integration, $0, configuration) })
@@ -29,7 +29,7 @@ enum ActivationJSON {
     }
 
     /// `HubConnectionTemplate`, as the integration management operations answer it.
-    static func template(_ integration: EmbeddedIntegrationRecord, _ template: TemplateRecord, _ configuration: AppConfiguration) -> JSONValue {
+    static func template(_ integration: IntegrationRecord, _ template: TemplateRecord, _ configuration: AppConfiguration) -> JSONValue {
         [
             "id": .string(template.id), "integrationId": .string(integration.id), "connectorId": .string(template.connectorID),
             "name": .string(template.connectorName),
@@ -62,7 +62,7 @@ enum ActivationJSON {
     }
 
     /// `EndUserActivation`.
-    static func endUserActivation(id: String, hubID: String, integration: EmbeddedIntegrationRecord, _ configuration: AppConfiguration) -> JSONValue {
+    static func endUserActivation(id: String, hubID: String, integration: IntegrationRecord, _ configuration: AppConfiguration) -> JSONValue {
         .object(JSONObject([
             ("id", .string(id)),
             ("hubId", .string(hubID)),

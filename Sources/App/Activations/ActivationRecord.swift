@@ -11,7 +11,7 @@ struct ActivationRecord: Sendable {
 
     var id: String
     var hubID: String
-    var integration: EmbeddedIntegrationRecord
+    var integration: IntegrationRecord
     var endUser: EndUserRecord
     /// The end user's `primaryConnection`, which every `EndUser` answer carries.
     var primaryConnection: StoredConnection?
@@ -23,7 +23,7 @@ struct ActivationRecord: Sendable {
     /// `activations a` joined to its integration `i` and end user `u`, with its links aggregated; the caller
     /// adds the condition after `WHERE`.
     private static let select = """
-        SELECT a.id, a.hub_id, a.dynamic_variables, a.created_at, a.updated_at, \(EmbeddedIntegrationRecord.columns),
+        SELECT a.id, a.hub_id, a.dynamic_variables, a.created_at, a.updated_at, \(IntegrationRecord.aliasedColumns),
                \(EndUserResolution.userColumns),
                (SELECT coalesce(json_agg(json_build_object('templateId', l.template_id, 'connectionId', l.connection_id)
                                          ORDER BY l.template_id), '[]'::json)
@@ -66,7 +66,7 @@ extension ActivationRecord {
     init(row: Row) throws {
         id = try row.string("id")
         hubID = try row.string("hub_id")
-        integration = try EmbeddedIntegrationRecord(row: row)
+        integration = try IntegrationRecord(row: row, columns: .integration)
         endUser = try EndUserRecord(row: row, columns: .user)
         primaryConnection = nil
         dynamicVariables = try row.jsonObject("dynamic_variables")
@@ -87,7 +87,7 @@ enum ActivationStore {
     /// The activation row (its links come after the connections they name exist), written only while the
     /// integration is deployed: false when it no longer is.
     static func insert(
-        id: String, organisationID: String, integration: EmbeddedIntegrationRecord, endUserID: String,
+        id: String, organisationID: String, integration: IntegrationRecord, endUserID: String,
         variables: JSONObject, at now: Timestamp, on database: PGConnection
     ) async throws -> Bool {
         let created = now.rfc3339

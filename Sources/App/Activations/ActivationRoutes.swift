@@ -78,7 +78,7 @@ enum ActivationRoutes {
     private static func userActivation(_ request: Request, _ principal: Principal, on database: PGConnection) async throws -> ActivationRecord {
         let lookup = try EndUserLookup.from(request)
         try lookup.check(principal)
-        guard let integration = try await EmbeddedIntegrationRecord.find(
+        guard let integration = try await IntegrationRecord.find(
             id: request.parameters["integration_id"] ?? "", organisationID: principal.organisationID, on: database)
         else { throw APIError.notFound(.integrationNotFound, "integration") }
         let endUser = try await EndUserResolution.read(

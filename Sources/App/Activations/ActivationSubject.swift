@@ -3,7 +3,7 @@ import Postgres
 /// What every activation reads first, in one statement: the integration of the organisation, the end user the
 /// body names in the integration's hub, and the integration's templates.
 struct ActivationSubject: Sendable {
-    var integration: EmbeddedIntegrationRecord
+    var integration: IntegrationRecord
     var resolution: EndUserResolution
     /// In id order.
     var templates: [TemplateRecord]
@@ -17,7 +17,7 @@ struct ActivationSubject: Sendable {
         ) {
             SQL.joining([
                 SQL(unsafe: """
-                    SELECT \(EmbeddedIntegrationRecord.columns), \(EndUserResolution.columns), \(TemplateRecord.columns)
+                    SELECT \(IntegrationRecord.aliasedColumns), \(EndUserResolution.columns), \(TemplateRecord.columns)
                     FROM integrations i
                     JOIN hubs h ON h.id = i.hub_id
                     LEFT JOIN end_users u ON u.hub_id = h.id AND
@@ -36,7 +36,7 @@ struct ActivationSubject: Sendable {
         for row in rows where try row.optionalString("id") != nil { templates.append(try TemplateRecord(row: row)) }
         templates.sort { $0.id < $1.id }
         return ActivationSubject(
-            integration: try EmbeddedIntegrationRecord(row: first),
+            integration: try IntegrationRecord(row: first, columns: .integration),
             resolution: try EndUserResolution.decode(first, lookup: lookup), templates: templates)
     }
 }

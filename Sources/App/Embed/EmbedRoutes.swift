@@ -26,7 +26,7 @@ enum EmbedRoutes {
         let integrationID = request.parameters["integration_id"] ?? ""
         return try await context.database.withConnection { database in
             let endUser = try await path.require(on: database)
-            guard let integration = try await EmbeddedIntegrationRecord.find(
+            guard let integration = try await IntegrationRecord.find(
                 id: integrationID, organisationID: principal.organisationID, on: database), integration.hubID == path.hubID
             else { throw APIError.notFound(.integrationNotFound, "integration") }
             let templates = try await TemplateRecord.all(integrationID: integration.id, on: database)
@@ -59,18 +59,15 @@ enum ListEndUserIntegrationsRoute {
             , (SELECT count(*) FROM activations a JOIN integrations t ON t.id = a.integration_id
                WHERE a.end_user_id = u.id AND t.hub_id = h.id \(deployed)) AS total_connected
             """
-        let columns = """
-            t.id AS id, t.id AS integration_id, t.hub_id AS integration_hub_id, t.name AS integration_name,
-            t.description AS integration_description, t.image_url AS integration_image_url,
-            t.variables_schema AS integration_variables_schema, t.is_deployed AS integration_is_deployed,
-            EXISTS (SELECT 1 FROM activations a WHERE a.integration_id = t.id AND a.end_user_id = u.id) AS is_activated
+        let columns = "t.id AS id, " + IntegrationRecord.Columns.integration.select(from: "t") + """
+            , EXISTS (SELECT 1 FROM activations a WHERE a.integration_id = t.id AND a.end_user_id = u.id) AS is_activated
             """
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: scope, on: database)
         }
         _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in
-            (integration: try EmbeddedIntegrationRecord(row: row), isActivated: try row.bool("is_activated"))
+            (integration: try IntegrationRecord(row: row, columns: .integration), isActivated: try row.bool("is_activated"))
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.integration.id)
         guard case .object(var body) = paged.json(key: "integrations", { item in
@@ -93,13 +90,13 @@ enum ListEndUserActivationsRoute {
             SQL(unsafe: from)
         }
         filter.isMergeableRead = true  // no parameter, or one that is cast
-        let columns = "t.id, t.hub_id AS activation_hub_id, " + EmbeddedIntegrationRecord.columns
+        let columns = "t.id, t.hub_id AS activation_hub_id, " + IntegrationRecord.aliasedColumns
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: path.source, on: database)
         }
         _ = try EndUserResolution.decode(result.scope, lookup: path.lookup).require(principal)
         let fetched = try result.rows.map { row in
-            (id: try row.string("id"), hubID: try row.string("activation_hub_id"), integration: try EmbeddedIntegrationRecord(row: row))
+            (id: try row.string("id"), hubID: try row.string("activation_hub_id"), integration: try IntegrationRecord(row: row, columns: .integration))
         }
         let paged = Page(fetched: fetched, totalCount: result.totalCount, request: page, id: \.id)
         return .json(.ok, paged.json(key: "activations") { item in

@@ -20,28 +20,57 @@ struct IntegrationRecord: Sendable {
     var createdAt: String
     var updatedAt: String
 
-    /// The columns of `integrations t`, under their own names.
-    static let columns = """
-        t.id, t.organisation_id, t.hub_id, t.board_id, t.name, t.description, t.summary, t.image_url,
-        t.screenshot_url, t.variables_schema, t.is_deployed, t.created_at, t.updated_at
-        """
+    /// The column names an integration is read from, all after one prefix (`integration_id` beside another
+    /// table's `id`); made once, not per row.
+    struct Columns: Sendable {
+        static let names = [
+            "id", "organisation_id", "hub_id", "board_id", "name", "description", "summary", "image_url",
+            "screenshot_url", "variables_schema", "is_deployed", "created_at", "updated_at",
+        ]
+        let prefix: String
+        let id, organisationID, hubID, boardID, name, description, summary, imageURL, screenshotURL: String
+        let variablesSchema, isDeployed, createdAt, updatedAt: String
 
-    init(row: Row) throws {
-        id = try row.string("id")
-        organisationID = try row.string("organisation_id")
-        hubID = try row.string("hub_id")
-        boardID = try row.string("board_id")
-        name = try row.string("name")
-        description = try row.string("description")
-        summary = try row.string("summary")
-        imageURL = try row.optionalString("image_url")
-        screenshotURL = try row.optionalString("screenshot_url")
+        init(prefix: String) {
+            self.prefix = prefix
+            (id, organisationID, hubID, boardID) = (prefix + "id", prefix + "organisation_id", prefix + "hub_id", prefix + "board_id")
+            (name, description, summary) = (prefix + "name", prefix + "description", prefix + "summary")
+            (imageURL, screenshotURL, variablesSchema) = (prefix + "image_url", prefix + "screenshot_url", prefix + "variables_schema")
+            (isDeployed, createdAt, updatedAt) = (prefix + "is_deployed", prefix + "created_at", prefix + "updated_at")
+        }
+
+        /// The select list that reads these from `integrations` under `alias`.
+        func select(from alias: String) -> String {
+            Self.names.map { prefix.isEmpty ? "\(alias).\($0)" : "\(alias).\($0) AS \(prefix)\($0)" }
+                .joined(separator: ", ")
+        }
+
+        static let plain = Columns(prefix: "")
+        /// Beside an activation's or an end user's columns.
+        static let integration = Columns(prefix: "integration_")
+    }
+
+    /// The columns of `integrations t`, under their own names.
+    static let columns = Columns.plain.select(from: "t")
+    /// The columns of `integrations i`, as `Columns.integration` names them.
+    static let aliasedColumns = Columns.integration.select(from: "i")
+
+    init(row: Row, columns: Columns = .plain) throws {
+        id = try row.string(columns.id)
+        organisationID = try row.string(columns.organisationID)
+        hubID = try row.string(columns.hubID)
+        boardID = try row.string(columns.boardID)
+        name = try row.string(columns.name)
+        description = try row.string(columns.description)
+        summary = try row.string(columns.summary)
+        imageURL = try row.optionalString(columns.imageURL)
+        screenshotURL = try row.optionalString(columns.screenshotURL)
         // Not a ternary with `nil`: JSONValue is ExpressibleByNilLiteral, so that `nil` would be JSON null.
         variablesSchema = nil
-        if try row.optionalString("variables_schema") != nil { variablesSchema = try row.json("variables_schema") }
-        isDeployed = try row.bool("is_deployed")
-        createdAt = try row.timestamp("created_at")
-        updatedAt = try row.timestamp("updated_at")
+        if try row.optionalString(columns.variablesSchema) != nil { variablesSchema = try row.json(columns.variablesSchema) }
+        isDeployed = try row.bool(columns.isDeployed)
+        createdAt = try row.timestamp(columns.createdAt)
+        updatedAt = try row.timestamp(columns.updatedAt)
     }
 }
 

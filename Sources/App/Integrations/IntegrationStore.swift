@@ -47,7 +47,7 @@ struct IntegrationStore: Sendable {
             scope: KeysetPage.Scope(
                 columns: "h.id AS scope_hub_id", from: "hubs h",
                 condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)"),
-            page: page, decode: IntegrationRecord.init(row:), id: \.id)
+            page: page, decode: { try IntegrationRecord(row: $0) }, id: \.id)
     }
 
     func find(id: String, organisationID: String) async throws -> IntegrationRecord? {
@@ -69,7 +69,7 @@ struct IntegrationStore: Sendable {
                     is_deployed = coalesce(\(update.isDeployed)::boolean, t.is_deployed), updated_at = now()
                 WHERE t.id = \(id) AND t.organisation_id = \(organisationID)
                 RETURNING
-                """, " " + IntegrationRecord.columns)).rows.first.map(IntegrationRecord.init(row:))
+                """, " " + IntegrationRecord.columns)).rows.first.map({ try IntegrationRecord(row: $0) })
         }
     }
 
@@ -92,6 +92,6 @@ struct IntegrationStore: Sendable {
     static func find(_ connection: PGConnection, id: String, organisationID: String) async throws -> IntegrationRecord? {
         try await connection.query(.around("SELECT \(IntegrationRecord.columns) FROM integrations t", """
              WHERE t.id = \(id) AND t.organisation_id = \(organisationID)
-            """)).rows.first.map(IntegrationRecord.init(row:))
+            """)).rows.first.map({ try IntegrationRecord(row: $0) })
     }
 }
