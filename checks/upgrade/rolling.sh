@@ -41,6 +41,7 @@ build_previous() {
     local commit="$1" home=".build-previous/$1" source
     if [[ -x "$home/bin/embedded-api" ]]; then note "reusing $home/bin/embedded-api"; return 0; fi
     source="$ROBUST_WORK/previous-source"
+    git worktree prune  # registrations left by a run that was killed
     git worktree add --detach --quiet "$source" "$commit"
     # Offline: this tree's pins and checkouts (the same Package.swift dependencies), so nothing is fetched.
     [[ -f Package.resolved ]] && cp Package.resolved "$source/"
