@@ -7,8 +7,9 @@
 # Everything that needs the network is installed first; then the script runs again inside a network namespace
 # with only loopback (scripts/lib-egress.sh), and every server it starts has OUTBOUND_ALLOWED_NETWORKS set to
 # loopback. The first line of the run and the last say which of the two protections the run had.
-# Env: TEST_QUICK=1 skips the slow robustness checks (about 10 minutes); FUZZ_SECONDS (default 60 per target);
-# EGRESS_ISOLATION=0 runs without the network namespace (the allow-list still applies).
+# Env: TEST_QUICK=1 skips the slow robustness checks and the rolling-upgrade check (about 10 minutes);
+# FUZZ_SECONDS (default 60 per target); EGRESS_ISOLATION=0 runs without the network namespace (the allow-list
+# still applies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib-setup.sh
@@ -96,6 +97,10 @@ else
     run_check "checks/faults/webhook-kill.sh" bash checks/faults/webhook-kill.sh
     run_check "checks/faults/slow-clients.sh" bash checks/faults/slow-clients.sh
     run_check "checks/faults/body-flood.sh" bash checks/faults/body-flood.sh
+
+    # Rolling upgrade (docs/upgrades.md): the previous release, built once into .build-previous/, serves while this
+    # tree's migrate applies the newest migrations (a debug build of one executable on a clean clone, then ~25 s).
+    run_check "checks/upgrade/rolling.sh" bash checks/upgrade/rolling.sh
 
     # Sanitizers, each in a build directory of its own (.build-asan, .build-tsan; figures in README.md's Test
     # section): AddressSanitizer over the HTTP1, HTTPServer, Postgres and App suites, ThreadSanitizer over the
