@@ -291,7 +291,7 @@ class Scale:
     def unexpected(self, what, answer):
         with self.lock:
             self.failures.append(f"{what}: {answer.status} {answer.body[:300]!r}")
-        print(f"FAIL  {what}: {answer.status} {answer.body[:300]!r}", flush=True)
+            print(f"FAIL  {what}: {answer.status} {answer.body[:300]!r}", flush=True)
 
     def load(self):
         deadline = time.time() + self.o.seconds
