@@ -16,7 +16,7 @@ source scripts/lib-setup.sh
 source scripts/lib-egress.sh
 
 ensure_swift
-ensure_packages postgresql python3 curl jq procps iproute2 util-linux
+ensure_packages postgresql python3 curl jq procps iproute2 util-linux haproxy pgbouncer
 python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
     || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
 if [ "${TEST_QUICK:-0}" != 1 ]; then
@@ -101,6 +101,11 @@ else
     # Rolling upgrade (docs/upgrades.md): the previous release, built once into .build-previous/, serves while this
     # tree's migrate applies the newest migrations (a debug build of one executable on a clean clone, then ~25 s).
     run_check "checks/upgrade/rolling.sh" bash checks/upgrade/rolling.sh
+    # Two instances behind HAProxy under a mixed load, then the invariants in the database (~1 min each), once
+    # straight to PostgreSQL and once through PgBouncer in transaction mode; each on a database of its own (the
+    # run rotates every credential there).
+    run_check "checks/scale/run.sh" env -u DATABASE_URL bash checks/scale/run.sh
+    run_check "checks/scale/run.sh (PgBouncer)" env -u DATABASE_URL SCALE_POOLER=pgbouncer bash checks/scale/run.sh
 
     # Sanitizers, each in a build directory of its own (.build-asan, .build-tsan; figures in README.md's Test
     # section): AddressSanitizer over the HTTP1, HTTPServer, Postgres and App suites, ThreadSanitizer over the

@@ -24,16 +24,35 @@ public struct DatabaseConfiguration: Sendable, CustomStringConvertible, CustomDe
     /// Whether single-statement writes (`DatabasePool.writing`) are pipelined on one more connection per HTTP
     /// event loop, where each batch commits as one transaction (one WAL flush for many requests). Default true.
     public var groupsCommits: Bool = true
+    /// What stands between the server and PostgreSQL. Under `.pgbouncerTransaction` the statement cache, the
+    /// session settings beyond `TimeZone`/`DateStyle`, and both pipelines are off, whatever the settings above say.
+    public var pooler: DatabasePooler = .none
+    /// Where the LISTEN connection goes (`DatabasePool.listen`); nil: `connectionString`. LISTEN needs a session of
+    /// its own, which a transaction pooler does not keep, so behind one this names PostgreSQL itself.
+    public var listenConnectionString: String?
 
     public init(connectionString: String) { self.connectionString = connectionString }
 
     /// The connection string may carry a password, so it is never shown.
     public var description: String {
         "DatabaseConfiguration(connectionString: ****, poolSize: \(poolSize), connectTimeoutSeconds: "
-            + "\(connectTimeoutSeconds), acquireTimeout: \(acquireTimeout), statementTimeout: \(statementTimeout))"
+            + "\(connectTimeoutSeconds), acquireTimeout: \(acquireTimeout), statementTimeout: \(statementTimeout), "
+            + "pooler: \(pooler.rawValue))"
     }
 
     public var debugDescription: String { description }
+
+    /// Statement texts each connection prepares: none behind a transaction pooler.
+    var statementCacheCapacity: Int { pooler.keepsSessions ? preparedStatementCacheSize : 0 }
+
+    /// The settings of a session of its own (LISTEN, the migrator's lock), straight to PostgreSQL.
+    var listening: DatabaseConfiguration {
+        var direct = self
+        direct.connectionString = listenConnectionString ?? connectionString
+        direct.pooler = .none
+        direct.listenConnectionString = nil
+        return direct
+    }
 }
 
 extension Duration {

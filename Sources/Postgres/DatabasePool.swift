@@ -24,10 +24,10 @@ public final class DatabasePool: Sendable {
         self.reactor = reactor
         readPipelines = PerLoopPipelines(
             mode: .reads, configuration: configuration, reactor: reactor,
-            socketWaiter: configuration.pipelinesReads ? socketWaiter : nil)
+            socketWaiter: configuration.pipelinesReads && configuration.pooler.keepsSessions ? socketWaiter : nil)
         writePipelines = PerLoopPipelines(
             mode: .commitGroups, configuration: configuration, reactor: reactor,
-            socketWaiter: configuration.groupsCommits ? socketWaiter : nil)
+            socketWaiter: configuration.groupsCommits && configuration.pooler.keepsSessions ? socketWaiter : nil)
     }
 
     deinit { shutdown() }

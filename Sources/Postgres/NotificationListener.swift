@@ -12,7 +12,8 @@ public enum ListenEvent: Sendable, Equatable {
 }
 
 extension DatabasePool {
-    /// Holds a connection of its own (outside the pool's slots) that LISTENs on `channel`, and reports to
+    /// Holds a connection of its own (outside the pool's slots, to `configuration.listening`: PostgreSQL itself
+    /// when a transaction pooler stands before it) that LISTENs on `channel`, and reports to
     /// `onEvent` until the calling task is cancelled or the pool shuts down. A failed connection is reported as
     /// `.lost` and opened again after `retryDelay`; a silent one is probed with `SELECT 1` every `probeInterval`,
     /// so a dead server or network is noticed within that plus the client deadline.
@@ -25,7 +26,8 @@ extension DatabasePool {
             "channel names are lower-case identifiers written in code")
         while !Task.isCancelled && !reactor.isStopped {
             do {
-                let connection = try await PGConnection.open(configuration: configuration, reactor: reactor, socketWaiter: nil)
+                let connection = try await PGConnection.open(
+                    configuration: configuration.listening, reactor: reactor, socketWaiter: nil)
                 try await connection.execute(unsafeSQL: "LISTEN \(channel)")
                 onEvent(.listening)
                 try await connection.deliverNotifications(probeInterval: probeInterval, onEvent)

@@ -26,12 +26,12 @@ public final class PGConnection {
         self.handle = handle
         self.reactor = reactor
         self.socketWaiter = socketWaiter
-        statementCache = PreparedStatementCache(capacity: configuration.preparedStatementCacheSize)
+        statementCache = PreparedStatementCache(capacity: configuration.statementCacheCapacity)
         clientDeadline = configuration.statementTimeout + configuration.clientDeadlineMargin
     }
 
     /// Opens a connection without blocking the calling thread and prepares the session (UTC, ISO dates,
-    /// hex bytea, statement timeout, generic plans).
+    /// hex bytea, statement timeout, generic plans; behind a transaction pooler only the first two: `sessionSetup`).
     ///
     /// `plan_cache_mode = force_generic_plan`: every statement here is prepared once per connection and run with
     /// parameters. Left to choose, PostgreSQL re-plans the CreateEndUserConnection write on every execution (a
@@ -52,11 +52,21 @@ public final class PGConnection {
         PQsetNoticeProcessor(handle, { _, _ in }, nil)
         let connection = PGConnection(
             handle: handle, reactor: reactor, socketWaiter: socketWaiter, configuration: configuration)
-        let timeout = configuration.statementTimeout.roundedUpMilliseconds
-        try await connection.execute(
-            unsafeSQL: "SELECT length(repeat('x', 1048576)); SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'; "
-                + "SET bytea_output = 'hex'; SET statement_timeout = \(timeout); SET plan_cache_mode = force_generic_plan")
+        try await connection.execute(unsafeSQL: sessionSetup(configuration))
         return connection
+    }
+
+    /// Behind a transaction pooler only what PgBouncer carries to every server session it hands this client:
+    /// `TimeZone` and `DateStyle`, which PostgreSQL reports (ParameterStatus) and PgBouncer re-applies. The rest
+    /// would stay on whichever session ran it: `bytea_output` is hex by default, `plan_cache_mode` matters only to
+    /// named statements (none are prepared), and `statement_timeout` belongs to the role or database there
+    /// (`ALTER ROLE … SET statement_timeout`); the client deadline still gives up on a statement unanswered
+    /// `statementTimeout` plus the margin.
+    static func sessionSetup(_ configuration: DatabaseConfiguration) -> String {
+        let common = "SELECT length(repeat('x', 1048576)); SET TIME ZONE 'UTC'; SET DateStyle = 'ISO'"
+        guard configuration.pooler.keepsSessions else { return common }
+        let timeout = configuration.statementTimeout.roundedUpMilliseconds
+        return common + "; SET bytea_output = 'hex'; SET statement_timeout = \(timeout); SET plan_cache_mode = force_generic_plan"
     }
 
     deinit {

@@ -93,6 +93,25 @@ import Testing
         #expect(configuration.requestTimeout == .milliseconds(2500))
     }
 
+    @Test func thePoolerAndTheListenURLAreRead() throws {
+        let defaults = try AppConfiguration.fromEnvironment(minimal)
+        #expect(defaults.database.pooler == .none)
+        #expect(defaults.database.listenConnectionString == nil)
+        var environment = minimal
+        environment["DATABASE_POOLER"] = "pgbouncer-transaction"
+        environment["DATABASE_LISTEN_URL"] = "postgresql:///direct"
+        let configuration = try AppConfiguration.fromEnvironment(environment)
+        #expect(configuration.database.pooler == .pgbouncerTransaction)
+        #expect(configuration.database.listenConnectionString == "postgresql:///direct")
+        #expect(try AppConfiguration.databaseOnly(environment).pooler == .pgbouncerTransaction)
+        environment["DATABASE_POOLER"] = "pgbouncer"
+        #expect {
+            try AppConfiguration.fromEnvironment(environment)
+        } throws: { error in
+            (error as? ConfigurationError)?.problems == ["DATABASE_POOLER must be one of none, pgbouncer-transaction"]
+        }
+    }
+
     @Test func theBodyBudgetIsReadAndMustHoldTwoLargestBodies() throws {
         #expect(try AppConfiguration.fromEnvironment(minimal).server.bodyBudget.ceiling == 256 * 1024 * 1024)
         var environment = minimal

@@ -52,9 +52,6 @@ ALLOWED_UNITS = {
     ("Webhooks/WebhookDeliveryQueue.swift", "func record"): "webhook worker: outcome of a delivery it claimed, by (webhook_id, event_id)",
     ("Webhooks/WebhookDeliveryQueue.swift", "func prune"): "webhook worker: deletes settled events of every organisation after WEBHOOK_RETAIN_HOURS",
     ("Webhooks/WebhookDeliveryQueue.swift", "func oldestPendingAge"): "webhook worker: oldest pending delivery, all organisations (a gauge)",
-    ("Vault/CredentialRotation.swift", "func pass"): "operator's `credentials rotate`: re-seals every organisation's credentials",
-    ("Vault/CredentialRotation.swift", "func remaining"): "operator's `credentials rotate`: counts what is left on old keys, everywhere",
-    ("Vault/CredentialRotation.swift", "func rotateBatch"): "operator's `credentials rotate`: a batch of any organisation's rows",
     ("Operator/OperatorCommands.swift", "func revokeAPIKey"): "operator's `api-keys revoke`: by key id, for any organisation",
     # Rows already proven to be the caller's: the statement goes on by the id of a row an organisation-filtered
     # statement found (same transaction or request). Single-shard under Citus once organisation_id is added.
@@ -63,7 +60,9 @@ ALLOWED_UNITS = {
     ("Activations/ActivationRecord.swift", "func primaryConnection"): "end user found by organisation first; by end_user_id",
     ("Activations/ActivationRecord.swift", "func replaceVariables"): "activation found by organisation first; by id",
     ("Activations/ActivationRecord.swift", "func delete"): "activation found by organisation first; by id",
-    ("Activations/EmbeddedIntegrationRecord.swift", "func all"): "hub found by organisation first; by hub_id",
+    ("Activations/TemplateRecord.swift", "func all"): "integration found by organisation first; by integration_id",
+    ("Activations/TemplateRecord.swift", "static connectorJoin"): "fragment: joined to templates of an integration found by organisation",
+    ("Activations/ActivationInOneStatement.swift", "func primaryConnection"): "end user found by organisation first; by end_user_id",
     ("Connections/ConnectionEvents.swift", "func created"): "connection just created in the organisation; joins by id",
     ("Connections/ConnectionReadRoutes.swift", "func handle"): "end user found by organisation first; by end_user_id",
     ("Connections/PrimaryConnectionGuard.swift", "func checkDeletable"): "connection found by organisation first; by id",

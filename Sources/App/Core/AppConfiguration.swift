@@ -79,6 +79,8 @@ public struct AppConfiguration: Sendable {
         config.database.statementTimeout = reader.milliseconds("DATABASE_STATEMENT_TIMEOUT_MS") ?? config.database.statementTimeout
         config.database.pipelinesReads = reader.boolean("DATABASE_PIPELINE_READS") ?? config.database.pipelinesReads
         config.database.groupsCommits = reader.boolean("DATABASE_GROUP_COMMITS") ?? config.database.groupsCommits
+        config.database.pooler = reader.choice("DATABASE_POOLER", DatabasePooler.self) ?? config.database.pooler
+        config.database.listenConnectionString = reader.string("DATABASE_LISTEN_URL")
         config.logLevel = reader.logLevel("LOG_LEVEL") ?? .info
         config.logFormat = reader.choice("LOG_FORMAT", LogFormat.self) ?? .text
         config.jwtClockSkewSeconds = reader.integer("JWT_CLOCK_SKEW_SECONDS", in: 0...600) ?? config.jwtClockSkewSeconds
@@ -135,6 +137,7 @@ extension AppConfiguration {
         var database = DatabaseConfiguration(connectionString: url ?? "")
         database.poolSize = 1
         database.connectTimeoutSeconds = reader.integer("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? 5
+        database.pooler = reader.choice("DATABASE_POOLER", DatabasePooler.self) ?? .none
         if !reader.problems.isEmpty { throw ConfigurationError(problems: reader.problems) }
         return database
     }
