@@ -14,9 +14,9 @@ source checks/clients/lib-clients.sh
 [ Clients/Swift/Sources/EmbeddedAPIClient/openapi.yaml -ef openapi/openapi.yaml ] \
     || { echo "swift client: Sources/EmbeddedAPIClient/openapi.yaml is not a link to openapi/openapi.yaml" >&2; exit 1; }
 note "swift build (Clients/Swift)"
-started=$(date +%s)
+started=$SECONDS
 swift build --package-path Clients/Swift --product walkthrough >&2
-note "Clients/Swift built in $(( $(date +%s) - started )) s"
+note "Clients/Swift built in $((SECONDS - started)) s"
 
 client_server 18640 "Swift client"
 "$(swift build --package-path Clients/Swift --show-bin-path)/walkthrough"
