@@ -19,6 +19,7 @@ ensure_swift
 ensure_packages postgresql python3 curl jq procps iproute2 util-linux haproxy pgbouncer
 python3 -c "import yaml, jsonschema, openapi_spec_validator" 2>/dev/null \
     || python3 -m pip install -q pyyaml jsonschema openapi-spec-validator >&2
+python3 -c "import openapi_python_client" 2>/dev/null || python3 -m pip install -q "openapi-python-client==0.29.1" >&2
 if [ "${TEST_QUICK:-0}" != 1 ]; then
     python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis >&2
     python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install -q standardwebhooks >&2
@@ -79,6 +80,12 @@ run_check() {
     say "$name"
     if "$@"; then check_passed=1; count "$name" 1 0; else check_passed=0; count "$name" 0 1; fi
 }
+
+# The clients integrators generate from openapi/openapi.yaml, each taken through the README's walk-through
+# (README, Generated clients; what they cost is in README, Test). Clients/Swift's packages resolve from local
+# copies, so its build needs no network.
+run_check "checks/clients/swift.sh" bash checks/clients/swift.sh
+run_check "checks/clients/python.sh" bash checks/clients/python.sh
 
 # After the suite: a dump of the whole database holds none of the secrets the tests stored.
 secrets_at_rest() {
