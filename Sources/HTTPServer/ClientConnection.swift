@@ -39,6 +39,8 @@ final class ClientConnection {
     /// Queued output (head, body, 100 Continue), written in order; `writeOffset` is into the first.
     var pendingWrites: [[UInt8]] = []
     var writeOffset = 0
+    /// The response body being streamed, once its head is queued (`ResponseStream`).
+    var streaming: StreamingWrite?
 
     /// Edge-triggered epoll: whether the socket may still hold unread bytes.
     var maybeReadable = true

@@ -161,6 +161,9 @@ final class EventLoop {
         case .admission(let id, let refusal):
             guard let connection = connections[id] else { return }
             admissionDecided(connection, refusal: refusal)
+        case .streamed(let id, let piece):
+            guard let connection = connections[id], connection.streaming != nil else { return }
+            streamed(piece, on: connection)
         }
     }
 

@@ -7,7 +7,7 @@ import Postgres
 /// `/hubs/{hub_id}/users/{user_id}/connections/{connection_id}/proxy/{path}` (any method): the caller's request
 /// sent on to the connector's `baseUrl` + `path`, authenticated with one binding of the connection
 /// (`Connection-Binding`, default `action:0`), and the provider's answer relayed as it came, minus hop-by-hop
-/// headers. An oauth2 binding whose token the provider refuses (401) gets one renewed token and one retry.
+/// headers, its body streamed as it arrives (never held whole). An oauth2 binding whose token the provider refuses (401) gets one renewed token and one retry.
 struct ProxyRoute: Sendable {
     static let methods: [HTTPMethod] = [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS]
 
@@ -30,20 +30,37 @@ struct ProxyRoute: Sendable {
         // When no renewed token can be had, the provider's 401 is the answer.
         if response.status.code == 401, token != nil,
            let renewed = try? await oauthToken(binding, organisationID: organisationID, mustRenew: true, tokens: tokens) {
+            response.body.abandon()
             response = try await send(
                 upstream, binding: binding, token: renewed, connection: connection, organisationID: organisationID)
         }
         return Response(
             status: response.status,
             headers: HopByHopHeaders.endToEnd(response.headers, alsoDropping: HopByHopHeaders.responseOnly),
-            body: response.body)
+            stream: relay(response, connectorID: connection.connectorID))
+    }
+
+    /// The provider's body as this server's streamed answer, its bytes counted as they pass; a failure after the
+    /// head is counted too (the server then cuts the client's answer short).
+    private func relay(_ response: OutboundStreamingResponse, connectorID: String) -> ResponseStream {
+        let (body, metrics) = (response.body, metrics)
+        return ResponseStream(length: response.contentLength, next: {
+            do {
+                let piece = try await body.next()
+                if let piece { metrics.recordReceived(piece.count) }
+                return piece
+            } catch {
+                metrics.recordCutShort(connectorID: connectorID)
+                throw error  // its description (logged by the server) holds no address, header or body
+            }
+        }, abandon: { body.abandon() })
     }
 
     /// `request` authenticated with `binding` (and `token`, for oauth2), sent, and its answer counted.
     private func send(
         _ request: UpstreamRequest, binding: UsableBinding, token: OAuthAccessToken?, connection: UsableConnection,
         organisationID: String
-    ) async throws -> OutboundResponse {
+    ) async throws -> OutboundStreamingResponse {
         var request = request
         try await ProxyAuthentication.apply(binding, token: token, now: Timestamp.now(), to: &request)
         return try await exchange(request, organisationID: organisationID, connectorID: connection.connectorID)
@@ -51,17 +68,17 @@ struct ProxyRoute: Sendable {
 
     private func exchange(
         _ request: UpstreamRequest, organisationID: String, connectorID: String
-    ) async throws -> OutboundResponse {
+    ) async throws -> OutboundStreamingResponse {
         var outbound = request.outbound
         outbound.tenant = organisationID
         // The request's own deadline bounds the call when it comes before the client's timeout.
         let timeLeft = CallerDeadline.current.map { ContinuousClock.now.duration(to: $0) }
         let started = ContinuousClock.now
         do {
-            let response = try await client.send(outbound, timeLimit: timeLeft)
+            let response = try await client.open(outbound, timeLimit: timeLeft)
             metrics.record(
                 connectorID: connectorID, status: response.status.code, seconds: seconds(since: started),
-                sent: request.body.count, received: response.body.count)
+                sent: request.body.count, received: 0)
             return response
         } catch {
             metrics.record(connectorID: connectorID, status: nil, seconds: seconds(since: started),

@@ -1,0 +1,129 @@
+@testable import App
+import Cryptography
+import Foundation
+import HTTP1
+import HTTPServer
+import Synchronization
+import TestSupport
+import Testing
+
+/// The proxy relays large answers as they arrive, over real sockets, against a provider of our own whose answers
+/// are themselves streamed (generated on the fly, never held): they arrive intact with either framing, a HEAD
+/// gets the head alone, and a provider that dies mid-body cuts the caller's answer short.
+@Suite(.enabled(if: ConnectionsApp.isAvailable), .serialized)
+struct ProxyStreamingTests {
+    static let large = 20 * 1024 * 1024
+
+    private func get(
+        _ app: ConnectionsApp, _ access: AccessTenant, _ connectionID: String, _ rest: String, method: HTTPMethod = .GET
+    ) async throws -> RawHTTPClient {
+        var head = "\(method.rawValue) /hubs/\(access.tenant.hubID)/users/ada/connections/\(connectionID)/proxy/\(rest)"
+        head += " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for field in access.accessAuth { head += "\(field.name): \(field.value)\r\n" }
+        let client = try RawHTTPClient(port: app.port)
+        try await client.write(head + "\r\n")
+        return client
+    }
+
+    private func withProvider(_ body: (ConnectionsApp, AccessTenant, String) async throws -> Void) async throws {
+        try await withRunningServer(responder: GeneratingUpstream()) { port in
+            try await withAccessApp { app in
+                let access = try await app.makeAccessTenant()
+                let connectionID = try await app.makeAccessConnection(
+                    access, baseURL: "http://127.0.0.1:\(port)/base", action: [AccessBodies.basic])
+                try await body(app, access, connectionID)
+            }
+        }
+    }
+
+    @Test func aLargeDownloadWithContentLengthArrivesIntact() async throws {
+        try await withProvider { app, access, connectionID in
+            let client = try await get(app, access, connectionID, "download?framing=length&bytes=\(Self.large)")
+            let response = try await client.readResponse(timeout: .seconds(60))
+            #expect(response.statusCode == 200)
+            #expect(response.header("content-length") == "\(Self.large)")
+            #expect(response.header("transfer-encoding") == nil)
+            #expect(response.body.count == Self.large)
+            #expect(Digest.sha256(response.body) == Digest.sha256(GeneratingUpstream.bytes(0..<Self.large)))
+            #expect(app.context.metrics.render().contains("proxy_bytes_total{direction=\"received\"} \(Self.large)"))
+        }
+    }
+
+    @Test func aLargeChunkedDownloadArrivesIntactChunked() async throws {
+        try await withProvider { app, access, connectionID in
+            let client = try await get(app, access, connectionID, "download?framing=chunked&bytes=\(Self.large)")
+            let response = try await client.readResponse(timeout: .seconds(60))  // no length: read until close
+            #expect(response.statusCode == 200)
+            #expect(response.header("transfer-encoding") == "chunked")
+            #expect(response.header("content-length") == nil)
+            let body = try Self.dechunk(response.body)
+            #expect(body.count == Self.large)
+            #expect(Digest.sha256(body) == Digest.sha256(GeneratingUpstream.bytes(0..<Self.large)))
+        }
+    }
+
+    @Test func aHeadGetsTheDeclaredLengthAndNoBody() async throws {
+        try await withProvider { app, access, connectionID in
+            let client = try await get(app, access, connectionID, "download?framing=length&bytes=12345", method: .HEAD)
+            let response = try await client.readResponse(isHEAD: true, timeout: .seconds(10))
+            #expect(response.statusCode == 200)
+            #expect(response.header("content-length") == "12345")
+            #expect(try await client.readUntilClose(timeout: .seconds(10)).isEmpty)
+        }
+    }
+
+    @Test func aProviderDyingMidBodyCutsTheAnswerShort() async throws {
+        try await withProvider { app, access, connectionID in
+            let declared = try await get(app, access, connectionID, "download?framing=length&bytes=8388608&dieAfter=1048576")
+            await #expect(throws: RawHTTPClient.ClosedEarly.self) {
+                _ = try await declared.readResponse(timeout: .seconds(30))
+            }
+            let chunked = try await get(app, access, connectionID, "download?framing=chunked&bytes=8388608&dieAfter=1048576")
+            let response = try await chunked.readResponse(timeout: .seconds(30))
+            #expect(response.statusCode == 200)
+            #expect(throws: (any Error).self) { try Self.dechunk(response.body) }  // no last chunk
+            #expect(response.body.count > 1_048_576 && response.body.count < 8_388_608)
+            #expect(app.context.metrics.render().contains("proxy_responses_cut_short_total{connector="))
+        }
+    }
+
+    struct Unfinished: Error {}
+
+    /// A whole chunked body, decoded; throws when it does not end with the last chunk.
+    static func dechunk(_ raw: [UInt8]) throws -> [UInt8] {
+        var limits = ParserLimits()
+        limits.maxBodyBytes = .max
+        var decoder = ChunkedDecoder(limits: limits)
+        var body: [UInt8] = []
+        _ = try decoder.decode(raw, into: &body)
+        guard decoder.isComplete else { throw Unfinished() }
+        return body
+    }
+}
+
+/// A provider whose `/base/download?bytes=N&framing=length|chunked[&dieAfter=M]` answer is generated as it is
+/// sent (64 KiB at a time, a function of the offset), with or without a declared length; with `dieAfter` it fails
+/// after M bytes.
+final class GeneratingUpstream: Responder, Sendable {
+    static func bytes(_ range: Range<Int>) -> [UInt8] { range.map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) } }
+
+    struct Died: Error {}
+
+    func respond(to request: Request) async -> Response {
+        let total = Int(request.queryValue("bytes") ?? "") ?? 0
+        let dieAfter = Int(request.queryValue("dieAfter") ?? "")
+        let offset = Mutex(0)
+        let stream = ResponseStream(
+            length: request.queryValue("framing") == "length" ? total : nil,
+            next: {
+                let start = offset.withLock { $0 }
+                if let dieAfter, start >= dieAfter { throw Died() }
+                guard start < total else { return nil }
+                let end = min(total, start + 64 * 1024)
+                offset.withLock { $0 = end }
+                return Self.bytes(start..<end)
+            },
+            abandon: {})
+        return Response(status: .ok, headers: ["Content-Type": "application/octet-stream"], stream: stream)
+    }
+}
