@@ -24,7 +24,7 @@ extension EventLoop {
         while true {
             switch action {
             case .none:
-                guard connection.lifecycle.wantsInput, connection.maybeReadable else {
+                guard connection.lifecycle.wantsInput || connection.wantsStreamedBody, connection.maybeReadable else {
                     noteDeadline(connection.lifecycle.deadline)
                     return
                 }
@@ -49,7 +49,8 @@ extension EventLoop {
     static let headReadBytes = 16 * 1024
 
     private func readAvailable(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
-        let capacity = connection.lifecycle.isReadingBody ? scratch.count : Self.headReadBytes
+        let streaming = connection.bodyStream != nil
+        let capacity = connection.lifecycle.isReadingBody || streaming ? scratch.count : Self.headReadBytes
         let result = try? nonBlockingSyscall("recv") {
             scratch.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, capacity, 0) }
         }
@@ -58,10 +59,12 @@ extension EventLoop {
             connection.buffer.append(contentsOf: scratch[0..<count])
             // A short read drained the socket (a later arrival raises a new edge) unless the peer hung up.
             if count < capacity && !connection.sawHangup { connection.maybeReadable = false }
+            if streaming { return feedBodyStream(connection) }
             return connection.lifecycle.bytesArrived(now: now)
         case .processed:
             connection.maybeReadable = false
             connection.sawHangup = true
+            endBodyStream(connection, failing: "the client closed the connection before the body ended")
             return connection.lifecycle.peerClosed()
         case .wouldBlock:
             connection.maybeReadable = false
@@ -69,6 +72,7 @@ extension EventLoop {
         case nil:  // ECONNRESET and the like: nothing more can be said to this peer
             connection.maybeReadable = false
             connection.sawHangup = true
+            endBodyStream(connection, failing: "the client's connection broke before the body ended")
             return .close
         }
     }
@@ -89,7 +93,9 @@ extension EventLoop {
             connection.requestStarted = now
             connection.requestID = RequestID.honouring(head.headers["x-request-id"], using: &randomBytes)
             connection.head = head
-            let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
+            var limits = context.configuration.limits
+            limits.maxBodyBytes = max(limits.maxBodyBytes, context.configuration.maxStreamedBodyBytes)
+            let framing = try BodyFraming.decide(for: head, limits: limits)
             connection.framing = framing
             guard framing != .none else {
                 return connection.lifecycle.headParsed(keepAlive: head.keepAlive, hasBody: false, now: now)
@@ -175,6 +181,6 @@ extension EventLoop {
             budget?.release(heldBytes)
             handle.submit(.response(connection: id, routed.response, route: routed.route))
         }
-        return .none
+        return connection.bodyStream != nil ? feedBodyStream(connection) : .none
     }
 }

@@ -160,6 +160,7 @@ extension EventLoop {
     func finalClose(_ connection: ClientConnection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         abandonStream(connection)
+        endBodyStream(connection, failing: "the connection closed before the body ended")
         releaseHeldBody(connection)
         unregister(connection.fd)
         _ = Glibc.close(connection.fd)

@@ -1,5 +1,6 @@
 @testable import App
 import Cryptography
+import Domain
 import Foundation
 import HTTP1
 import HTTPServer
@@ -25,9 +26,13 @@ struct ProxyStreamingTests {
         return client
     }
 
-    private func withProvider(_ body: (ConnectionsApp, AccessTenant, String) async throws -> Void) async throws {
-        try await withRunningServer(responder: GeneratingUpstream()) { port in
-            try await withAccessApp { app in
+    private func withProvider(
+        proxyMaxBodyBytes: Int? = nil, _ body: (ConnectionsApp, AccessTenant, String) async throws -> Void
+    ) async throws {
+        var provider = ServerConfiguration()
+        provider.limits.maxBodyBytes = 64 * 1024 * 1024
+        try await withRunningServer(configuration: provider, responder: GeneratingUpstream()) { port in
+            try await withAccessApp(proxyMaxBodyBytes: proxyMaxBodyBytes) { app in
                 let access = try await app.makeAccessTenant()
                 let connectionID = try await app.makeAccessConnection(
                     access, baseURL: "http://127.0.0.1:\(port)/base", action: [AccessBodies.basic])
@@ -89,6 +94,69 @@ struct ProxyStreamingTests {
 
     struct Unfinished: Error {}
 
+    /// Sends `head` (without its end) and then `body` in 64 KiB writes, as a client uploading would.
+    private func upload(
+        _ app: ConnectionsApp, _ access: AccessTenant, _ connectionID: String, framing: String, body: [UInt8]
+    ) async throws -> RawHTTPClient.RawResponse {
+        var head = "POST /hubs/\(access.tenant.hubID)/users/ada/connections/\(connectionID)/proxy/upload HTTP/1.1\r\n"
+        head += "Host: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/octet-stream\r\n\(framing)\r\n"
+        for field in access.accessAuth { head += "\(field.name): \(field.value)\r\n" }
+        let client = try RawHTTPClient(port: app.port)
+        try await client.write(head + "\r\n")
+        let chunked = framing.hasPrefix("Transfer-Encoding")
+        var offset = 0
+        while offset < body.count {
+            let piece = Array(body[offset..<min(body.count, offset + 64 * 1024)])
+            try await client.write(chunked ? ChunkFraming.chunk(piece) : piece)
+            offset += piece.count
+        }
+        if chunked { try await client.write(ChunkFraming.last) }
+        return try await client.readResponse(timeout: .seconds(60))
+    }
+
+    @Test(arguments: [true, false])
+    func aLargeUploadReachesTheProviderIntact(declaringLength: Bool) async throws {
+        try await withProvider { app, access, connectionID in
+            let body = GeneratingUpstream.bytes(0..<Self.large)
+            let framing = declaringLength ? "Content-Length: \(body.count)" : "Transfer-Encoding: chunked"
+            let response = try await upload(app, access, connectionID, framing: framing, body: body)
+            #expect(response.statusCode == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == "\(body.count) \(Hex.encode(Digest.sha256(body)))")
+            #expect(app.context.metrics.render().contains("proxy_bytes_total{direction=\"sent\"} \(body.count)"))
+        }
+    }
+
+    @Test func anUploadOverTheProxyLimitIs413AndReachesNoProvider() async throws {
+        try await withProvider(proxyMaxBodyBytes: 1024 * 1024) { app, access, connectionID in
+            let body = [UInt8](repeating: 7, count: 1024 * 1024 + 1)
+            let response = try await upload(app, access, connectionID, framing: "Content-Length: \(body.count)", body: body)
+            #expect(response.statusCode == 413)
+            #expect(String(decoding: response.body, as: UTF8.self).contains("413000"))
+            #expect(!app.context.metrics.render().contains("proxy_requests_total{connector="))
+        }
+    }
+
+    /// A body past what is kept for a resend went upstream as it came: the oauth2 retry with a renewed token is
+    /// not made, and the provider's 401 is the answer; a body within it is sent again.
+    @Test func onlyAKeptBodyIsSentAgainWithARenewedToken() async throws {
+        let upstream = RecordingUpstream()
+        try await withRunningServer(responder: upstream) { port in
+            try await withAccessApp(tokens: RenewingTokens()) { app in
+                let access = try await app.makeAccessTenant()
+                let connectionID = try await app.makeAccessConnection(
+                    access, baseURL: "http://127.0.0.1:\(port)/base",
+                    action: [AccessBodies.oauth2(expiresAt: Timestamp.now().adding(seconds: 3600))])
+                let target = "/hubs/\(access.tenant.hubID)/users/ada/connections/\(connectionID)/proxy/needs-fresh-token"
+                let kept = [UInt8](repeating: 1, count: ProxyRequestBody.replayableBytes)
+                #expect(await app.send(.POST, target, headers: access.accessAuth, body: kept).status == 207)
+                #expect(upstream.requests.map(\.body.count) == [kept.count, kept.count])
+                let streamed = [UInt8](repeating: 2, count: ProxyRequestBody.replayableBytes + 1)
+                #expect(await app.send(.POST, target, headers: access.accessAuth, body: streamed).status == 401)
+                #expect(upstream.requests.count == 3 && upstream.last?.body == streamed)
+            }
+        }
+    }
+
     /// A whole chunked body, decoded; throws when it does not end with the last chunk.
     static func dechunk(_ raw: [UInt8]) throws -> [UInt8] {
         var limits = ParserLimits()
@@ -110,6 +178,9 @@ final class GeneratingUpstream: Responder, Sendable {
     struct Died: Error {}
 
     func respond(to request: Request) async -> Response {
+        if request.method == .POST {
+            return Response(status: .ok, body: Array("\(request.body.count) \(Hex.encode(Digest.sha256(request.body)))".utf8))
+        }
         let total = Int(request.queryValue("bytes") ?? "") ?? 0
         let dieAfter = Int(request.queryValue("dieAfter") ?? "")
         let offset = Mutex(0)

@@ -27,6 +27,9 @@ final class ProxyMetrics: Sendable {
         }
     }
 
+    /// Request body bytes streamed upstream beyond those counted with the request.
+    func recordSent(_ bytes: Int) { state.withLock { $0.bytesSent += bytes } }
+
     /// Body bytes relayed back, counted as each piece passes.
     func recordReceived(_ bytes: Int) { state.withLock { $0.bytesReceived += bytes } }
 
