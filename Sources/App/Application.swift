@@ -30,7 +30,8 @@ public enum Application {
             metrics: context.metrics, authenticator: context.authenticator,
             requestTimeout: context.configuration.requestTimeout,
             compression: ResponseCompression(minimumBytes: context.configuration.compressionMinBytes),
-            maxBodyBytes: context.configuration.server.limits.maxBodyBytes)
+            maxBodyBytes: context.configuration.server.limits.maxBodyBytes,
+            proxyMaxBodyBytes: context.configuration.proxyMaxBodyBytes)
     }
 
     /// Every route the server answers, as `METHOD /template/:param`, sorted: what the spec-coverage checks compare

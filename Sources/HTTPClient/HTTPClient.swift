@@ -9,9 +9,9 @@ import TraceContext
 /// One request per connection (`Connection: close`).
 public struct HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
-    private let tls: TLSContextCache
-    private let threads: ThreadBudget
-    private let network: OutboundNetwork
+    let tls: TLSContextCache
+    let threads: ThreadBudget
+    let network: OutboundNetwork
 
     /// `network` resolves and connects; the system's unless a test observes the calls instead.
     public init(configuration: HTTPClientConfiguration = .init(), network: OutboundNetwork = .system) {
@@ -23,16 +23,22 @@ public struct HTTPClient: Sendable {
         _ = ignoreSIGPIPE
     }
 
+    /// `request` as a child span of the trace under way (`RequestTrace.current`), if any: its own `traceparent`
+    /// (and the trace's `tracestate`), replacing any the request carried.
+    static func traced(_ request: OutboundRequest) -> OutboundRequest {
+        guard let trace = RequestTrace.current else { return request }
+        var request = request
+        var random = SystemRandomNumberGenerator()
+        trace.child(using: &random).stamp(&request.headers)
+        return request
+    }
+
     /// Sends `request` and returns the final response, whatever its status. `timeLimit`, when sooner than the
     /// configured timeout, bounds the call instead (the caller's own deadline). Within a trace
     /// (`RequestTrace.current`) the call goes as a child span of it: its own `traceparent`, replacing any the
     /// request carried.
     public func send(_ request: OutboundRequest, timeLimit: Duration? = nil) async throws(HTTPClientError) -> OutboundResponse {
-        var request = request
-        if let trace = RequestTrace.current {
-            var random = SystemRandomNumberGenerator()
-            trace.child(using: &random).stamp(&request.headers)
-        }
+        let request = Self.traced(request)
         let url = try OutboundURL(parsing: request.url)
         let bytes = try request.serialized(for: url, userAgent: configuration.userAgent)
         if Task.isCancelled { throw .cancelled }
@@ -64,13 +70,8 @@ public struct HTTPClient: Sendable {
         configuration: HTTPClientConfiguration,
         network: OutboundNetwork, tls: TLSContextCache, deadline: Deadline
     ) throws(HTTPClientError) -> OutboundResponse {
-        let resolved = try network.resolve(url.host)
-        if let refusal = configuration.addressPolicy.refusal(forAny: resolved) { throw .refused(refusal) }
-        _ = try deadline.nextWaitMilliseconds()  // resolution cannot be interrupted; give up now if it overran
-        let transport = try Transport.open(
-            url, addresses: resolved.map { ResolvedAddress($0, port: url.port) }, network: network, tls: tls.context,
-            identity: identity.map { ($0, configuration.additionalTrustedCAFile) }, connectTimeout: configuration.connectTimeout,
-            deadline: deadline)
+        let transport = try connect(
+            url, identity: identity, configuration: configuration, network: network, tls: tls, deadline: deadline)
         try transport.write(bytes, deadline: deadline)
         var parser = ResponseParser(limits: configuration.responseLimits, requestMethod: method)
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
@@ -87,7 +88,21 @@ public struct HTTPClient: Sendable {
         }
     }
 
-    private static func parsing<T>(_ step: () throws(ResponseParseError) -> T) throws(HTTPClientError) -> T {
+    /// Resolves, checks every address against the policy, connects to a checked one (and shakes hands for https).
+    static func connect(
+        _ url: OutboundURL, identity: ClientCertificate?, configuration: HTTPClientConfiguration,
+        network: OutboundNetwork, tls: TLSContextCache, deadline: Deadline
+    ) throws(HTTPClientError) -> Transport {
+        let resolved = try network.resolve(url.host)
+        if let refusal = configuration.addressPolicy.refusal(forAny: resolved) { throw .refused(refusal) }
+        _ = try deadline.nextWaitMilliseconds()  // resolution cannot be interrupted; give up now if it overran
+        return try Transport.open(
+            url, addresses: resolved.map { ResolvedAddress($0, port: url.port) }, network: network, tls: tls.context,
+            identity: identity.map { ($0, configuration.additionalTrustedCAFile) }, connectTimeout: configuration.connectTimeout,
+            deadline: deadline)
+    }
+
+    static func parsing<T>(_ step: () throws(ResponseParseError) -> T) throws(HTTPClientError) -> T {
         do {
             return try step()
         } catch .bodyTooLarge {

@@ -38,6 +38,13 @@ extension OutboundRequest {
 
     /// The request's bytes on the wire (RFC 9112 §3), refusing header names and values that could split it.
     func serialized(for url: OutboundURL, userAgent: String) throws(HTTPClientError) -> [UInt8] {
+        let framed = !body.isEmpty || [.POST, .PUT, .PATCH].contains(method)
+        return try serializedHead(for: url, userAgent: userAgent, framing: framed ? "Content-Length: \(body.count)\r\n" : "")
+            + body
+    }
+
+    /// The head alone, with `framing` (a Content-Length or Transfer-Encoding line, or nothing) for the body.
+    func serializedHead(for url: OutboundURL, userAgent: String, framing: String) throws(HTTPClientError) -> [UInt8] {
         var head = "\(method.rawValue) \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nConnection: close\r\n"
         if !headers.contains("User-Agent") { head += "User-Agent: \(userAgent)\r\n" }
         for (name, value) in headers {
@@ -50,10 +57,10 @@ extension OutboundRequest {
             }
             head += "\(name): \(value)\r\n"
         }
-        if !body.isEmpty || [.POST, .PUT, .PATCH].contains(method) { head += "Content-Length: \(body.count)\r\n" }
+        head += framing
         guard method.rawValue.utf8.allSatisfy(ASCII.isTokenByte), !method.rawValue.isEmpty else {
             throw .invalidRequest("invalid method")
         }
-        return Array((head + "\r\n").utf8) + body
+        return Array((head + "\r\n").utf8)
     }
 }

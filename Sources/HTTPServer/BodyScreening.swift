@@ -8,5 +8,8 @@ public enum BodyScreening: Sendable {
     /// Answer this without reading the body. The connection then closes, unless the whole body had already
     /// arrived with the head (it is dropped, and the connection stays usable).
     case refuse(RoutedResponse)
-    // A streaming route (a future proxy) adds its case here: bytes handed on as they arrive, nothing reserved.
+    /// Dispatch at once and hand the body to the handler as it arrives (`Request.bodyStream`), at most `limit`
+    /// bytes (413 on a larger Content-Length; a chunked body past it fails the stream and closes the connection
+    /// after the answer). Nothing is reserved in the `BodyBudget`: the stream holds a bounded buffer.
+    case stream(limit: Int)
 }

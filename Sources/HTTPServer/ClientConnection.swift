@@ -42,6 +42,13 @@ final class ClientConnection {
     /// Queued output (head, body, 100 Continue), written in order; `writeOffset` is into the first.
     var pendingWrites: [[UInt8]] = []
     var writeOffset = 0
+    /// The request body being handed on as it arrives (`BodyScreening.stream`), and whether reading waits for
+    /// its consumer to make room.
+    var bodyStream: RequestBodyStream?
+    var bodyStreamPaused = false
+    var wantsStreamedBody: Bool { bodyStream.map { !bodyStreamPaused && !$0.isEnded } ?? false }
+    /// The response body being streamed, once its head is queued (`ResponseStream`).
+    var streaming: StreamingWrite?
 
     /// Edge-triggered epoll: whether the socket may still hold unread bytes.
     var maybeReadable = true
@@ -93,6 +100,8 @@ final class ClientConnection {
         bodyLimit = 0
         response = nil
         errorMessage = nil
+        bodyStream = nil
+        bodyStreamPaused = false
         chunked = ChunkedDecoder(limits: parser.limits)
         parser.reset()
     }

@@ -175,6 +175,11 @@ public struct ConnectionLifecycle<Instant: InstantProtocol>: Sendable where Inst
         }
     }
 
+    /// The response's end is the connection's end (a close-delimited body): no keep-alive after it.
+    public mutating func closeAfterWriting() {
+        keepAlive = false
+    }
+
     /// Bytes left the socket (or a write started): the stalled-reader timer restarts.
     public mutating func writeProgressed(now: Instant) {
         lastWriteProgress = now

@@ -13,12 +13,17 @@ extension EventLoop {
         let arrived = Self.bodyArrived(connection)
         switch context.responder.screenBody(of: request, arrived: arrived) {
         case .refuse(let routed):
+            if let refusal = overParserLimit(connection) { return refusal }
             return refuseOnHead(connection, with: routed, keepAliveRequested: head.keepAlive)
+        case .stream(let limit):
+            return startBodyStream(connection, head: head, request: request, limit: limit)
         case .discard:
+            if let refusal = overParserLimit(connection) { return refusal }
             connection.discardsBody = true
             connection.request = request
             return connection.lifecycle.headParsed(keepAlive: head.keepAlive, hasBody: true, now: now)
         case .read(let routeLimit, let admitFirst):
+            if let refusal = overParserLimit(connection) { return refusal }
             let limit = min(routeLimit, context.configuration.limits.maxBodyBytes)
             if case .contentLength(let length) = connection.framing, length > limit {
                 connection.errorMessage = "the body exceeds this route's limit of \(limit) bytes"

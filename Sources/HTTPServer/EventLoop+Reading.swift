@@ -25,7 +25,7 @@ extension EventLoop {
         while true {
             switch action {
             case .none:
-                guard connection.lifecycle.wantsInput, connection.maybeReadable else {
+                guard connection.lifecycle.wantsInput || connection.wantsStreamedBody, connection.maybeReadable else {
                     noteDeadline(connection.lifecycle.deadline)
                     return
                 }
@@ -50,7 +50,8 @@ extension EventLoop {
     static let headReadBytes = 16 * 1024
 
     private func readAvailable(_ connection: ClientConnection) -> ClientConnection.Lifecycle.Action {
-        let capacity = connection.lifecycle.isReadingBody ? scratch.count : Self.headReadBytes
+        let streaming = connection.bodyStream != nil
+        let capacity = connection.lifecycle.isReadingBody || streaming ? scratch.count : Self.headReadBytes
         let result = try? nonBlockingSyscall("recv") {
             scratch.withUnsafeMutableBytes { recv(connection.fd, $0.baseAddress, capacity, 0) }
         }
@@ -59,10 +60,12 @@ extension EventLoop {
             connection.buffer.append(contentsOf: scratch[0..<count])
             // A short read drained the socket (a later arrival raises a new edge) unless the peer hung up.
             if count < capacity && !connection.sawHangup { connection.maybeReadable = false }
+            if streaming { return feedBodyStream(connection) }
             return connection.lifecycle.bytesArrived(now: now)
         case .processed:
             connection.maybeReadable = false
             connection.sawHangup = true
+            endBodyStream(connection, failing: "the client closed the connection before the body ended")
             return connection.lifecycle.peerClosed()
         case .wouldBlock:
             connection.maybeReadable = false
@@ -70,6 +73,7 @@ extension EventLoop {
         case nil:  // ECONNRESET and the like: nothing more can be said to this peer
             connection.maybeReadable = false
             connection.sawHangup = true
+            endBodyStream(connection, failing: "the client's connection broke before the body ended")
             return .close
         }
     }
@@ -91,7 +95,9 @@ extension EventLoop {
             connection.requestID = RequestID.honouring(head.headers["x-request-id"], using: &randomBytes)
             connection.trace = RequestTrace(headers: head.headers, using: &randomBytes)
             connection.head = head
-            let framing = try BodyFraming.decide(for: head, limits: context.configuration.limits)
+            var limits = context.configuration.limits
+            limits.maxBodyBytes = max(limits.maxBodyBytes, context.configuration.maxStreamedBodyBytes)
+            let framing = try BodyFraming.decide(for: head, limits: limits)
             connection.framing = framing
             guard framing != .none else {
                 return connection.lifecycle.headParsed(keepAlive: head.keepAlive, hasBody: false, now: now)
@@ -177,6 +183,6 @@ extension EventLoop {
             budget?.release(heldBytes)
             handle.submit(.response(connection: id, routed.response, route: routed.route))
         }
-        return .none
+        return connection.bodyStream != nil ? feedBodyStream(connection) : .none
     }
 }

@@ -54,7 +54,16 @@ extension EventLoop {
             if !hasDate && HeaderFields.sameName(field.name, "date") { hasDate = true }
             ResponseSerializer.appendField(name: field.name, value: field.value, to: &head)
         }
-        if !bodyless { ResponseSerializer.appendServerField(name: "Content-Length", decimal: response.body.count, to: &head) }
+        var closeAfter = closeAfter
+        if !bodyless {
+            if let stream = response.stream {
+                closeAfter = appendStreamFraming(stream, to: &head, on: connection, isHEAD: isHEAD, http10: http10) || closeAfter
+            } else {
+                ResponseSerializer.appendServerField(name: "Content-Length", decimal: response.body.count, to: &head)
+            }
+        } else {
+            response.stream?.abandon()
+        }
         if !hasDate { ResponseSerializer.appendServerField(name: "Date", value: dateCache.current(), to: &head) }
         // The request id is the client's only when it was sane (visible ASCII, bounded), else one of ours.
         ResponseSerializer.appendServerField(name: "X-Request-Id", value: connection.requestID, to: &head)
@@ -108,6 +117,7 @@ extension EventLoop {
                 }
             }
         }
+        if connection.streaming != nil { return pullStreamed(connection) }
         return connection.lifecycle.writeCompleted(now: now, hasBufferedBytes: connection.hasUnreadBytes)
     }
 
@@ -134,6 +144,7 @@ extension EventLoop {
     /// Closes after a response: half-close and discard what the client still sends, so our last answer is
     /// not destroyed by a TCP reset; silent closes (timeouts, hang-ups) skip the wait.
     func close(_ connection: ClientConnection) {
+        abandonStream(connection)
         guard connection.lingerAfterClose, !connection.sawHangup, connection.pendingWrites.isEmpty else { return finalClose(connection) }
         _ = shutdown(connection.fd, Int32(SHUT_WR))
         connection.lingerDeadline = now.advanced(by: Self.lingerTime)
@@ -157,6 +168,8 @@ extension EventLoop {
 
     func finalClose(_ connection: ClientConnection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
+        abandonStream(connection)
+        endBodyStream(connection, failing: "the connection closed before the body ended")
         releaseHeldBody(connection)
         unregister(connection.fd)
         _ = Glibc.close(connection.fd)

@@ -156,11 +156,19 @@ final class EventLoop {
         case .response(let id, let response, let route):
             guard let connection = connections[id], connection.lifecycle.state == .handling else { return }
             connection.response = response
+            endBodyStream(connection, failing: "the request was answered before its body was read")
             logRequest(connection, status: response.status, route: route)
             perform(connection.lifecycle.responseReady(), on: connection)
         case .admission(let id, let refusal):
             guard let connection = connections[id] else { return }
             admissionDecided(connection, refusal: refusal)
+        case .bodyStreamRoom(let id):
+            guard let connection = connections[id], connection.bodyStream != nil else { return }
+            connection.bodyStreamPaused = false
+            perform(.none, on: connection)
+        case .streamed(let id, let piece):
+            guard let connection = connections[id], connection.streaming != nil else { return }
+            streamed(piece, on: connection)
         }
     }
 

@@ -8,6 +8,10 @@ enum LoopMessage: Sendable {
     case response(connection: UInt64, Response, route: String?)
     /// `Responder.admitBody`'s verdict on a head: nil reads the body, a response refuses it.
     case admission(connection: UInt64, refusal: RoutedResponse?)
+    /// The next piece of a streamed response body (`ResponseStream`), asked for once the socket took the last.
+    case streamed(connection: UInt64, StreamedPiece)
+    /// A streamed request body's consumer made room: reading may go on.
+    case bodyStreamRoom(connection: UInt64)
     /// A step of a request's task: request tasks prefer their loop as executor, so a handler that does not
     /// wait on another thread runs start to finish on the loop, without a thread hop or a wakeup.
     case job(UnownedJob)
@@ -89,7 +93,7 @@ final class EventLoopHandle: TaskExecutor {
             switch message {
             case .job(let job): Self.runElsewhere(job)
             case .adopt(let fd): _ = Glibc.close(fd)  // never opened here: holds no connection slot
-            case .response, .admission, .shutdown: break
+            case .response, .admission, .streamed, .bodyStreamRoom, .shutdown: break
             }
         }
     }

@@ -14,8 +14,10 @@ public struct Request: Sendable {
     /// when the NUL is in the name). The responder refuses such a request (400) before its handler runs.
     public var nulQueryParameter: String?
     public var headers: HeaderFields
-    /// The body after de-chunking; empty when the request had none.
+    /// The body after de-chunking; empty when the request had none or it is streamed.
     public var body: [UInt8]
+    /// The body as it arrives, for a route that screened it `.stream`; nil otherwise.
+    public var bodyStream: RequestBodyStream?
     /// `X-Request-Id` as received (when sane) or one made by the server.
     public var id: String
     /// The request's trace and our span in it (`RequestTrace(headers:using:)`); nil only for a request made by
@@ -46,6 +48,7 @@ public struct Request: Sendable {
         }
         self.headers = headers
         self.body = body
+        self.bodyStream = nil
         self.id = id
         self.trace = trace
         self.parameters = [:]

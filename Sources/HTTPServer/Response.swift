@@ -1,16 +1,28 @@
 public import HTTP1
 
-/// A complete response. The server adds `Content-Length`, `Date`, `Connection`, `X-Request-Id`
-/// and `traceparent` (with `tracestate` when the caller sent one).
+/// A response: complete, or with a `ResponseStream` for its body. The server adds the framing (`Content-Length`
+/// or `Transfer-Encoding`), `Date`, `Connection`, `X-Request-Id` and `traceparent` (with `tracestate` when the
+/// caller sent one).
 public struct Response: Sendable {
     public var status: HTTPStatus
     public var headers: HeaderFields
     public var body: [UInt8]
+    /// A body sent as it is produced instead of `body` (which stays empty); the server frames it.
+    public var stream: ResponseStream?
 
     public init(status: HTTPStatus, headers: HeaderFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.stream = nil
+    }
+
+    /// A response whose body is `stream`.
+    public init(status: HTTPStatus, headers: HeaderFields, stream: ResponseStream) {
+        self.status = status
+        self.headers = headers
+        self.body = []
+        self.stream = stream
     }
 
     /// A JSON response from already-serialised bytes.

@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     /// The ceiling on bytes of request bodies held in memory at once, shared by every loop (and readable for
     /// metrics). Default 256 MiB.
     public var bodyBudget = BodyBudget(ceiling: 256 * 1024 * 1024)
+    /// The most a streamed body (`BodyScreening.stream`) may declare: a Content-Length up to this passes the
+    /// head's check, which is otherwise `limits.maxBodyBytes`, for a route that streams. Default 0 (none).
+    public var maxStreamedBodyBytes = 0
     /// How long a wanted body waits for room in `bodyBudget` before it is answered 503. Default 1 s.
     public var bodyBudgetWait: Duration = .seconds(1)
 

@@ -43,17 +43,21 @@ final class RecordingUpstream: Responder, Sendable {
 /// loopback; the harness pins egress to loopback all the same).
 func withAccessApp<T>(
     tokens: (any AccessTokenSource)? = nil, allowPrivate: Bool = true, outboundTimeout: Duration = .seconds(10),
-    _ body: (ConnectionsApp) async throws -> T
+    proxyMaxBodyBytes: Int? = nil, _ body: (ConnectionsApp) async throws -> T
 ) async throws -> T {
     var (context, logs) = try await ConnectionsApp.makeContext(
         credentialKeys: KeyRing.generateKeySpecification(version: "access1"),
         configure: {
             $0.outboundAllowPrivateNetworks = allowPrivate
             $0.outboundTimeout = outboundTimeout
+            if let proxyMaxBodyBytes { $0.proxyMaxBodyBytes = proxyMaxBodyBytes }
         })
     if let tokens { context.accessTokens = tokens }
     defer { context.database.shutdown() }
-    return try await withRunningServer(responder: Application.makeResponder(context: context)) { port in
+    // The server knows how long a streamed (proxied) body may be, as the app's own server does.
+    var server = ServerConfiguration()
+    server.maxStreamedBodyBytes = context.configuration.proxyMaxBodyBytes
+    return try await withRunningServer(configuration: server, responder: Application.makeResponder(context: context)) { port in
         try await body(ConnectionsApp(context: context, port: port, logs: logs))
     }
 }

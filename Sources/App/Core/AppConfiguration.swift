@@ -43,9 +43,17 @@ public struct AppConfiguration: Sendable {
     /// compresses an answer. Request bodies in gzip are accepted either way.
     public var compressionMinBytes = 1024
 
+    /// The most a proxied request body may carry (PROXY_MAX_BODY_BYTES): it is streamed to the provider, never
+    /// held whole, so the limit bounds traffic rather than memory. Default 100 MiB.
+    public var proxyMaxBodyBytes: Int {
+        get { server.maxStreamedBodyBytes }
+        set { server.maxStreamedBodyBytes = newValue }
+    }
+
     public init(databaseURL: String, credentialKeys: String) {
         database = DatabaseConfiguration(connectionString: databaseURL)
         self.credentialKeys = credentialKeys
+        server.maxStreamedBodyBytes = 100 * 1024 * 1024
     }
 
     /// Pure: reads only the dictionary it is given. Every bad value is reported, each naming its variable.
@@ -69,6 +77,7 @@ public struct AppConfiguration: Sendable {
         config.server.limits.maxHeaderBytes = reader.integer("MAX_HEADER_BYTES", in: 256...1_048_576) ?? limits.maxHeaderBytes
         config.server.limits.maxHeaderCount = reader.integer("MAX_HEADER_COUNT", in: 1...10_000) ?? limits.maxHeaderCount
         config.server.limits.maxBodyBytes = reader.integer("MAX_BODY_BYTES", in: 0...1_073_741_824) ?? limits.maxBodyBytes
+        config.proxyMaxBodyBytes = reader.integer("PROXY_MAX_BODY_BYTES", in: 0...1_099_511_627_776) ?? config.proxyMaxBodyBytes
         // Room for a largest body within the share large bodies may take (`BodyBudget.largeBodyCeiling`).
         let smallest = max(2 * config.server.limits.maxBodyBytes, BodyBudget.smallBodyBytes)
         let buffered = reader.integer("MAX_BUFFERED_BODY_BYTES", in: smallest...(1 << 40))

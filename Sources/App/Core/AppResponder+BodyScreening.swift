@@ -18,6 +18,13 @@ extension AppResponder {
             return refusal(.apiError(.nulInParameter(path: name)), to: request, route: found)
         case .found(_, _, let found): template = found
         }
+        // The proxy forwards bodies of any type as they arrive; its handler authenticates before reading any.
+        if template == CredentialAccessRoutes.proxy && ProxyRoute.bodyMethods.contains(request.method) {
+            if case .refused(let error) = authenticator.screen(request) {
+                return refusal(.apiError(error), to: request, route: template)
+            }
+            return .stream(limit: proxyMaxBodyBytes)
+        }
         guard let limit = RouteBodyLimits.limit(request.method, template) else { return .discard }
         // A body that came whole with its head is already in memory: the handler's own checks are enough.
         if arrived { return .read(limit: limit, admitFirst: false) }
@@ -44,7 +51,6 @@ extension AppResponder {
     }
 
     private func mediaTypeRefusal(_ request: Request, route: String?) -> RoutedResponse? {
-        if let route, RouteBodyLimits.anyMediaType.contains(route) { return nil }
         do {
             try request.requireJSONContentType()
             _ = try request.requestContentCoding()

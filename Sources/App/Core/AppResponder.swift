@@ -21,6 +21,8 @@ struct AppResponder: Responder {
     var compression = ResponseCompression()
     /// MAX_BODY_BYTES: with the route's own limit, the most a gzip request body may inflate to.
     var maxBodyBytes = Int.max
+    /// PROXY_MAX_BODY_BYTES: the most a proxied body may stream.
+    var proxyMaxBodyBytes = 100 * 1024 * 1024
 
     func respond(to request: Request) async -> Response { await respondRouted(to: request).response }
 

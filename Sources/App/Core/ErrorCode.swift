@@ -79,7 +79,7 @@ public enum ErrorCode: Int, Sendable, CaseIterable {
     case tokenEndpointBadResponse = 502002
     case upstreamUnreachable = 502005     // the provider could not be reached (resolution, connection, TLS)
     case upstreamTimedOut = 502006        // the provider did not answer within the outbound timeout
-    case upstreamBadResponse = 502007     // the provider's answer was malformed or larger than the outbound limit
+    case upstreamBadResponse = 502007     // the provider's answer (its head, for the proxy) was malformed
     case accessTokenUnavailable = 502008  // no fresh oauth2 access token could be had for the binding
     case credentialUnusable = 502009      // the stored credential cannot be turned into auth material
     case overloaded = 503000

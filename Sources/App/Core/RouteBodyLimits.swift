@@ -1,10 +1,11 @@
 import HTTP1
 
-/// Every route that takes a request body, with the most it may be: one table, so the memory a request can make
-/// the server hold is read here rather than found in each handler. A route not listed takes no body: one sent
+/// Every route that takes a request body whole, with the most it may be: one table, so the memory a request can
+/// make the server hold is read here rather than found in each handler. A route not listed takes no body: one sent
 /// anyway is dropped as it arrives, never held. Each is also capped by MAX_BODY_BYTES, and every body held
-/// counts against MAX_BUFFERED_BODY_BYTES. All of them authenticate (`Router.on(_:_:context:)`) and, but for
-/// `anyMediaType`, take JSON, which is checked before the body is read.
+/// counts against MAX_BUFFERED_BODY_BYTES. All of them authenticate (`Router.on(_:_:context:)`) and take JSON,
+/// which is checked before the body is read. The proxy is not here: it streams bodies of any type
+/// (PROXY_MAX_BODY_BYTES, `AppResponder.screenBody`).
 enum RouteBodyLimits {
     /// A list, not a dictionary: comparing a few templates (most differ in length) is cheaper than hashing one.
     static let routes: [(method: HTTPMethod, template: String, bytes: Int)] = [
@@ -31,14 +32,7 @@ enum RouteBodyLimits {
         (.POST, WebhookRoutes.collection, 16 * 1024),
         // An authorize request: a few URLs and scopes.
         (.POST, OAuthRoutes.initialise, 16 * 1024),
-        // The proxy forwards bodies of any type; the outbound client holds the same bytes again while sending.
-        (.POST, CredentialAccessRoutes.proxy, 1024 * 1024),
-        (.PUT, CredentialAccessRoutes.proxy, 1024 * 1024),
-        (.PATCH, CredentialAccessRoutes.proxy, 1024 * 1024),
     ]
-
-    /// Routes whose bodies are forwarded as they are, in any media type, rather than read as JSON.
-    static let anyMediaType: Set<String> = [CredentialAccessRoutes.proxy]
 
     /// The limit for a matched route, nil when it takes no body.
     static func limit(_ method: HTTPMethod, _ template: String) -> Int? {

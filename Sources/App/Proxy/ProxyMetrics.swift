@@ -10,6 +10,7 @@ final class ProxyMetrics: Sendable {
         var latencySum = 0.0
         var bytesSent = 0
         var bytesReceived = 0
+        var cutShort: [String: Int] = [:]
     }
 
     private let state = Locked(State())
@@ -26,6 +27,15 @@ final class ProxyMetrics: Sendable {
         }
     }
 
+    /// Request body bytes streamed upstream beyond those counted with the request.
+    func recordSent(_ bytes: Int) { state.withLock { $0.bytesSent += bytes } }
+
+    /// Body bytes relayed back, counted as each piece passes.
+    func recordReceived(_ bytes: Int) { state.withLock { $0.bytesReceived += bytes } }
+
+    /// A provider's answer that failed after its head was relayed.
+    func recordCutShort(connectorID: String) { state.withLock { $0.cutShort[connectorID, default: 0] += 1 } }
+
     func render() -> String {
         let snapshot = state.withLock { $0 }
         var out = "# HELP proxy_requests_total Requests the proxy sent upstream, by connector and status class.\n"
@@ -34,7 +44,7 @@ final class ProxyMetrics: Sendable {
             let parts = key.split(separator: "|")
             out += "proxy_requests_total{connector=\"\(parts[0])\",status_class=\"\(parts[1])\"} \(count)\n"
         }
-        out += "# HELP proxy_upstream_duration_seconds Time from sending upstream to the whole answer.\n"
+        out += "# HELP proxy_upstream_duration_seconds Time from sending upstream to the answer's head.\n"
         out += "# TYPE proxy_upstream_duration_seconds histogram\n"
         for (index, bound) in Metrics.bounds.enumerated() {
             out += "proxy_upstream_duration_seconds_bucket{le=\"\(bound)\"} \(snapshot.buckets[index])\n"
@@ -46,6 +56,11 @@ final class ProxyMetrics: Sendable {
         out += "# TYPE proxy_bytes_total counter\n"
         out += "proxy_bytes_total{direction=\"sent\"} \(snapshot.bytesSent)\n"
         out += "proxy_bytes_total{direction=\"received\"} \(snapshot.bytesReceived)\n"
+        out += "# HELP proxy_responses_cut_short_total Answers whose body failed after the head was relayed, by connector.\n"
+        out += "# TYPE proxy_responses_cut_short_total counter\n"
+        for (connector, count) in snapshot.cutShort.sorted(by: { $0.key < $1.key }) {
+            out += "proxy_responses_cut_short_total{connector=\"\(connector)\"} \(count)\n"
+        }
         return out
     }
 }
