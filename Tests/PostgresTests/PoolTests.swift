@@ -33,7 +33,9 @@ struct PoolTests {
     }
 
     @Test func manyConcurrentCallersShareTheConnections() async throws {
-        let pids = try await withTestPool({ $0.poolSize = 4 }) { pool in
+        // The 200 callers queue for four connections; on a loaded machine that takes longer than the default
+        // acquire timeout, which is not what is under test.
+        let pids = try await withTestPool({ $0.poolSize = 4; $0.acquireTimeout = .seconds(60) }) { pool in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<200 {
                     group.addTask {
@@ -119,7 +121,8 @@ struct PoolTests {
             try await Task.sleep(for: .milliseconds(100))
             waiting.cancel()
             await #expect(throws: CancellationError.self) { try await waiting.value }
-            #expect(clock.now - started < .milliseconds(1000))
+            // Well under the 12 s the holder sleeps: the cancelled caller left the queue at once.
+            #expect(clock.now - started < .seconds(6))
             try await sleeper
         }
     }
