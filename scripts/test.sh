@@ -24,6 +24,8 @@ if [ "${TEST_QUICK:-0}" != 1 ]; then
     python3 -c "import schemathesis" 2>/dev/null || python3 -m pip install -q schemathesis >&2
     python3 -c "import standardwebhooks" 2>/dev/null || python3 -m pip install -q standardwebhooks >&2
 fi
+# The rolling-upgrade check builds the previous release from history, which a shallow clone lacks.
+if [ "$(git rev-parse --is-shallow-repository 2>/dev/null)" = true ]; then git fetch -q --unshallow >&2 || true; fi
 egress_isolate scripts/test.sh "$@"
 egress="$(egress_report)"
 say "$egress"
