@@ -106,10 +106,11 @@ struct Credentials: AsyncParsableCommand {
 
     struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-encrypt every credential under the newest key (the first in CREDENTIAL_KEYS); resumable.",
-            discussion: "Exits 0 only when no credential is left under an older key; otherwise says how many are "
+            abstract: "Re-encrypt every credential and webhook signing secret under the newest key (the first in "
+                + "CREDENTIAL_KEYS); resumable.",
+            discussion: "Exits 0 only when nothing is left under an older key; otherwise says how many are "
                 + "left and exits 1, and no old key may be removed yet.")
-        @Option(help: "Credentials per transaction.") var batchSize = 500
+        @Option(help: "Rows per transaction.") var batchSize = 500
         @Option(help: "How long to keep retrying credentials other transactions hold locked, in seconds.")
         var lockWaitSeconds = 60
 
@@ -123,7 +124,7 @@ struct Credentials: AsyncParsableCommand {
             ) { done, remaining in
                 print("re-encrypted \(done), \(remaining) remaining")
             }
-            print("done: \(total) credentials re-encrypted; none is left under an older key")
+            print("done: \(total) credentials and webhook secrets re-encrypted; none is left under an older key")
         }
     }
 }

@@ -119,7 +119,7 @@ conforms EndUser
 
 step "credentials rotate under a new key, and the vault still opens"
 rotated="$(CREDENTIAL_KEYS="$("$binary" credentials generate-key --version walk2),$CREDENTIAL_KEYS" "$binary" credentials rotate --batch-size 1)"
-grep -q "done: 2 credentials re-encrypted" <<<"$rotated" || fail "rotate: $rotated"
+grep -q "done: 2 credentials and webhook secrets re-encrypted" <<<"$rotated" || fail "rotate: $rotated"
 versions=$(psql "$DATABASE_URL" -Atc "SELECT string_agg(DISTINCT key_version, ',') FROM credentials WHERE organisation_id = '$organisation'")
 [ "$versions" = walk2 ] || fail "key versions after rotation: $versions"
 secrets=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM credentials WHERE public_data::text LIKE '%SECRET_%' OR encode(sealed_secrets, 'escape') LIKE '%SECRET_%'")

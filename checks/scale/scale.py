@@ -15,7 +15,7 @@ What it does, in order (every request goes through the balancer unless said othe
      acknowledged create present and every acknowledged delete gone, one activation per end user; every answer
      and later replay of a key byte-identical to the first; every token refreshed exactly once; every webhook
      delivery made exactly once; an API key revoked with the operator command refused by each instance
-     within a second; two credential rotations run at once re-seal each credential once (SKIP LOCKED).
+     within a second; two rotations run at once re-seal each credential and webhook secret once (SKIP LOCKED).
 Prints one line per check (ok/FAIL) and exits 1 when any failed.
 """
 import argparse
@@ -436,18 +436,20 @@ class Scale:
         print("revocation seen after: " + ", ".join(f"port {p} {s * 1000:.0f} ms" for p, s in refused.items()))
 
     def check_rotation(self):
-        """Two `credentials rotate` at once under a new key: between them each credential is re-sealed once."""
+        """Two `credentials rotate` at once under a new key: between them each credential and webhook secret is
+        re-sealed once."""
         new_key = subprocess.run([self.o.binary, "credentials", "generate-key", "--version", "scale2"], check=True,
                                  capture_output=True, text=True).stdout.strip()
         env = dict(os.environ, DATABASE_URL=self.o.operator_database_url,
                    CREDENTIAL_KEYS=f"{new_key},{os.environ['CREDENTIAL_KEYS']}")
-        before = int(self.sql("SELECT count(*) FROM credentials")[0][0])
+        before = int(self.sql("SELECT (SELECT count(*) FROM credentials) + (SELECT count(*) FROM webhooks)")[0][0])
         runs = [subprocess.Popen([self.o.binary, "credentials", "rotate", "--batch-size", "10"], env=env,
                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
         outputs = [run.communicate(timeout=120)[0] for run in runs]
         totals = [int(line.split()[1]) for out in outputs for line in out.splitlines() if line.startswith("done: ")]
-        left = int(self.sql("SELECT count(*) FROM credentials WHERE key_version <> 'scale2'")[0][0])
-        self.result(f"two rotations at once re-seal each of {before} credentials once (done: {totals})",
+        left = int(self.sql("SELECT (SELECT count(*) FROM credentials WHERE key_version <> 'scale2') "
+                            "+ (SELECT count(*) FROM webhooks WHERE key_version <> 'scale2')")[0][0])
+        self.result(f"two rotations at once re-seal each of {before} credentials and webhook secrets once (done: {totals})",
                     all(run.returncode == 0 for run in runs) and len(totals) == 2 and sum(totals) == before and left == 0,
                     f"exit {[run.returncode for run in runs]}, {left} left, output {[o[-300:] for o in outputs]}")
 
