@@ -58,6 +58,7 @@ ALLOWED_UNITS = {
     ("Activations/ActivationEvents.swift", "static joins"): "fragment: joined to activations found by organisation",
     ("Activations/ActivationRecord.swift", "static select"): "fragment: its statements add the organisation filter (ActivationRecord.scope)",
     ("Activations/ActivationRecord.swift", "func primaryConnection"): "end user found by organisation first; by end_user_id",
+    ("Activations/ActivationRecord.swift", "func primaryConnectionID"): "fragment: the primary connection of an end user found by organisation",
     ("Activations/ActivationRecord.swift", "func replaceVariables"): "activation found by organisation first; by id",
     ("Activations/ActivationRecord.swift", "func delete"): "activation found by organisation first; by id",
     ("Activations/TemplateRecord.swift", "func all"): "integration found by organisation first; by integration_id",

@@ -118,8 +118,8 @@ extension APIError {
 
 /// The rules every activation checks on what `ActivationSubject` read, in order: the integration (404009), the
 /// end user in its hub (404002, 403 for another user's token), deployment (409009), the entries against the
-/// templates (400020), each new connection's bindings against its template's scheme (400021, checked later by
-/// `ActivationPlan`), the variables (400023).
+/// templates (400020), each new connection's bindings against its template's scheme (400021), the variables
+/// (400023).
 struct CheckedActivation: Sendable {
     /// An entry's new connection, its bindings given the template's scheme.
     struct NewConnection: Sendable {

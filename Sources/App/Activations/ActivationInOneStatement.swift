@@ -89,14 +89,8 @@ enum ActivationInOneStatement {
     /// binding, with at least one row when there is none.
     private static func primaryConnection(of endUserID: String) -> SQL {
         SQL.joining([
-            SQL(unsafe: """
-                \(StoredConnection.columns)
-                FROM (SELECT 1) AS one
-                LEFT JOIN connections c ON c.id = (
-                    SELECT p.id FROM connections p JOIN end_users u ON u.id = p.end_user_id JOIN hubs h ON h.id = u.hub_id
-                    WHERE
-                """),
-            "p.end_user_id = \(endUserID) AND p.connector_id = h.primary_connector_id ORDER BY p.id LIMIT 1)",
+            SQL(unsafe: "\(StoredConnection.columns) FROM (SELECT 1) AS one LEFT JOIN connections c ON c.id ="),
+            ActivationRecord.primaryConnectionID(of: endUserID),
             SQL(unsafe: StoredConnection.bindingJoins),
         ])
     }

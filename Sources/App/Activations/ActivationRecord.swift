@@ -53,12 +53,16 @@ struct ActivationRecord: Sendable {
 
     /// The end user's first connection to its hub's primary connector (as `EndUserResolution.primaryConnection`).
     static func primaryConnection(of endUserID: String, on database: some StatementRunning) async throws -> StoredConnection? {
-        let condition: SQL = """
-            (SELECT p.id FROM connections p JOIN end_users u ON u.id = p.end_user_id JOIN hubs h ON h.id = u.hub_id
-             WHERE p.end_user_id = \(endUserID) AND p.connector_id = h.primary_connector_id ORDER BY p.id LIMIT 1)
-            """
         let select = SQL(unsafe: "SELECT \(StoredConnection.columns) FROM connections c \(StoredConnection.bindingJoins) WHERE c.id =")
-        return try StoredConnection.decode(try await database.query(SQL.joining([select, condition])).rows)
+        return try StoredConnection.decode(try await database.query(SQL.joining([select, primaryConnectionID(of: endUserID)])).rows)
+    }
+
+    /// The id of the end user's first connection to its hub's primary connector, as a scalar subquery.
+    static func primaryConnectionID(of endUserID: String) -> SQL {
+        """
+        (SELECT p.id FROM connections p JOIN end_users u ON u.id = p.end_user_id JOIN hubs h ON h.id = u.hub_id
+         WHERE p.end_user_id = \(endUserID) AND p.connector_id = h.primary_connector_id ORDER BY p.id LIMIT 1)
+        """
     }
 }
 
