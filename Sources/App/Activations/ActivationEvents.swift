@@ -36,15 +36,9 @@ enum ActivationEvents {
             "SELECT a.id FROM activations a JOIN end_users u ON u.id = a.end_user_id WHERE a.organisation_id = \(organisationID) AND",
             activations, SQL(unsafe: "FOR UPDATE OF a"),
         ])).rows.map { try $0.string("id") }
-        guard !ids.isEmpty else { return }
-        // One statement for all of them, each event with an id made here.
-        let events = JSONValue.array(ids.map { ["event": .string(ULID.generate().string), "activation": .string($0)] })
-        let from = SQL.joining([
-            "FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, activation text)",
-            SQL(unsafe: "JOIN activations a ON a.id = p.activation \(joins)"),
-        ])
-        try await WebhookOutbox.append(
-            .activationDeleted, organisationID: organisationID, id: "p.event", data: payload, from: from, on: database)
+        try await WebhookOutbox.appendEach(
+            .activationDeleted, organisationID: organisationID, rowIDs: ids,
+            joins: SQL(unsafe: "JOIN activations a ON a.id = p.item \(joins)"), data: payload, on: database)
     }
 
     /// From `activations a` to its integration `i`, end user `u` and hub `h`, which `payload` reads.

@@ -61,19 +61,16 @@ enum ConnectionEvents {
             "SELECT c.id FROM end_users u LEFT JOIN connections c ON c.end_user_id = u.id WHERE u.organisation_id = \(organisationID) AND",
             endUsers, SQL(unsafe: "FOR UPDATE OF u"),
         ])).rows.compactMap { try $0.optionalString("id") }
-        guard !ids.isEmpty else { return }
-        let events = JSONValue.array(ids.map { ["event": .string(ULID.generate().string), "connection": .string($0)] })
-        let from: SQL = """
-            FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, connection text)
-            JOIN connections c ON c.id = p.connection
-            JOIN end_users u ON u.id = c.end_user_id
-            JOIN connectors k ON k.id = c.connector_id
-            JOIN hubs h ON h.id = u.hub_id
-            """
-        try await WebhookOutbox.append(
-            .connectionDeleted, organisationID: organisationID, id: "p.event",
+        try await WebhookOutbox.appendEach(
+            .connectionDeleted, organisationID: organisationID, rowIDs: ids,
+            joins: """
+                JOIN connections c ON c.id = p.item
+                JOIN end_users u ON u.id = c.end_user_id
+                JOIN connectors k ON k.id = c.connector_id
+                JOIN hubs h ON h.id = u.hub_id
+                """,
             data: payload(connection: "c.id, 'name', c.name", endUser: "u.id, 'externalId', u.external_id"),
-            from: from, on: database)
+            on: database)
     }
 
     /// The event's `data`; `connection` and `endUser` are the members after each object's `'id',`, the

@@ -27,6 +27,19 @@ enum WebhookOutbox {
         _ = try await database.query(SQL.joining([SQL(unsafe: "WITH")] + parts + [SQL(unsafe: "SELECT 1")]))
     }
 
+    /// One event of `type` for each row in `rowIDs`, in one statement, each with an id made here: `joins` starts
+    /// from `p.item` (the row's id) and reaches what `data` reads. For deletions, whose rows must be read while
+    /// they still exist, inside the deleting transaction.
+    static func appendEach(
+        _ type: WebhookEventType, organisationID: String, rowIDs: [String], joins: SQL, data: SQL,
+        on database: some StatementRunning
+    ) async throws {
+        guard !rowIDs.isEmpty else { return }
+        let events = JSONValue.array(rowIDs.map { ["event": .string(ULID.generate().string), "item": .string($0)] })
+        let from = SQL.joining(["FROM json_to_recordset(\(events.jsonText)::json) AS p (event text, item text)", joins])
+        try await append(type, organisationID: organisationID, id: "p.event", data: data, from: from, on: database)
+    }
+
     /// The same writes as parts of a larger statement's `WITH` list, for changes made by one statement (the
     /// group-committed create): `<prefix>_event AS (…), <prefix>_deliveries AS (…)`, no trailing comma. `data`
     /// is an expression over `from` (a `FROM …` clause, or empty), which yields one row when the change was made and
