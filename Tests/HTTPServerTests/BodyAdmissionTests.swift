@@ -40,11 +40,15 @@ private final class ScreeningResponder: Responder {
 
     init() { responder = ScreeningResponder(budget: budget) }
 
-    func serve(wait: Duration = .milliseconds(300), _ body: (Int) async throws -> Void) async throws {
+    /// `readTimeout` is long but for the test of the timeout: on a loaded machine a client's next write can come
+    /// late, and the timed-out body's reservation must stay long enough to be seen.
+    func serve(
+        wait: Duration = .milliseconds(300), readTimeout: Duration = .seconds(10), _ body: (Int) async throws -> Void
+    ) async throws {
         let configuration = testConfiguration {
             $0.bodyBudget = budget
             $0.bodyBudgetWait = wait
-            $0.bodyReadTimeout = .milliseconds(500)
+            $0.bodyReadTimeout = readTimeout
         }
         try await withRunningServer(configuration: configuration, responder: responder, body)
     }
@@ -130,11 +134,11 @@ private final class ScreeningResponder: Responder {
     }
 
     @Test func aBodyThatTimesOutReturnsItsReservation() async throws {
-        try await serve { port in
+        try await serve(readTimeout: .seconds(2)) { port in
             let client = try RawHTTPClient(port: port)
             try await client.write("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\n\r\nabc")
             #expect(try await eventually { budget.heldBytes == 500 })
-            #expect(try await client.readResponse(timeout: .seconds(3)).statusCode == 408)
+            #expect(try await client.readResponse(timeout: .seconds(10)).statusCode == 408)
             #expect(budget.heldBytes == 0)
         }
     }
