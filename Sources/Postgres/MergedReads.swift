@@ -11,39 +11,23 @@ enum MergedReads {
     /// The first column of a merged statement's rows: which run (1-based) the row answers.
     static let ordinalColumn = "pipeline_ordinal"
 
-    /// The merged statement for `text` with `parameterCount` parameters; the same text serves any number of
-    /// runs. nil for a statement without parameters.
-    static func text(merging text: String, parameterCount: Int) -> String? {
+    /// The merged statement for `sql` (its text and placeholders; not its binds); the same text serves any
+    /// number of runs. nil for a statement without parameters.
+    static func text(merging sql: SQL) -> String? {
+        let parameterCount = sql.placeholderOffsets.count
         guard parameterCount > 0 else { return nil }
         let arrays = (1...parameterCount).map { "$\($0)::text[]" }.joined(separator: ", ")
         let columns = (1...parameterCount).map { "p\($0)" }.joined(separator: ", ")
         return "SELECT pipeline_keys.\(ordinalColumn), pipeline_run.* FROM unnest(\(arrays)) WITH ORDINALITY "
-            + "AS pipeline_keys (\(columns), \(ordinalColumn)) CROSS JOIN LATERAL (\(referencingKeys(text))) AS pipeline_run"
+            + "AS pipeline_keys (\(columns), \(ordinalColumn)) CROSS JOIN LATERAL (\(referencingKeys(sql))) AS pipeline_run"
     }
 
-    /// `text` with each `$n` outside quotes replaced by `pipeline_keys.pn`.
-    static func referencingKeys(_ text: String) -> String {
-        var out: [UInt8] = []
-        let bytes = Array(text.utf8)
-        out.reserveCapacity(bytes.count + 64)
-        var index = 0
-        var inQuotes = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "'") { inQuotes.toggle() }
-            if !inQuotes, byte == UInt8(ascii: "$"), index + 1 < bytes.count, ASCIIDigit.is(bytes[index + 1]) {
-                out.append(contentsOf: "pipeline_keys.p".utf8)
-                index += 1
-                while index < bytes.count, ASCIIDigit.is(bytes[index]) {
-                    out.append(bytes[index])
-                    index += 1
-                }
-                continue
-            }
-            out.append(byte)
-            index += 1
-        }
-        return String(decoding: out, as: UTF8.self)
+    /// `sql`'s text with each placeholder `$n` replaced by `pipeline_keys.pn`.
+    static func referencingKeys(_ sql: SQL) -> String {
+        String(decoding: sql.rewritingPlaceholders { number, out in
+            out.append(contentsOf: "pipeline_keys.p".utf8)
+            SQL.appendDecimal(number, to: &out)
+        }, as: UTF8.self)
     }
 
     /// The merged statement's parameters: for each position, a `text[]` literal of every run's value. nil when
@@ -97,8 +81,4 @@ enum MergedReads {
         }
         return parts.map { QueryResult(rows: $0, affectedRows: $0.count) }
     }
-}
-
-private enum ASCIIDigit {
-    static func `is`(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 }

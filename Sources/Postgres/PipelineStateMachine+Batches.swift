@@ -119,7 +119,7 @@ extension PipelineStateMachine {
     private mutating func mergedStatement(for sql: SQL) -> SQL? {
         let key = sql.digest
         if let known = mergedStatements[key], known.original == sql.text { return known.merged }
-        guard let text = MergedReads.text(merging: sql.text, parameterCount: sql.binds.count) else { return nil }
+        guard let text = MergedReads.text(merging: sql) else { return nil }
         var merged = SQL(unsafe: text)
         merged.knownDigest = ByteHash.of(text)
         if mergedStatements.count >= mode.capacity { mergedStatements.removeAll() }

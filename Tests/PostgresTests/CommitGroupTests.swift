@@ -18,9 +18,11 @@ import TestSupport
             let k = Int(request.path.split(separator: "/").last ?? "") ?? -1
             let slow = request.path.hasPrefix("/slow/")
             // One text for every k (a parameter), prepared once, as the server's own statements are.
-            var sql: SQL = "WITH w AS (INSERT INTO the_table (k) VALUES (\(k)::int) RETURNING k) SELECT k, txid_current()::text AS tx, pg_sleep(0.02)::text AS slept FROM w"
-            sql.text = sql.text.replacing("the_table", with: table)
-            if slow { sql.text = sql.text.replacing("pg_sleep(0.02)", with: "pg_sleep(1.5 /* slow write */)") }
+            let sleep = slow ? "pg_sleep(1.5 /* slow write */)" : "pg_sleep(0.02)"
+            let sql = SQL.joining([
+                SQL(unsafe: "WITH w AS (INSERT INTO \(table) (k) VALUES ("), "\(k)::int) RETURNING k)",
+                SQL(unsafe: "SELECT k, txid_current()::text AS tx, \(sleep)::text AS slept FROM w"),
+            ])
             do {
                 let row = try await pool.writing { try await $0.query(sql) }.rows.first
                 return Response(status: .ok, body: Array("\(try row?.int("k") ?? -1) \(try row?.string("tx") ?? "")".utf8))

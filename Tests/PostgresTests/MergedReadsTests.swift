@@ -4,17 +4,17 @@ import Testing
 /// The text, parameters and splitting of merged reads, without a database (the merged statements themselves run
 /// in `ReadPipelineTests`).
 @Suite struct MergedReadsTests {
-    @Test func parametersOutsideQuotesBecomeKeyColumns() {
-        let text = "SELECT '$1' AS q, $12::int AS n FROM t WHERE a = $1 AND b = coalesce($2::text, '') AND c = '$'"
-        #expect(MergedReads.referencingKeys(text) == """
-            SELECT '$1' AS q, pipeline_keys.p12::int AS n FROM t WHERE a = pipeline_keys.p1 AND \
-            b = coalesce(pipeline_keys.p2::text, '') AND c = '$'
+    @Test func parametersBecomeKeyColumnsAndLiteralDollarsStay() {
+        let sql: SQL = "SELECT '$1' AS q, \(12)::int AS n FROM t WHERE a = \("a") AND b = coalesce(\("b")::text, '') AND c = '$'"
+        #expect(MergedReads.referencingKeys(sql) == """
+            SELECT '$1' AS q, pipeline_keys.p1::int AS n FROM t WHERE a = pipeline_keys.p2 AND \
+            b = coalesce(pipeline_keys.p3::text, '') AND c = '$'
             """)
     }
 
     @Test func oneStatementTextServesAnyNumberOfRuns() {
-        #expect(MergedReads.text(merging: "SELECT 1 AS one", parameterCount: 0) == nil)
-        #expect(MergedReads.text(merging: "SELECT x FROM t WHERE a = $1 AND b = $2::int", parameterCount: 2) == """
+        #expect(MergedReads.text(merging: "SELECT 1 AS one") == nil)
+        #expect(MergedReads.text(merging: "SELECT x FROM t WHERE a = \("a") AND b = \(2)::int") == """
             SELECT pipeline_keys.pipeline_ordinal, pipeline_run.* FROM unnest($1::text[], $2::text[]) WITH \
             ORDINALITY AS pipeline_keys (p1, p2, pipeline_ordinal) CROSS JOIN LATERAL (SELECT x FROM t WHERE \
             a = pipeline_keys.p1 AND b = pipeline_keys.p2::int) AS pipeline_run

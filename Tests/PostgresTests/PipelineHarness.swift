@@ -125,8 +125,7 @@ final class PipelineHarness {
     func run(_ step: Step) {
         switch step {
         case .send(let name, let isNew):
-            var sql: SQL = "SELECT n FROM t WHERE name = \(name)"
-            sql.text += " /* \(name) */"
+            let sql = SQL.joining(["SELECT n FROM t WHERE name = \(name)", SQL(unsafe: "/* \(name) */")])
             let admission = machine.statementAsked(sql)
             #expect(admission == .sendNow)
             ticket(name, machine.statementSent(sql, name: "ea_\(name)", isNew: isNew, deadline: start + .seconds(1)))

@@ -39,15 +39,28 @@ import Testing
 }
 
 @Suite struct SQLTests {
-    /// A digest a caller supplied never outlives the text it was computed for.
-    @Test func aKnownDigestIsDroppedWhenTheTextChanges() {
-        var sql = SQL(unsafe: "SELECT 1")
-        #expect(sql.digest == ByteHash.of("SELECT 1"))
-        sql.knownDigest = 42
-        #expect(sql.digest == 42)
-        sql.text += " + 1"
-        #expect(sql.knownDigest == nil)
-        #expect(sql.digest == ByteHash.of("SELECT 1 + 1"))
+    /// Joining renumbers the placeholders interpolation recorded, and only those: a `$` written in the text (a
+    /// literal, a dollar-quoted body) is left as it is, whatever follows it.
+    @Test func joiningRenumbersRecordedPlaceholdersOnly() {
+        let first: SQL = "SELECT '$1' AS q, \(7) AS n FROM t WHERE a = \("x")"
+        let second: SQL = "AND b = $$ $2 $$ AND c = \("y")::text AND d = '$'"
+        let joined = SQL.joining([first, SQL(unsafe: "-- $9"), second])
+        #expect(joined.text == "SELECT '$1' AS q, $1 AS n FROM t WHERE a = $2 -- $9 AND b = $$ $2 $$ AND c = $3::text AND d = '$'")
+        #expect(joined.binds == [.text("7"), .text("x"), .text("y")])
+        #expect(joined.placeholderOffsets.count == 3)
+        // The offsets stay right through a second composition.
+        let twice = SQL.joining(["SELECT \(0),", joined])
+        #expect(twice.text.hasSuffix("$2 AS n FROM t WHERE a = $3 -- $9 AND b = $$ $2 $$ AND c = $4::text AND d = '$'"))
+        #expect(twice.binds.count == 4)
+    }
+
+    /// Past nine parameters a placeholder's number grows a digit; the offsets still point at each `$`.
+    @Test func joiningPastNineParameters() {
+        let parts: [SQL] = (1...12).map { "c\($0) = \($0)" }
+        let joined = SQL.joining(parts)
+        #expect(joined.text == (1...12).map { "c$\(2 * $0 - 1) = $\(2 * $0)" }.joined(separator: " "))
+        let bytes = Array(joined.text.utf8)
+        #expect(joined.placeholderOffsets.allSatisfy { bytes[$0] == UInt8(ascii: "$") })
     }
 
     @Test func interpolationBecomesNumberedParameters() {

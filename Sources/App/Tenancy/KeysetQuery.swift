@@ -10,22 +10,18 @@ enum KeysetQuery {
         _ connection: PGConnection, select: String, table: String, organisationID: String, page: PageRequest,
         id: (Item) -> String, decode: (Row) throws -> Item
     ) async throws -> Page<Item> {
-        var sql = SQL(unsafe: select)
-        sql.binds = [.text(organisationID)]
+        let idColumn = SQL(unsafe: "\(table).id")
+        let condition: [SQL]
         switch page.direction {
         case .forward(let after):
             // coalesce, not `IS NULL OR`: sessions run generic plans, and only this form bounds the index scan.
-            sql.text += " WHERE \(table).organisation_id = $1 AND \(table).id > coalesce($2::text, '')"
-                + " ORDER BY \(table).id ASC LIMIT $3"
-            sql.binds.append(after.map { .text($0) } ?? .null)
+            condition = [idColumn, "> coalesce(\(after)::text, '') ORDER BY", idColumn, "ASC LIMIT \(page.fetchLimit)"]
         case .backward(let before):
-            sql.text += " WHERE \(table).organisation_id = $1 AND \(table).id < $2::text ORDER BY \(table).id DESC LIMIT $3"
-            sql.binds.append(.text(before))
+            condition = [idColumn, "< \(before)::text ORDER BY", idColumn, "DESC LIMIT \(page.fetchLimit)"]
         }
-        sql.binds.append(.text(String(page.fetchLimit)))
-        let items = try await connection.query(sql).rows.map(decode)
-        var count = SQL(unsafe: "SELECT count(*) AS total FROM \(table) WHERE organisation_id = $1")
-        count.binds = [.text(organisationID)]
+        let organisation = SQL.joining(["WHERE", SQL(unsafe: "\(table).organisation_id = "), "\(organisationID) AND"])
+        let items = try await connection.query(SQL.joining([SQL(unsafe: select), organisation] + condition)).rows.map(decode)
+        let count = SQL.joining(["SELECT count(*) AS total FROM", SQL(unsafe: table), "WHERE organisation_id = \(organisationID)"])
         let total = try await connection.query(count).rows.first?.int("total") ?? 0
         return Page(fetched: items, totalCount: total, request: page, id: id)
     }
@@ -54,14 +50,4 @@ extension Row {
 extension JSONValue {
     /// Compact JSON text, to bind as a parameter and cast with `::jsonb`.
     var jsonText: String { String(decoding: serialized(), as: UTF8.self) }
-}
-
-extension SQL {
-    /// `statement` with fixed SQL text (column lists written in code, never input) around it. The fixed parts hold
-    /// no parameters, so `statement`'s `$n` numbering stays right.
-    static func around(_ prefix: String, _ statement: SQL, _ suffix: String = "") -> SQL {
-        var sql = statement
-        sql.text = prefix + sql.text + suffix
-        return sql
-    }
 }

@@ -2,7 +2,7 @@ import Locking
 import Postgres
 
 /// Statement texts by shape, composed once. A read's statement is assembled from fixed parts on every request
-/// (`SQL.appending` renumbers placeholders and copies the text), yet between requests of one shape only the binds
+/// (`SQL.joining` renumbers placeholders and copies the text), yet between requests of one shape only the binds
 /// differ: composing costs about a tenth of a GetEndUser's instructions (callgrind). Bounded: shapes past the
 /// bound are composed every time, so no input can grow this without limit.
 enum ComposedStatements {
@@ -19,8 +19,15 @@ enum ComposedStatements {
         }
     }
 
-    /// Each text with its `ByteHash`, which the connection's prepared-statement lookup then need not compute.
-    private static let texts = Locked<[Shape: (text: String, digest: UInt64)]>([:])
+    /// A remembered composition: its text, where its placeholders stand, and its `ByteHash`, which the
+    /// connection's prepared-statement lookup then need not compute.
+    private struct Composition {
+        let text: String
+        let placeholderOffsets: [Int]
+        let digest: UInt64
+    }
+
+    private static let texts = Locked<[Shape: Composition]>([:])
     static let capacity = 256
 
     /// `compose()`'s statement: its text remembered under the shape `parts` make (everything but the binds),
@@ -36,10 +43,8 @@ enum ComposedStatements {
         let composed = compose()
         precondition(composed.binds == binds, "the binds of \(shape) are not in the order of its composition")
         #endif
-        let known = texts.withLock { $0[shape] } ?? remember(compose().text, as: shape)
-        var sql = SQL(unsafe: known.text)
-        sql.binds = binds
-        sql.knownDigest = known.digest
+        let known = texts.withLock { $0[shape] } ?? remember(compose(), as: shape)
+        let sql = SQL(text: known.text, binds: binds, placeholderOffsets: known.placeholderOffsets, knownDigest: known.digest)
         #if DEBUG
         precondition(sql.text == composed.text, "the text remembered for \(shape) differs from its composition")
         precondition(known.digest == ByteHash.of(sql.text), "the digest remembered for \(shape) is not its text's")
@@ -47,8 +52,8 @@ enum ComposedStatements {
         return sql
     }
 
-    private static func remember(_ text: String, as shape: Shape) -> (text: String, digest: UInt64) {
-        let known = (text: text, digest: ByteHash.of(text))
+    private static func remember(_ composed: SQL, as shape: Shape) -> Composition {
+        let known = Composition(text: composed.text, placeholderOffsets: composed.placeholderOffsets, digest: ByteHash.of(composed.text))
         texts.withLock { texts in
             if texts.count < capacity { texts[shape] = known }
         }

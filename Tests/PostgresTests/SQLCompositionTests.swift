@@ -1,5 +1,4 @@
-@testable import App
-import Postgres
+@testable import Postgres
 import Testing
 
 struct SQLCompositionTests {
@@ -37,9 +36,8 @@ struct SQLCompositionTests {
     @Test func placeholdersAtTheEdgesOfAPart() {
         let first: SQL = "SELECT \("x"), \("y")"
         #expect(first.appending("\("a")").text == "SELECT $1, $2 $3")
-        var adjacent: SQL = "\("a")"
-        adjacent.text += "$1é$"
-        #expect(first.appending(adjacent).text == "SELECT $1, $2 $3$3é$")
+        let adjacent: SQL = "\("a")\("b")é$1$"
+        #expect(first.appending(adjacent).text == "SELECT $1, $2 $3$4é$1$")
         #expect(first.appending(SQL(unsafe: "$")).text == "SELECT $1, $2 $")
     }
 }
