@@ -9,7 +9,8 @@ public struct StandaloneStatementRunner: StatementRunning {
     let pipelines: PerLoopPipelines
 
     public func query(_ sql: SQL) async throws -> QueryResult {
-        try await pipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
+        let sql = sql.rendered()
+        return try await pipelines.run(sql) { try await pool.withConnection { try await $0.query(sql) } }
     }
 }
 

@@ -14,7 +14,7 @@ enum MergedReads {
     /// The merged statement for `sql` (its text and placeholders; not its binds); the same text serves any
     /// number of runs. nil for a statement without parameters.
     static func text(merging sql: SQL) -> String? {
-        let parameterCount = sql.placeholderOffsets.count
+        let parameterCount = sql.pieces.count { $0 == .placeholder }
         guard parameterCount > 0 else { return nil }
         let arrays = (1...parameterCount).map { "$\($0)::text[]" }.joined(separator: ", ")
         let columns = (1...parameterCount).map { "p\($0)" }.joined(separator: ", ")
@@ -24,7 +24,7 @@ enum MergedReads {
 
     /// `sql`'s text with each placeholder `$n` replaced by `pipeline_keys.pn`.
     static func referencingKeys(_ sql: SQL) -> String {
-        String(decoding: sql.rewritingPlaceholders { number, out in
+        String(decoding: sql.render { number, out in
             out.append(contentsOf: "pipeline_keys.p".utf8)
             SQL.appendDecimal(number, to: &out)
         }, as: UTF8.self)

@@ -92,6 +92,7 @@ public final class PGConnection {
 
     /// `query` with a deadline of its own (readiness checks want an answer sooner than a statement may take).
     func query(_ sql: SQL, within deadline: Duration) async throws(DatabaseError) -> QueryResult {
+        let sql = sql.rendered()
         do {
             return try await run(sql, until: .now + deadline)
         } catch let error where error.isStalePreparedStatement {

@@ -120,8 +120,7 @@ extension PipelineStateMachine {
         let key = sql.digest
         if let known = mergedStatements[key], known.original == sql.text { return known.merged }
         guard let text = MergedReads.text(merging: sql) else { return nil }
-        var merged = SQL(unsafe: text)
-        merged.knownDigest = ByteHash.of(text)
+        let merged = SQL(unsafe: text)
         if mergedStatements.count >= mode.capacity { mergedStatements.removeAll() }
         mergedStatements[key] = (sql.text, merged)
         return merged

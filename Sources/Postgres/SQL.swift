@@ -1,53 +1,124 @@
 /// A statement with its parameters. Interpolated values become `$n` parameters, never SQL text:
 /// `"SELECT id FROM hubs WHERE id = \(hubID) AND organisation_id = \(orgID)"`.
 ///
-/// The text is made only by interpolation and composition (`joining`), which record where each placeholder
-/// stands: composing renumbers placeholders by those offsets, never by looking for `$` in the text, so a `$` in a
-/// literal or a dollar-quoted body is never taken for one.
+/// A statement is kept as its pieces (the literal texts the code wrote, placeholders, and fixed texts given
+/// whole) with its binds beside them; composing (`joining`) concatenates pieces and binds, and numbers nothing.
+/// The text is rendered from the pieces, numbering placeholders in order, once per shape (`RenderedStatements`):
+/// a request of a known shape supplies only its binds, and a `$` written in a literal is never taken for a
+/// placeholder.
 public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
-    public private(set) var text: String
+    /// One piece without an array: most parts a statement is composed of are a single literal or fixed text.
+    private var single: Piece?
+    private var many: [Piece]
     public var binds: [PostgresBind]
-    /// The UTF-8 offset in `text` of each placeholder's `$`, in order: the i-th (from 0) reads `$(i + 1)` and
-    /// stands for `binds[i]`. Empty for a text given whole (`unsafe`).
-    package private(set) var placeholderOffsets: [Int]
-    /// `ByteHash.of(text)` when a caller already knows it (a remembered composition), so that finding the
-    /// prepared statement does not hash a kilobyte of text again.
-    package var knownDigest: UInt64?
     /// A read that a read pipeline may answer together with other runs of the same text in one execution
     /// (`MergedReads`): set only where every parameter is valid as text where it stands or carries a cast.
     public var isMergeableRead = false
+    /// The text and digest, once `rendered()` has looked them up: a statement on its way to the server is asked
+    /// for them several times.
+    private var rendering: RenderedStatements.Rendering?
 
+    /// One piece of a statement.
+    package enum Piece: Sendable, Equatable {
+        /// A literal the code wrote: the same literal is the same bytes at the same address for the process's life,
+        /// so a shape is recognised by addresses, without reading its text.
+        case literal(StaticString)
+        /// A fixed text given whole (`SQL(unsafe:)`), hashed once when made.
+        case text(FixedText)
+        /// The next parameter's `$n`.
+        case placeholder
+
+        init(_ literal: StaticString) {
+            self = literal.hasPointerRepresentation ? .literal(literal) : .text(FixedText(literal.description))
+        }
+
+        package static func == (lhs: Piece, rhs: Piece) -> Bool {
+            switch (lhs, rhs) {
+            case (.literal(let a), .literal(let b)): a.utf8Start == b.utf8Start && a.utf8CodeUnitCount == b.utf8CodeUnitCount
+            case (.text(let a), .text(let b)): a === b || (a.hash == b.hash && a.text == b.text)
+            case (.placeholder, .placeholder): true
+            default: false
+            }
+        }
+    }
+
+    /// A text given whole with its `ByteHash`: a statement's shape is hashed on every run, and a fixed text
+    /// kept in a `static let` is then hashed once.
+    package final class FixedText: Sendable {
+        let text: String
+        let hash: UInt64
+
+        init(_ text: String) {
+            self.text = text
+            hash = ByteHash.of(text)
+        }
+    }
+
+    /// The pieces in order.
+    package var pieces: [Piece] { single.map { [$0] } ?? many }
+    package var pieceCount: Int { single == nil ? many.count : 1 }
+
+    package func appendPieces(to pieces: inout [Piece]) {
+        if let single { pieces.append(single) } else { pieces += many }
+    }
+
+    /// The rendered text.
+    public var text: String { (rendering ?? RenderedStatements.rendering(of: pieces)).text }
     /// The text's `ByteHash`, the key of the connection's prepared statements.
-    var digest: UInt64 { knownDigest ?? ByteHash.of(text) }
+    var digest: UInt64 { (rendering ?? RenderedStatements.rendering(of: pieces)).digest }
 
-    public init(stringLiteral value: String) {
-        self.init(unsafe: value)
+    /// This statement with its text looked up once, for the way to the server.
+    package func rendered() -> SQL {
+        guard rendering == nil else { return self }
+        var sql = self
+        sql.rendering = RenderedStatements.rendering(of: pieces)
+        return sql
+    }
+
+    public init(stringLiteral value: StaticString) {
+        single = value.utf8CodeUnitCount > 0 ? Piece(value) : nil
+        many = []
+        binds = []
     }
 
     public init(stringInterpolation: StringInterpolation) {
-        text = stringInterpolation.text
+        many = stringInterpolation.pieces
         binds = stringInterpolation.binds
-        placeholderOffsets = stringInterpolation.placeholderOffsets
     }
 
     /// Raw SQL text, only for migrations and fixed statements: no parameters.
     public init(unsafe text: String) {
-        self.text = text
+        single = text.isEmpty ? nil : .text(FixedText(text))
+        many = []
         binds = []
-        placeholderOffsets = []
     }
 
-    /// A text made by `joining` or remembered from a composition, with its placeholders' offsets.
-    package init(text: String, binds: [PostgresBind], placeholderOffsets: [Int], knownDigest: UInt64? = nil) {
-        precondition(binds.count == placeholderOffsets.count, "a statement's binds and placeholders disagree")
-        self.text = text
+    package init(pieces: [Piece], binds: [PostgresBind]) {
+        many = pieces
         self.binds = binds
-        self.placeholderOffsets = placeholderOffsets
-        self.knownDigest = knownDigest
     }
 
     /// The statement text and the number of parameters; parameter values may be secrets, so never shown.
     public var description: String { "SQL(\(text), binds: \(binds.count))" }
+
+    /// The text with each placeholder written by `placeholder` (given its 1-based number).
+    package func render(placeholder: (Int, inout [UInt8]) -> Void) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var number = 0
+        for piece in pieces {
+            switch piece {
+            case .literal(let literal):
+                bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+            case .text(let fixed):
+                var text = fixed.text
+                text.withUTF8 { bytes.append(contentsOf: $0) }
+            case .placeholder:
+                number += 1
+                placeholder(number, &bytes)
+            }
+        }
+        return bytes
+    }
 
     /// `number`'s decimal digits (a placeholder's number: positive), without the generic integer formatting.
     package static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
@@ -55,69 +126,28 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
         bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 
-    /// How many digits `appendDecimal` writes for `number`.
-    package static func decimalDigits(_ number: Int) -> Int {
-        var digits = 1
-        var rest = number
-        while rest >= 10 {
-            rest /= 10
-            digits += 1
-        }
-        return digits
-    }
-
-    /// The text with each placeholder `$n` replaced by what `replacement` writes for n (1-based), the runs between
-    /// them copied whole.
-    package func rewritingPlaceholders(_ replacement: (Int, inout [UInt8]) -> Void) -> [UInt8] {
-        var out: [UInt8] = []
-        var text = text
-        text.withUTF8 { source in
-            out.reserveCapacity(source.count + 16 * placeholderOffsets.count)
-            var runStart = 0
-            for (index, offset) in placeholderOffsets.enumerated() {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart..<offset]))
-                replacement(index + 1, &out)
-                runStart = offset + 1 + SQL.decimalDigits(index + 1)
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: source[runStart...]))
-        }
-        return out
-    }
-
-    /// Builds the text as bytes and makes it a `String` once: appending each literal to a `String` costs ~2.5k
-    /// instructions apiece, and CreateEndUserConnection's statement has ~30 of them.
     public struct StringInterpolation: StringInterpolationProtocol {
-        var bytes: [UInt8] = []
+        public typealias StringLiteralType = StaticString
+        var pieces: [Piece] = []
         var binds: [PostgresBind] = []
-        var placeholderOffsets: [Int] = []
-
-        var text: String { String(decoding: bytes, as: UTF8.self) }
 
         public init(literalCapacity: Int, interpolationCount: Int) {
-            bytes.reserveCapacity(literalCapacity + interpolationCount * 3)
+            pieces.reserveCapacity(2 * interpolationCount + 1)
             binds.reserveCapacity(interpolationCount)
-            placeholderOffsets.reserveCapacity(interpolationCount)
         }
 
-        public mutating func appendLiteral(_ literal: String) {
-            var literal = literal
-            literal.withUTF8 { bytes.append(contentsOf: $0) }
+        public mutating func appendLiteral(_ literal: StaticString) {
+            if literal.utf8CodeUnitCount > 0 { pieces.append(Piece(literal)) }
         }
 
         public mutating func appendInterpolation(_ value: some PostgresBindable) {
             binds.append(value.postgresBind)
-            appendPlaceholder()
+            pieces.append(.placeholder)
         }
 
         public mutating func appendInterpolation(_ value: (some PostgresBindable)?) {
             binds.append(value?.postgresBind ?? .null)
-            appendPlaceholder()
-        }
-
-        private mutating func appendPlaceholder() {
-            placeholderOffsets.append(bytes.count)
-            bytes.append(UInt8(ascii: "$"))
-            SQL.appendDecimal(binds.count, to: &bytes)
+            pieces.append(.placeholder)
         }
     }
 }

@@ -47,20 +47,32 @@ import Testing
         let joined = SQL.joining([first, SQL(unsafe: "-- $9"), second])
         #expect(joined.text == "SELECT '$1' AS q, $1 AS n FROM t WHERE a = $2 -- $9 AND b = $$ $2 $$ AND c = $3::text AND d = '$'")
         #expect(joined.binds == [.text("7"), .text("x"), .text("y")])
-        #expect(joined.placeholderOffsets.count == 3)
         // The offsets stay right through a second composition.
         let twice = SQL.joining(["SELECT \(0),", joined])
         #expect(twice.text.hasSuffix("$2 AS n FROM t WHERE a = $3 -- $9 AND b = $$ $2 $$ AND c = $4::text AND d = '$'"))
         #expect(twice.binds.count == 4)
     }
 
-    /// Past nine parameters a placeholder's number grows a digit; the offsets still point at each `$`.
+    /// Past nine parameters a placeholder's number grows a digit.
     @Test func joiningPastNineParameters() {
         let parts: [SQL] = (1...12).map { "c\($0) = \($0)" }
         let joined = SQL.joining(parts)
         #expect(joined.text == (1...12).map { "c$\(2 * $0 - 1) = $\(2 * $0)" }.joined(separator: " "))
-        let bytes = Array(joined.text.utf8)
-        #expect(joined.placeholderOffsets.allSatisfy { bytes[$0] == UInt8(ascii: "$") })
+        #expect(joined.binds == (1...12).flatMap { [PostgresBind.text("\($0)"), .text("\($0)")] })
+    }
+
+    /// Statements of one shape share a rendering; a shape differing only in a fixed text's content, or in where
+    /// a placeholder stands, gets its own.
+    @Test func aShapeIsRenderedOnceAndOnlyForItself() {
+        func statement(_ table: String, _ value: String) -> SQL {
+            SQL.joining([SQL(unsafe: "SELECT * FROM \(table)"), "WHERE a = \(value)"])
+        }
+        #expect(statement("t", "x").text == "SELECT * FROM t WHERE a = $1")
+        #expect(statement("t", "y").digest == statement("t", "x").digest)
+        #expect(statement("u", "x").text == "SELECT * FROM u WHERE a = $1")
+        #expect(SQL.joining(["SELECT \("x")", "WHERE b"]).text == "SELECT $1 WHERE b")
+        #expect(SQL.joining(["SELECT", "\("x") WHERE b"]).text == "SELECT $1 WHERE b")
+        #expect(statement("t", "x").digest == ByteHash.of("SELECT * FROM t WHERE a = $1"))
     }
 
     @Test func interpolationBecomesNumberedParameters() {

@@ -56,6 +56,8 @@ ALLOWED_UNITS = {
     # Rows already proven to be the caller's: the statement goes on by the id of a row an organisation-filtered
     # statement found (same transaction or request). Single-shard under Citus once organisation_id is added.
     ("Activations/ActivationEvents.swift", "static joins"): "fragment: joined to activations found by organisation",
+    ("Activations/ActivationSubject.swift", "static joinTemplates"): "fragment: joined to the integration the statement finds by organisation",
+    ("Activations/ActivationSubject.swift", "static selectAndJoinEndUser"): "fragment: its statement adds the integration's organisation filter",
     ("Activations/ActivationRecord.swift", "static select"): "fragment: its statements add the organisation filter (ActivationRecord.scope)",
     ("Activations/ActivationRecord.swift", "func primaryConnection"): "end user found by organisation first; by end_user_id",
     ("Activations/ActivationRecord.swift", "func primaryConnectionID"): "fragment: the primary connection of an end user found by organisation",

@@ -34,7 +34,7 @@ enum ActivationEvents {
     ) async throws {
         let ids = try await database.query(SQL.joining([
             "SELECT a.id FROM activations a JOIN end_users u ON u.id = a.end_user_id WHERE a.organisation_id = \(organisationID) AND",
-            activations, SQL(unsafe: "FOR UPDATE OF a"),
+            activations, SQL("FOR UPDATE OF a"),
         ])).rows.map { try $0.string("id") }
         try await WebhookOutbox.appendEach(
             .activationDeleted, organisationID: organisationID, rowIDs: ids,

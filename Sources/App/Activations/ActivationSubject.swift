@@ -8,26 +8,25 @@ struct ActivationSubject: Sendable {
     /// In id order.
     var templates: [TemplateRecord]
 
+    private static let selectAndJoinEndUser = SQL(unsafe: """
+        SELECT \(IntegrationRecord.aliasedColumns), \(EndUserResolution.columns), \(TemplateRecord.columns)
+        FROM integrations i
+        JOIN hubs h ON h.id = i.hub_id
+        LEFT JOIN end_users u ON u.hub_id = h.id AND
+        """)
+    private static let joinTemplates = SQL(unsafe: """
+        LEFT JOIN connection_templates t ON t.integration_id = i.id
+        LEFT \(TemplateRecord.connectorJoin)
+        """)
+
     /// nil when the organisation has no integration `integrationID`.
     static func read(
         integrationID: String, organisationID: String, endUser lookup: EndUserLookup, on database: some StatementRunning
     ) async throws -> ActivationSubject? {
-        var sql = ComposedStatements.statement(
-            shape: "activation-subject", lookup.shape, binds: [lookup.bind, .text(integrationID), .text(organisationID)]
-        ) {
-            SQL.joining([
-                SQL(unsafe: """
-                    SELECT \(IntegrationRecord.aliasedColumns), \(EndUserResolution.columns), \(TemplateRecord.columns)
-                    FROM integrations i
-                    JOIN hubs h ON h.id = i.hub_id
-                    LEFT JOIN end_users u ON u.hub_id = h.id AND
-                    """),
-                lookup.condition(alias: "u"),
-                SQL(unsafe: "LEFT JOIN connection_templates t ON t.integration_id = i.id"),
-                SQL(unsafe: "LEFT " + TemplateRecord.connectorJoin),
-                "WHERE i.id = \(integrationID) AND i.organisation_id = \(organisationID)",
-            ])
-        }
+        var sql = SQL.joining([
+            selectAndJoinEndUser, lookup.condition, joinTemplates,
+            "WHERE i.id = \(integrationID) AND i.organisation_id = \(organisationID)",
+        ])
         // Ids compared with text columns.
         sql.isMergeableRead = true
         let rows = try await database.query(sql).rows

@@ -19,7 +19,7 @@ enum ConnectionEvents {
             LEFT JOIN end_users u ON u.id = owner.end_user_id
             JOIN hubs h ON h.id = coalesce(u.hub_id, \(newEndUser?.hubID)::text)
             """
-        return [SQL(unsafe: ",")] + WebhookOutbox.insertion(
+        return [SQL(",")] + WebhookOutbox.insertion(
             .connectionCreated, organisationID: new.organisationID, data: data, from: from,
             createdAt: connection.createdAt)
     }
@@ -59,7 +59,7 @@ enum ConnectionEvents {
     ) async throws {
         let ids = try await database.query(SQL.joining([
             "SELECT c.id FROM end_users u LEFT JOIN connections c ON c.end_user_id = u.id WHERE u.organisation_id = \(organisationID) AND",
-            endUsers, SQL(unsafe: "FOR UPDATE OF u"),
+            endUsers, SQL("FOR UPDATE OF u"),
         ])).rows.compactMap { try $0.optionalString("id") }
         try await WebhookOutbox.appendEach(
             .connectionDeleted, organisationID: organisationID, rowIDs: ids,
@@ -77,9 +77,9 @@ enum ConnectionEvents {
     /// connector is `k` and the hub `h`.
     private static func payload(connection: SQL, endUser: SQL) -> SQL {
         SQL.joining([
-            SQL(unsafe: "json_build_object('connection', json_build_object('id',"), connection,
-            SQL(unsafe: "), 'endUser', json_build_object('id',"), endUser,
-            SQL(unsafe: """
+            SQL("json_build_object('connection', json_build_object('id',"), connection,
+            SQL("), 'endUser', json_build_object('id',"), endUser,
+            SQL("""
                 ), 'connector', json_build_object('id', k.id, 'name', k.name),
                 'hub', json_build_object('id', h.id, 'name', h.name))
                 """),

@@ -50,7 +50,7 @@ enum ConnectionInsert {
             let target = CreationTargets.lookupParts(
                 query, extraColumns: "false AS claimed, '[]'::json AS referenced, NULL::bytea AS request_hash",
                 extraJoins: "")
-            return ([SQL(unsafe: "WITH target AS (")] + target + [SQL(unsafe: """
+            return ([SQL("WITH target AS (")] + target + [SQL("""
                 ), owner AS (
                     SELECT id AS end_user_id, connector_id FROM target
                     WHERE id IS NOT NULL AND connector_id IS NOT NULL AND NOT name_taken

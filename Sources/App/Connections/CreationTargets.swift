@@ -60,7 +60,7 @@ struct CreationTargets: Sendable {
             LEFT JOIN connectors k ON k.organisation_id = \(query.organisationID)
                  AND k.id = coalesce(\(query.connectorID)::text, h.primary_connector_id)
             """), extraJoins,
-         SQL(unsafe: "LEFT JOIN end_users u ON u.hub_id = h.id AND"), query.endUser.condition(alias: "u")]
+         SQL("LEFT JOIN end_users u ON u.hub_id = h.id AND"), query.endUser.condition]
     }
 
     static func read(_ query: Query, on connection: PGConnection) async throws -> CreationTargets {

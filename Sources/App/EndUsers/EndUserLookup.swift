@@ -23,26 +23,11 @@ enum EndUserLookup: Sendable, Equatable {
         }
     }
 
-    /// The condition on an `end_users` row aliased `alias`, e.g. `u.external_id = $1`.
-    func condition(alias: String) -> SQL {
+    /// The condition on the `end_users` row aliased `u`, e.g. `u.external_id = $1`.
+    var condition: SQL {
         switch self {
-        case .internal(let id): SQL(unsafe: "\(alias).id = ").appending("\(id)")
-        case .external(let id): SQL(unsafe: "\(alias).external_id = ").appending("\(id)")
-        }
-    }
-
-    /// Which condition `condition(alias:)` writes, for the shape of a statement that holds it.
-    var shape: String {
-        switch self {
-        case .internal: "internal"
-        case .external: "external"
-        }
-    }
-
-    /// The one value `condition(alias:)` binds.
-    var bind: PostgresBind {
-        switch self {
-        case .internal(let id), .external(let id): id.postgresBind
+        case .internal(let id): "u.id = \(id)"
+        case .external(let id): "u.external_id = \(id)"
         }
     }
 

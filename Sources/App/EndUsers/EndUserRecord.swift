@@ -61,14 +61,16 @@ struct EndUserResolution: Sendable {
     /// The hub and user columns, aliased apart from other tables': `primary_connector_id`, `user_id`, ….
     static let columns = "h.primary_connector_id, " + userColumns
 
+    private static let selectColumns = SQL(unsafe: "SELECT \(columns) FROM")
+    private static let selectColumnsAndConnection = SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM")
+    private static let connectionBindingJoins = SQL(unsafe: StoredConnection.bindingJoins)
+
     /// `hubs h LEFT JOIN end_users u …`, for a statement that reads more beside the path's hub and user
     /// (joined on `u.id`), and the condition that picks the hub, to follow the statement's other joins.
     static func source(organisationID: String, hubID: String, endUser lookup: EndUserLookup?) -> KeysetPage.Scope {
         KeysetPage.Scope(
             columns: columns,
-            from: ComposedStatements.statement(shape: "source", lookup?.shape ?? "none", binds: lookup.map { [$0.bind] } ?? []) {
-                SQL("hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND").appending(lookup?.condition(alias: "u") ?? "false")
-            },
+            from: SQL.joining(["hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND", lookup?.condition ?? "false"]),
             condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)")
     }
 
@@ -84,11 +86,7 @@ struct EndUserResolution: Sendable {
         organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: some StatementRunning
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        var sql = ComposedStatements.statement(
-            shape: "resolution", lookup?.shape ?? "none", binds: source.from.binds + source.condition.binds
-        ) {
-            SQL(unsafe: "SELECT \(columns) FROM").appending(source.from).appending(SQL(unsafe: "WHERE")).appending(source.condition)
-        }
+        var sql = SQL.joining([selectColumns, source.from, "WHERE", source.condition])
         // Its parameters are ids compared with text columns.
         sql.isMergeableRead = true
         return try decode(try await connection.query(sql).rows.first, lookup: lookup)
@@ -101,14 +99,10 @@ struct EndUserResolution: Sendable {
         on database: some StatementRunning
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        var sql = ComposedStatements.statement(
-            shape: "resolution", lookup.shape, connection.text,
-            binds: source.from.binds + connection.binds + source.condition.binds
-        ) {
-            SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM").appending(source.from)
-                .appending(SQL(unsafe: "LEFT JOIN connections c ON c.end_user_id = u.id AND")).appending(connection)
-                .appending(SQL(unsafe: "\(StoredConnection.bindingJoins)\nWHERE")).appending(source.condition)
-        }
+        var sql = SQL.joining([
+            selectColumnsAndConnection, source.from, "LEFT JOIN connections c ON c.end_user_id = u.id AND", connection,
+            connectionBindingJoins, "WHERE", source.condition,
+        ])
         // Ids compared with text columns, as long as `connection`'s own parameters are too.
         sql.isMergeableRead = connection.isMergeableRead
         let rows = try await database.query(sql).rows

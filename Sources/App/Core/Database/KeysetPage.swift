@@ -38,23 +38,22 @@ enum KeysetPage {
         case .backward(let before):
             ("\nAND t.id < \(before) ORDER BY t.id DESC LIMIT \(page.fetchLimit)::bigint", "DESC")
         }
-        // Shape: everything but the binds. The filter appears twice (count and page).
-        var shape = ["page", order, columns, filter.text]
-        if let scope { shape += [scope.columns, scope.from.text, scope.condition.text] }
-        let binds = (scope?.from.binds ?? []) + filter.binds + filter.binds + clause.binds + (scope?.condition.binds ?? [])
-        return ComposedStatements.statement(shape: shape, binds: binds) {
-            compose(columns: columns, filter: filter, clause: clause, order: order, scope: scope)
-        }
+        return compose(columns: columns, filter: filter, clause: clause, order: order, scope: scope)
     }
 
     private static func compose(columns: String, filter: SQL, clause: SQL, order: String, scope: Scope?) -> SQL {
-        var sql = SQL(unsafe: "SELECT n.total, p.*" + (scope.map { ", " + $0.columns } ?? "") + "\nFROM ")
-        sql = scope.map { sql.appending($0.from) } ?? sql.appending(SQL(unsafe: "(VALUES (1)) AS one (x)"))
-        sql = sql.appending(SQL(unsafe: "\nLEFT JOIN LATERAL (SELECT count(*) AS total ")).appending(filter)
-        sql = sql.appending(SQL(unsafe: ") n ON true\nLEFT JOIN LATERAL (SELECT \(columns) "))
-            .appending(filter).appending(clause)
-        sql = sql.appending(SQL(unsafe: ") p ON true"))
-        if let scope { sql = sql.appending(SQL(unsafe: "\nWHERE ")).appending(scope.condition) }
-        return sql.appending(SQL(unsafe: "\nORDER BY p.id \(order)"))
+        let orderBy: SQL = order == "ASC" ? "\nORDER BY p.id ASC" : "\nORDER BY p.id DESC"
+        let columns = SQL(unsafe: columns)
+        guard let scope else {
+            return SQL.joining([
+                "SELECT n.total, p.*\nFROM (VALUES (1)) AS one (x)\nLEFT JOIN LATERAL (SELECT count(*) AS total", filter,
+                ") n ON true\nLEFT JOIN LATERAL (SELECT", columns, filter, clause, ") p ON true", orderBy,
+            ])
+        }
+        return SQL.joining([
+            "SELECT n.total, p.*,", SQL(unsafe: scope.columns), "\nFROM", scope.from,
+            "\nLEFT JOIN LATERAL (SELECT count(*) AS total", filter, ") n ON true\nLEFT JOIN LATERAL (SELECT", columns,
+            filter, clause, ") p ON true\nWHERE", scope.condition, orderBy,
+        ])
     }
 }
