@@ -168,6 +168,7 @@ struct WebhookDeliveryTests {
                 let tenant = try await app.makeTenant()
                 let webhook = try await app.createWebhook(tenant, url: url)
                 _ = try await app.createEndUser(tenant, externalID: "ada")
+                try await WebhookFanOut(database: app.context.database).run(organisationID: tenant.organisationID)
                 let crashed = WebhookDeliveryQueue(database: app.context.database, owner: "crashed-\(testID())")
                 let claims = try await crashed.claim(limit: 1000, lease: .seconds(1))
                 let mine = try #require(claims.first { $0.webhookID == webhook.id })
@@ -196,17 +197,17 @@ struct WebhookDeliveryTests {
             let webhook = try await app.createWebhook(tenant, url: "https://localhost:9/hook")
             _ = try await app.createEndUser(tenant, externalID: "ada")
             _ = try await app.createEndUser(tenant, externalID: "bob")
+            #expect(try await app.deliveries(webhookID: webhook.id).count == 2)
+            // Both written ten days ago; the first delivered, the second still pending.
+            for event in try await app.events(tenant.organisationID) {
+                _ = try await app.backdate(eventID: event.id, days: 10)
+            }
             let events = try await app.events(tenant.organisationID)
             #expect(events.count == 2)
-            // Both written ten days ago; the first delivered, the second still pending.
             _ = try await app.context.database.withConnection { connection in
                 _ = try await connection.query("""
-                    UPDATE webhook_events SET created_at = now() - interval '10 days'
-                    WHERE organisation_id = \(tenant.organisationID)
-                    """)
-                _ = try await connection.query("""
-                    UPDATE webhook_deliveries SET created_at = now() - interval '10 days',
-                        state = CASE WHEN event_id = \(events[0].id) THEN 'delivered' ELSE 'pending' END,
+                    UPDATE webhook_deliveries
+                    SET state = CASE WHEN event_id = \(events[0].id) THEN 'delivered' ELSE 'pending' END,
                         next_attempt_at = now() + interval '1 hour'
                     WHERE webhook_id = \(webhook.id)
                     """)

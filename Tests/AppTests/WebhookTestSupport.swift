@@ -1,5 +1,6 @@
 @testable import App
 import Cryptography
+import Domain
 import HTTP1
 import HTTPServer
 import JSON
@@ -78,13 +79,55 @@ extension ConnectionsApp {
         }
     }
 
-    /// The deliveries of one webhook: event id, state and attempts.
+    /// The deliveries of one webhook: event id, state and attempts, its organisation's events fanned out first
+    /// (as the deliveries listing does).
     func deliveries(webhookID: String) async throws -> [(eventID: String, state: String, attempts: Int)] {
+        if let organisationID = try await organisationOf(webhookID: webhookID) {
+            try await WebhookFanOut(database: context.database).run(organisationID: organisationID)
+        }
+        return try await storedDeliveries(webhookID: webhookID)
+    }
+
+    /// The deliveries of one webhook as stored, without a fan-out.
+    func storedDeliveries(webhookID: String) async throws -> [(eventID: String, state: String, attempts: Int)] {
         try await context.database.withConnection { connection in
             try await connection.query("""
                 SELECT event_id, state, attempts FROM webhook_deliveries WHERE webhook_id = \(webhookID) ORDER BY event_id
                 """).rows.map { (try $0.string("event_id"), try $0.string("state"), try $0.int("attempts")) }
         }
+    }
+
+    func organisationOf(webhookID: String) async throws -> String? {
+        try await context.database.withConnection { connection in
+            try await connection.query("SELECT organisation_id FROM webhooks WHERE id = \(webhookID)")
+                .rows.first?.string("organisation_id")
+        }
+    }
+
+    /// The organisation's events not yet fanned out, oldest first.
+    func unfannedEvents(_ organisationID: String) async throws -> [String] {
+        try await context.database.withConnection { connection in
+            try await connection.query("""
+                SELECT id FROM webhook_events WHERE organisation_id = \(organisationID) AND NOT fanned_out ORDER BY id
+                """).rows.map { try $0.string("id") }
+        }
+    }
+
+    /// Moves an event `days` back in time, id (a ULID of that time, as pruning reads it) and created_at alike,
+    /// with its deliveries; answers its new id.
+    func backdate(eventID: String, days: Int64) async throws -> String {
+        let then = Timestamp.now().adding(seconds: -days * 86_400)
+        let newID = ULID.generate(at: then).string
+        _ = try await context.database.withTransaction { connection in
+            _ = try await connection.query("""
+                UPDATE webhook_events SET id = \(newID), created_at = \(then.rfc3339)::timestamptz WHERE id = \(eventID)
+                """)
+            _ = try await connection.query("""
+                UPDATE webhook_deliveries SET event_id = \(newID), created_at = \(then.rfc3339)::timestamptz
+                WHERE event_id = \(eventID)
+                """)
+        }
+        return newID
     }
 
     func webhookCount(_ organisationID: String) async throws -> Int {

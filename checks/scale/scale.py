@@ -396,8 +396,10 @@ class Scale:
         org = self.o.organisation
         deadline = time.time() + 30
         while time.time() < deadline:
-            pending = self.sql(f"SELECT count(*) FROM webhook_deliveries WHERE organisation_id = '{org}' "
-                               "AND state <> 'delivered'")[0][0]
+            # Events not yet fanned out have no delivery yet: they are pending too.
+            pending = self.sql(f"SELECT (SELECT count(*) FROM webhook_deliveries WHERE organisation_id = '{org}' "
+                               "AND state <> 'delivered') + (SELECT count(*) FROM webhook_events "
+                               f"WHERE organisation_id = '{org}' AND NOT fanned_out)")[0][0]
             if pending == "0":
                 break
             time.sleep(0.2)

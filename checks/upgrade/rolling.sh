@@ -92,6 +92,8 @@ export EMBEDDED_API_HOME="$PWD/.build-previous/$commit" MIGRATE_ON_START=false
 server_start 18571
 previous_pid="$SERVER_PID"
 make_tenant rolling rolling-user
+# Every create then writes an event: the previous release with its delivery, this tree's for the worker to fan out.
+webhook="$(server_post "/o/$organisation/webhooks" '{"url":"https://hooks.rolling.invalid/events","events":["connection.created"]}')"
 before_versions="$(sql "SELECT string_agg(version::text, ',' ORDER BY version) FROM schema_migrations")"
 note "database at versions $before_versions, served by the previous release (pid $previous_pid)"
 
@@ -155,6 +157,19 @@ listed="$(curl -sS -H "Authorization: Bearer $api_key" \
 stored="$(sql "SELECT count(*) FROM connections WHERE end_user_id = '$user'")"
 [[ "$listed" == "$stored" && "$stored" -gt 1 ]] && ok "this tree's binary lists the $stored connections the previous release made" \
     || fail "this tree's binary lists $listed of $stored connections"
+
+# Events of both releases side by side: the previous release's (fanned_out by default, with their deliveries) are
+# left alone, this tree's are fanned out once; the listing shows one delivery per event, none twice or missing.
+server_post "/hubs/$hub/users/$user/connections?identifier_type=internal" \
+    "$(cd checks/faults && python3 -c 'import sys; from load import create_body; print(create_body("after-the-roll", sys.argv[1]))' "$connector")" >/dev/null
+deliveries="$(curl -sS -H "Authorization: Bearer $api_key" \
+    "http://127.0.0.1:$SERVER_PORT/o/$organisation/webhooks/$webhook/deliveries" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin).get("totalCount", -1))')"
+events="$(sql "SELECT count(*) FROM webhook_events WHERE organisation_id = '$organisation'")"
+unfanned="$(sql "SELECT count(*) FROM webhook_events WHERE organisation_id = '$organisation' AND NOT fanned_out")"
+[[ "$deliveries" == "$events" && "$events" -gt 2 && "$unfanned" == 0 ]] \
+    && ok "one delivery for each of the $events events written by either release" \
+    || fail "$deliveries deliveries listed for $events events ($unfanned not fanned out)"
 
 echo "rolling upgrade: $([[ $failures == 0 ]] && echo passed || echo "FAILED ($failures)")"
 [[ $failures == 0 ]]

@@ -5,7 +5,7 @@ import Postgres
 /// `connection.created`, `connection.deleted` and `oauth2.connection_completed`: the connection, its end user (with `externalId`), its
 /// connector and its hub, by id and name. Never a credential.
 enum ConnectionEvents {
-    /// `, outbox_event AS (…), outbox_deliveries AS (…)` for the end of `ConnectionInsert`'s `WITH` list: the
+    /// `, outbox_event AS (…)` for the end of `ConnectionInsert`'s `WITH` list: the
     /// event is drawn from its `owner` row, so it is written exactly when the connection is. An end user made by
     /// the same statement is not visible to it yet, so its external id and hub come from `newEndUser`.
     static func created(_ new: NewConnection, newEndUser: NewEndUser?) -> [SQL] {

@@ -110,15 +110,19 @@ struct WebhookDeliveryQueue: Sendable {
         _ = try await database.withConnection { try await $0.query(sql) }
     }
 
-    /// Deletes up to `limit` events older than `age` none of whose deliveries is still pending, and their
-    /// deliveries (no foreign key takes them: migration 0011); the number of events deleted.
+    /// Deletes up to `limit` fanned-out events older than `age` none of whose deliveries is still pending, and
+    /// their deliveries (no foreign key takes them: migration 0011); the number of events deleted. An event's id is
+    /// a ULID of its creation time, so "older" is a range of the primary key: ids below the cutoff's 10-character
+    /// time prefix.
     func prune(olderThan age: Duration, limit: Int = 1000) async throws -> Int {
-        try await database.withConnection { connection in
+        let time = Timestamp(microsecondsSinceEpoch: Timestamp.now().microsecondsSinceEpoch - age.wholeMilliseconds * 1000)
+        let cutoff = String(ULID.generate(at: time).string.prefix(10))
+        return try await database.withConnection { connection in
             try await connection.query("""
                 WITH gone AS (
                     DELETE FROM webhook_events WHERE id IN (
                         SELECT e.id FROM webhook_events e
-                        WHERE e.created_at < now() - \(age.wholeMilliseconds)::bigint * interval '1 millisecond'
+                        WHERE e.id < \(cutoff) AND e.fanned_out
                           AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id AND d.state = 'pending')
                         LIMIT \(limit)::integer)
                     RETURNING id
@@ -130,12 +134,13 @@ struct WebhookDeliveryQueue: Sendable {
         }
     }
 
-    /// Seconds since the oldest event with a pending delivery was written; 0 when none is pending.
+    /// Seconds since the oldest event with a pending delivery, or not yet fanned out, was written; 0 when none is.
     func oldestPendingAge() async throws -> Double {
         try await database.withConnection { connection in
             let row = try await connection.query("""
-                SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8::text AS age
-                FROM webhook_deliveries WHERE state = 'pending'
+                SELECT coalesce(extract(epoch FROM now() - least(
+                    (SELECT min(created_at) FROM webhook_deliveries WHERE state = 'pending'),
+                    (SELECT min(created_at) FROM webhook_events WHERE NOT fanned_out))), 0)::float8::text AS age
                 """).rows.first
             return Double(try row?.string("age") ?? "0") ?? 0
         }

@@ -4,10 +4,10 @@ import Postgres
 import TraceContext
 
 /// Writes events to the outbox, always inside the statement or transaction that makes the change they report:
-/// no change is committed without its event and no event without its change. With the event go its deliveries,
-/// one per webhook of the organisation subscribed to its type at that moment, so a webhook receives exactly the
-/// events written after it was created. An event no webhook subscribes to is not stored: nobody could receive or
-/// list it, and a create of an organisation without webhooks then costs one index probe.
+/// no change is committed without its event and no event without its change. The event is written not yet fanned
+/// out; the delivery worker makes its deliveries, in batches (`WebhookFanOut`), so a change pays for one row however
+/// many webhooks subscribe. An event no webhook subscribes to is not stored: nobody could receive or list it, and a
+/// create of an organisation without webhooks then costs one index probe.
 enum WebhookOutbox {
     /// Appends one event inside the caller's transaction (`database.withTransaction { … append(…, on: $0) }`):
     /// the way every change that runs as a transaction reports itself. `data` carries ids and names, never a
@@ -40,11 +40,11 @@ enum WebhookOutbox {
         try await append(type, organisationID: organisationID, id: "p.event", data: data, from: from, on: database)
     }
 
-    /// The same writes as parts of a larger statement's `WITH` list, for changes made by one statement (the
-    /// group-committed create): `<prefix>_event AS (…), <prefix>_deliveries AS (…)`, no trailing comma. `data`
-    /// is an expression over `from` (a `FROM …` clause, or empty), which yields one row when the change was made and
-    /// none when it was not: then nothing is written. `id`, when given, is an expression over `from` too, for a
-    /// `from` that yields one row per event (each with an id made beforehand); otherwise a new id.
+    /// The same write as part of a larger statement's `WITH` list, for changes made by one statement (the
+    /// group-committed create): `<prefix>_event AS (…)`, no trailing comma. `data` is an expression over `from` (a
+    /// `FROM …` clause, or empty), which yields one row when the change was made and none when it was not: then
+    /// nothing is written. `id`, when given, is an expression over `from` too, for a `from` that yields one row per
+    /// event (each with an id made beforehand); otherwise a new id of `createdAt`'s time (pruning reads ids as time).
     static func insertion(
         _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL, createdAt: Timestamp,
         prefix: String = "outbox"
@@ -52,28 +52,20 @@ enum WebhookOutbox {
         // The trace of the work that makes the change (a request's, a token refresh's), which deliveries continue.
         let trace = RequestTrace.current
         let event: SQL = """
-            INSERT INTO webhook_events (id, organisation_id, type, created_at, data, traceparent, tracestate)
+            INSERT INTO webhook_events (id, organisation_id, type, created_at, data, traceparent, tracestate, fanned_out)
             SELECT changed.id, \(organisationID), \(type.rawValue), \(createdAt.rfc3339)::timestamptz, changed.data,
-                   \(trace?.traceparent)::text, \(trace?.state)::text
+                   \(trace?.traceparent)::text, \(trace?.state)::text, false
             FROM (SELECT
             """
         return [
-            SQL(unsafe: "\(prefix)_event AS ("), event, id ?? "\(ULID.generate().string)::text", SQL(unsafe: "AS id,"),
+            SQL(unsafe: "\(prefix)_event AS ("), event, id ?? "\(ULID.generate(at: createdAt).string)::text", SQL(unsafe: "AS id,"),
             data, SQL(unsafe: "AS data"), from,
             """
             ) AS changed
             WHERE EXISTS (SELECT 1 FROM webhooks w
                           WHERE w.organisation_id = \(organisationID) AND \(type.rawValue)::text = ANY (w.events))
+            )
             """,
-            SQL(unsafe: """
-                RETURNING id, organisation_id, type
-                ), \(prefix)_deliveries AS (
-                    INSERT INTO webhook_deliveries (webhook_id, event_id, organisation_id)
-                    SELECT w.id, e.id, e.organisation_id
-                    FROM \(prefix)_event e
-                    JOIN webhooks w ON w.organisation_id = e.organisation_id AND e.type = ANY (w.events)
-                )
-                """),
         ]
     }
 }

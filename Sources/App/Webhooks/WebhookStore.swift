@@ -87,10 +87,12 @@ struct WebhookStore: Sendable {
     }
 
     /// One page of the webhook's deliveries, newest event last, paged by event id; nil when the webhook is not
-    /// the organisation's.
+    /// the organisation's. The organisation's events still to fan out are fanned out first, so the page holds the
+    /// delivery of every event committed before the request, whether or not the worker has reached it yet.
     func deliveries(
         webhookID: String, organisationID: String, page: PageRequest
     ) async throws -> Page<(id: String, json: JSONValue)>? {
+        try await WebhookFanOut(database: database).run(organisationID: organisationID)
         let scope = KeysetPage.Scope(
             columns: "w.id AS webhook_id", from: "webhooks w",
             condition: "w.id = \(webhookID) AND w.organisation_id = \(organisationID)")

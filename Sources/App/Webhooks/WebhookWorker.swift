@@ -7,20 +7,26 @@ import Logging
 import Postgres
 import TraceContext
 
-/// Delivers the outbox, in the server process: claims due deliveries, POSTs each event signed as Standard
-/// Webhooks through the outbound client (its address rules, timeouts and per-organisation concurrency), and
-/// records the outcome: 2xx delivered, anything else retried on `WebhookRetrySchedule` until its window ends,
-/// then failed. Every instance may run one; leases keep them apart (`WebhookDeliveryQueue`).
+/// Delivers the outbox, in the server process: fans new events out to their deliveries (`WebhookFanOut`), claims
+/// due deliveries, POSTs each event signed as Standard Webhooks through the outbound client (its address rules,
+/// timeouts and per-organisation concurrency), and records the outcome: 2xx delivered, anything else retried on
+/// `WebhookRetrySchedule` until its window ends, then failed. Every instance may run one; row locks keep their
+/// fan-outs apart and leases their claims (`WebhookDeliveryQueue`).
 struct WebhookWorker: Sendable {
     let context: AppContext
     let queue: WebhookDeliveryQueue
+    let fanOut: WebhookFanOut
     let configuration: WebhookConfiguration
 
     init(context: AppContext, configuration: WebhookConfiguration? = nil) {
         self.context = context
         self.configuration = configuration ?? context.configuration.webhooks
         queue = WebhookDeliveryQueue(database: context.database, owner: ULID.generate().string)
+        fanOut = WebhookFanOut(database: context.database)
     }
+
+    /// Events fanned out per statement: a pass takes at most this many, and passes follow at once while it is full.
+    static let fanOutBatch = 500
 
     var lease: Duration { Self.lease(configuration, outboundTimeout: context.configuration.outboundTimeout) }
 
@@ -29,17 +35,20 @@ struct WebhookWorker: Sendable {
         max(configuration.lease, outboundTimeout + .seconds(5))
     }
 
-    /// Runs until cancelled, keeping up to `batchSize` deliveries in flight: a freed slot is filled at the next
-    /// look, so a receiver that answers slowly holds its own deliveries' slots and nobody else's. Cancellation stops
-    /// new claims; the calls under way finish and record their outcome (within the outbound timeout), so a
-    /// graceful shutdown hands nothing to the leases.
+    /// Runs until cancelled, keeping up to `batchSize` deliveries in flight: each pass fans out new events first,
+    /// so their deliveries are claimable in the same pass; a freed slot is filled at the next look, so a receiver
+    /// that answers slowly holds its own deliveries' slots and nobody else's. Cancellation stops new claims; the
+    /// calls under way finish and record their outcome (within the outbound timeout), so a graceful shutdown hands
+    /// nothing to the leases.
     func run() async {
         let inFlight = DeliveriesInFlight()
         var lastUpkeep = ContinuousClock.now - .seconds(3600)
         while !Task.isCancelled {
             let free = configuration.batchSize - inFlight.count
             var claimed = 0
+            var fannedOut = 0
             do {
+                fannedOut = try await fanOut.run(limit: Self.fanOutBatch).count
                 if free > 0 {
                     let batch = try await queue.claim(limit: free, lease: lease)
                     claimed = batch.count
@@ -53,14 +62,16 @@ struct WebhookWorker: Sendable {
             } catch {
                 context.logger.warning("webhook delivery pass failed", metadata: ["error": "\(error)"])
             }
-            if free <= 0 || claimed < free { try? await Task.sleep(for: configuration.pollInterval) }
+            let behind = fannedOut == Self.fanOutBatch || (free > 0 && claimed == free)
+            if !behind { try? await Task.sleep(for: configuration.pollInterval) }
         }
         await inFlight.finish()
     }
 
-    /// Claims one batch and delivers it, the calls running at once; the number claimed.
+    /// Fans out new events, claims one batch and delivers it, the calls running at once; the number claimed.
     @discardableResult
     func deliverDue() async throws -> Int {
+        _ = try await fanOut.run(limit: Self.fanOutBatch)
         let batch = try await queue.claim(limit: configuration.batchSize, lease: lease)
         await withTaskGroup(of: Void.self) { group in
             for delivery in batch {
