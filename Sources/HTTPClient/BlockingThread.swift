@@ -1,8 +1,8 @@
 import Glibc
 import Locking
 
-/// Runs blocking work (getaddrinfo, poll, OpenSSL) on a thread of its own, so it never occupies a thread of
-/// Swift's cooperative pool. One short-lived thread per request suits the rare outbound calls this serves.
+/// Runs blocking work (getaddrinfo, poll, OpenSSL) on a worker thread (`WorkerThreads`), so it never occupies a
+/// thread of Swift's cooperative pool.
 /// The caller is answered by whichever comes first: the work, its cancellation, or a watchdog at `timeLimit`
 /// (a backstop for getaddrinfo, the one step that cannot watch the deadline itself).
 enum BlockingThread {
@@ -24,7 +24,7 @@ enum BlockingThread {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 outcome.install(continuation)
-                let started = DetachedThread.start {
+                let started = WorkerThreads.shared.start {
                     outcome.resume(work(cancellation))
                     budget.release(tenant: tenant)
                 }
