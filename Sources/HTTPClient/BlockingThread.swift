@@ -15,12 +15,11 @@ enum BlockingThread {
         if let refusal = budget.acquire(tenant: tenant) { return .failure(refusal) }
         let cancellation = CancellationFlag()
         let outcome = OneShot<Result<T, HTTPClientError>>()
-        let watchdog = Task {
-            guard (try? await Task.sleep(for: timeLimit)) != nil else { return }
+        let alarm = Watchdog.shared.arm(after: timeLimit) {
             cancellation.cancel()
             outcome.resume(.failure(.timedOut))
         }
-        defer { watchdog.cancel() }
+        defer { Watchdog.shared.disarm(alarm) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 outcome.install(continuation)

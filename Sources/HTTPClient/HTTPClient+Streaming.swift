@@ -55,12 +55,11 @@ extension HTTPClient {
     private func awaitHead(
         _ response: OutboundBody, upload: OutboundUpload?, watchdog: Duration
     ) async throws(HTTPClientError) -> OutboundStreamingResponse {
-        let timer = Task {
-            guard (try? await Task.sleep(for: watchdog)) != nil else { return }
+        let alarm = Watchdog.shared.arm(after: watchdog) {
             response.cancellation.cancel()
             response.pieces.close(after: .failed(.timedOut))
         }
-        defer { timer.cancel() }
+        defer { Watchdog.shared.disarm(alarm) }
         let first = await withTaskCancellationHandler {
             await response.pieces.take()
         } onCancel: {

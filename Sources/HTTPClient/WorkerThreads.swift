@@ -65,7 +65,8 @@ final class WorkerThreads: @unchecked Sendable {
         return jobs.removeFirst()
     }
 
-    private static func realtime(after duration: Duration) -> timespec {
+    /// CLOCK_REALTIME `duration` from now, as pthread_cond_timedwait takes it.
+    static func realtime(after duration: Duration) -> timespec {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let (seconds, attoseconds) = duration.components
