@@ -5,8 +5,10 @@ import Locking
 
 /// Idle connections kept after a response was read to its end, for the next request to the same origin with the
 /// same TLS client identity. Only connections that were opened through the address policy enter, so a reused one
-/// was checked when it was made. At most `maxIdlePerOrigin` wait per origin (the newest are kept); one idle
-/// longer than `idleTimeout` is closed, on the next use of the pool or by the sweep that follows the last return.
+/// was checked when it was made. At most `maxIdlePerOrigin` wait per origin (the newest are kept) and
+/// `maxIdleTotal` in all (beyond it a returned connection is closed: origins are named by tenants, so their number
+/// is not ours to bound); one idle longer than `idleTimeout` is closed, on the next use of the pool or by the sweep
+/// that follows the last return.
 final class ConnectionPool: Sendable {
     /// Scheme, host as written in the URL, port, and a SHA-256 of the client certificate, key and trusted CAs
     /// (none for a request without one), so a connection authenticated as one identity never carries another's
@@ -40,6 +42,7 @@ final class ConnectionPool: Sendable {
 
     private struct State {
         var idle: [Origin: [Idle]] = [:]
+        var idleCount = 0
         var sweepScheduled = false
         /// Connections opened and connections handed out again (for tests and the benchmark's explanation).
         var opened = 0
@@ -47,11 +50,13 @@ final class ConnectionPool: Sendable {
     }
 
     let maxIdlePerOrigin: Int
+    let maxIdleTotal: Int
     let idleTimeout: Duration
     private let state = Locked(State())
 
-    init(maxIdlePerOrigin: Int, idleTimeout: Duration) {
+    init(maxIdlePerOrigin: Int, maxIdleTotal: Int, idleTimeout: Duration) {
         self.maxIdlePerOrigin = maxIdlePerOrigin
+        self.maxIdleTotal = maxIdleTotal
         self.idleTimeout = idleTimeout
     }
 
@@ -65,6 +70,7 @@ final class ConnectionPool: Sendable {
             let candidate: Idle? = state.withLock { state in
                 guard var waiting = state.idle[origin], let last = waiting.popLast() else { return nil }
                 state.idle[origin] = waiting.isEmpty ? nil : waiting
+                state.idleCount -= 1
                 return last
             }
             guard let candidate else { return nil }
@@ -76,10 +82,17 @@ final class ConnectionPool: Sendable {
 
     /// Keeps `transport` for the next request to `origin`; beyond the limit the oldest idle one is closed.
     func give(_ transport: Transport, to origin: Origin) {
+        var dropped: [Idle] = []  // closed outside the lock
         let startSweep: Bool = state.withLock { state in
             var waiting = state.idle[origin, default: []]
+            guard state.idleCount < maxIdleTotal else { return false }
             waiting.append(Idle(transport: transport, since: .now))
-            if waiting.count > maxIdlePerOrigin { waiting.removeFirst(waiting.count - maxIdlePerOrigin) }
+            state.idleCount += 1
+            if waiting.count > maxIdlePerOrigin {
+                dropped = Array(waiting.prefix(waiting.count - maxIdlePerOrigin))
+                waiting.removeFirst(dropped.count)
+                state.idleCount -= dropped.count
+            }
             state.idle[origin] = waiting
             guard !state.sweepScheduled else { return false }
             state.sweepScheduled = true
@@ -112,6 +125,7 @@ final class ConnectionPool: Sendable {
                 expired += waiting.filter { $0.since <= cutoff }.map(\.transport)
                 state.idle[origin] = kept.isEmpty ? nil : kept
             }
+            state.idleCount -= expired.count
             state.sweepScheduled = !state.idle.isEmpty
             return state.sweepScheduled
         }

@@ -23,7 +23,8 @@ public struct HTTPClient: Sendable {
         threads = ThreadBudget(
             limit: configuration.maxConcurrentRequests, perTenantLimit: configuration.maxConcurrentRequestsPerTenant)
         pool = ConnectionPool(
-            maxIdlePerOrigin: configuration.maxIdleConnectionsPerOrigin, idleTimeout: configuration.idleConnectionTimeout)
+            maxIdlePerOrigin: configuration.maxIdleConnectionsPerOrigin, maxIdleTotal: configuration.maxIdleConnections,
+            idleTimeout: configuration.idleConnectionTimeout)
         _ = ignoreSIGPIPE
     }
 

@@ -6,9 +6,10 @@ import Testing
 /// `HTTPClient.open` keeps a connection whose response was read to its end, and only such a one: counted by the
 /// upstream's accepted connections.
 @Suite(.serialized) struct ConnectionPoolTests {
-    static func client(idle: Int = 16, timeout: Duration = .seconds(4)) -> HTTPClient {
+    static func client(idle: Int = 16, total: Int = 256, timeout: Duration = .seconds(4)) -> HTTPClient {
         var configuration = HTTPClientConfiguration(allowPrivateNetworks: true, allowedNetworks: IPNetwork.loopback)
         configuration.maxIdleConnectionsPerOrigin = idle
+        configuration.maxIdleConnections = total
         configuration.idleConnectionTimeout = timeout
         return HTTPClient(configuration: configuration)
     }
@@ -48,6 +49,19 @@ import Testing
         let client = Self.client(idle: 0)
         for _ in 0..<3 { try await Self.get(client, upstream.port) }
         #expect(upstream.connections == 3)
+    }
+
+    @Test func beyondTheTotalLimitAReturnedConnectionIsClosed() async throws {
+        let first = try KeepAliveUpstream { _, _ in .answer(KeepAliveUpstream.ok()) }
+        let second = try KeepAliveUpstream { _, _ in .answer(KeepAliveUpstream.ok()) }
+        defer { first.stop(); second.stop() }
+        let client = Self.client(total: 1)
+        try await Self.get(client, first.port)  // kept: the one idle connection allowed
+        try await Self.get(client, second.port)  // closed: the pool is full
+        try await Self.get(client, second.port)
+        try await Self.get(client, first.port)
+        #expect(first.connections == 1)
+        #expect(second.connections == 2)
     }
 
     @Test func anAnswerWithConnectionCloseIsNotKept() async throws {
