@@ -23,7 +23,7 @@ public struct RequestHead: Sendable, Equatable {
     }
 
     /// HTTP/1.1 defaults to persistent, HTTP/1.0 to close; `Connection: close` / `keep-alive` tokens override.
-    static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
+    public static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
         guard headers.contains("connection") else { return version == .http1_1 }
         var close = false
         var keepAlive = false

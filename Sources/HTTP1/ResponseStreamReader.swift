@@ -23,6 +23,10 @@ public struct ResponseStreamReader: Sendable {
         chunked = ChunkedDecoder(limits: limits)
     }
 
+    /// Bytes came after the response's end (the peer answered more than was asked): the connection cannot carry
+    /// another exchange.
+    public private(set) var hasSurplus = false
+
     public var isComplete: Bool {
         if case .done = state { return true }
         return false
@@ -32,6 +36,10 @@ public struct ResponseStreamReader: Sendable {
     public mutating func consume(_ bytes: ArraySlice<UInt8>) throws(ResponseParseError) -> [Event] {
         var events: [Event] = []
         var input = bytes
+        if case .done = state {
+            if !input.isEmpty { hasSurplus = true }
+            return events
+        }
         if case .head = state {
             pending.append(contentsOf: input)
             input = []
@@ -45,6 +53,7 @@ public struct ResponseStreamReader: Sendable {
                     events.append(.head(head, contentLength: Self.declaredLength(head)))
                     events.append(.end)
                     state = .done
+                    hasSurplus = !pending.isEmpty
                     return events
                 case .length(let length):
                     events.append(.head(head, contentLength: length))
@@ -79,7 +88,10 @@ public struct ResponseStreamReader: Sendable {
             let take = min(remaining, input.count)
             events.append(.body(Array(input.prefix(take))))
             state = take == remaining ? .done : .body(framing, remaining: remaining - take)
-            if take == remaining { events.append(.end) }
+            if take == remaining {
+                events.append(.end)
+                hasSurplus = take < input.count
+            }
         case .chunked:
             pending.append(contentsOf: input)
             var data: [UInt8] = []
@@ -89,6 +101,7 @@ public struct ResponseStreamReader: Sendable {
             if !data.isEmpty { events.append(.body(data)) }
             if chunked.isComplete {
                 state = .done
+                hasSurplus = !pending.isEmpty
                 pending = []
                 events.append(.end)
             }

@@ -1,8 +1,8 @@
 import Glibc
 import Locking
 
-/// Runs blocking work (getaddrinfo, poll, OpenSSL) on a thread of its own, so it never occupies a thread of
-/// Swift's cooperative pool. One short-lived thread per request suits the rare outbound calls this serves.
+/// Runs blocking work (getaddrinfo, poll, OpenSSL) on a worker thread (`WorkerThreads`), so it never occupies a
+/// thread of Swift's cooperative pool.
 /// The caller is answered by whichever comes first: the work, its cancellation, or a watchdog at `timeLimit`
 /// (a backstop for getaddrinfo, the one step that cannot watch the deadline itself).
 enum BlockingThread {
@@ -15,16 +15,15 @@ enum BlockingThread {
         if let refusal = budget.acquire(tenant: tenant) { return .failure(refusal) }
         let cancellation = CancellationFlag()
         let outcome = OneShot<Result<T, HTTPClientError>>()
-        let watchdog = Task {
-            guard (try? await Task.sleep(for: timeLimit)) != nil else { return }
+        let alarm = Watchdog.shared.arm(after: timeLimit) {
             cancellation.cancel()
             outcome.resume(.failure(.timedOut))
         }
-        defer { watchdog.cancel() }
+        defer { Watchdog.shared.disarm(alarm) }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 outcome.install(continuation)
-                let started = DetachedThread.start {
+                let started = WorkerThreads.shared.start {
                     outcome.resume(work(cancellation))
                     budget.release(tenant: tenant)
                 }

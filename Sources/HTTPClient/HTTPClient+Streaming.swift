@@ -21,7 +21,8 @@ extension HTTPClient {
             let framed = !request.body.isEmpty || [.POST, .PUT, .PATCH].contains(request.method)
             framing = framed ? "Content-Length: \(request.body.count)\r\n" : ""
         }
-        let head = try request.serializedHead(for: url, userAgent: configuration.userAgent, framing: framing)
+        let head = try request.serializedHead(
+            for: url, userAgent: configuration.userAgent, framing: framing, keepAlive: pool.isEnabled)
         let body = upload == nil ? request.body : []
         if Task.isCancelled { throw .cancelled }
         guard request.clientCertificate == nil || url.scheme == .https else {
@@ -36,9 +37,9 @@ extension HTTPClient {
         let response = OutboundBody()
         let exchange = StreamingExchange(
             url: url, method: request.method, identity: request.clientCertificate, configuration: limited,
-            network: network, tls: tls, head: head, body: body, upload: upload, response: response)
+            network: network, tls: tls, pool: pool, head: head, body: body, upload: upload, response: response)
         let (threads, tenant) = (threads, request.tenant)
-        let started = DetachedThread.start {
+        let started = WorkerThreads.shared.start {
             exchange.run()
             threads.release(tenant: tenant)
         }
@@ -54,12 +55,11 @@ extension HTTPClient {
     private func awaitHead(
         _ response: OutboundBody, upload: OutboundUpload?, watchdog: Duration
     ) async throws(HTTPClientError) -> OutboundStreamingResponse {
-        let timer = Task {
-            guard (try? await Task.sleep(for: watchdog)) != nil else { return }
+        let alarm = Watchdog.shared.arm(after: watchdog) {
             response.cancellation.cancel()
             response.pieces.close(after: .failed(.timedOut))
         }
-        defer { timer.cancel() }
+        defer { Watchdog.shared.disarm(alarm) }
         let first = await withTaskCancellationHandler {
             await response.pieces.take()
         } onCancel: {
@@ -82,8 +82,8 @@ extension HTTPClient {
     }
 }
 
-/// The blocking side of `HTTPClient.open`, run on a thread of its own: connect, send the head and the body,
-/// then read the response and hand it on in pieces.
+/// The blocking side of `HTTPClient.open`, run on a worker thread: connect (or reuse an idle connection), send
+/// the head and the body, then read the response and hand it on in pieces.
 private struct StreamingExchange: Sendable {
     let url: OutboundURL
     let method: HTTPMethod
@@ -91,6 +91,7 @@ private struct StreamingExchange: Sendable {
     let configuration: HTTPClientConfiguration
     let network: OutboundNetwork
     let tls: TLSContextCache
+    let pool: ConnectionPool
     let head: [UInt8]
     let body: [UInt8]
     let upload: OutboundUpload?
@@ -107,12 +108,37 @@ private struct StreamingExchange: Sendable {
         upload?.pieces.close()
     }
 
+    /// How one attempt over a connection ended: the response was handed on (or failed for good), or a reused
+    /// connection turned out closed before the response's first byte, so the request may go again on a new one.
+    private enum Attempt { case finished, staleConnection }
+
+    /// A reused idle connection first, when the request can be sent again (its body is in hand, not streamed);
+    /// a new one, through the address policy, when none is idle or the reused one proves stale.
     private func exchange() throws(HTTPClientError) {
-        let cancellation = response.cancellation
-        let connectDeadline = Deadline(after: configuration.timeout, cancellation: cancellation)
+        let deadline = Deadline(after: configuration.timeout, cancellation: response.cancellation)
+        let origin = ConnectionPool.Origin(url, identity: identity)
+        if upload == nil, pool.isEnabled, let idle = pool.take(origin) {
+            guard case .staleConnection = try attempt(over: idle, reused: true, origin: origin, deadline: deadline) else {
+                return
+            }
+        }
         let transport = try HTTPClient.connect(
-            url, identity: identity, configuration: configuration, network: network, tls: tls, deadline: connectDeadline)
-        try transport.write(head + body, deadline: connectDeadline)
+            url, identity: identity, configuration: configuration, network: network, tls: tls, deadline: deadline)
+        pool.countOpened()
+        _ = try attempt(over: transport, reused: false, origin: origin, deadline: deadline)
+    }
+
+    /// Sends the request over `transport` and hands the response on; a connection whose response ended cleanly
+    /// and that the server keeps open goes back to the pool before the end is handed on, so the caller's next
+    /// request finds it.
+    private func attempt(
+        over transport: Transport, reused: Bool, origin: ConnectionPool.Origin, deadline connectDeadline: Deadline
+    ) throws(HTTPClientError) -> Attempt {
+        do {
+            try transport.write(head + body, deadline: connectDeadline)
+        } catch where reused && Self.mayBeStale(error) {
+            return .staleConnection
+        }
         if let upload { try send(upload, over: transport) }
         var limits = configuration.responseLimits
         limits.maxBodyBytes = .max
@@ -121,8 +147,17 @@ private struct StreamingExchange: Sendable {
         // Until the head, the first deadline still runs; then each read waits the full timeout.
         var deadline = connectDeadline
         var headSeen = false
+        var anyByte = false
+        var keepsConnection = false
         while true {
-            let count = try transport.read(into: &buffer, deadline: deadline)
+            let count: Int
+            do {
+                count = try transport.read(into: &buffer, deadline: deadline)
+            } catch where reused && !anyByte && Self.mayBeStale(error) {
+                return .staleConnection
+            }
+            if count == 0 && reused && !anyByte { return .staleConnection }
+            anyByte = true
             let events = try HTTPClient.parsing { () throws(ResponseParseError) in
                 count == 0 ? try reader.finish() : try reader.consume(buffer[0..<count])
             }
@@ -131,17 +166,28 @@ private struct StreamingExchange: Sendable {
                 switch event {
                 case .head(let head, let length):
                     headSeen = true
+                    keepsConnection = head.keepsConnection
                     piece = .head(head, contentLength: length)
                 case .body(let bytes): piece = .data(bytes)
                 case .end: piece = .end
                 }
-                guard try response.pieces.put(piece, deadline: fresh()) else { throw .cancelled }
                 if case .end = piece {
+                    if pool.isEnabled, count > 0, keepsConnection, !reader.hasSurplus { pool.give(transport, to: origin) }
+                    _ = try response.pieces.put(piece, deadline: fresh())
                     response.pieces.close()
-                    return
+                    return .finished
                 }
+                guard try response.pieces.put(piece, deadline: fresh()) else { throw .cancelled }
             }
             if headSeen { deadline = fresh() }
+        }
+    }
+
+    /// A failure a connection closed while idle produces (not the deadline's or the caller's).
+    private static func mayBeStale(_ error: HTTPClientError) -> Bool {
+        switch error {
+        case .timedOut, .cancelled: false
+        default: true
         }
     }
 

@@ -6,12 +6,14 @@ import TraceContext
 /// An HTTP/1.1 client for calls to third-party endpoints that users name (OAuth token URLs), built so that it
 /// cannot be turned against us: every resolved address passes the SSRF guard before any connection, the checked
 /// address is the one connected to, redirects are never followed, and time and size are bounded.
-/// One request per connection (`Connection: close`).
+/// `send` makes one request per connection (`Connection: close`); `open` keeps a connection whose response was
+/// read to its end for the next request to the same origin (`ConnectionPool`).
 public struct HTTPClient: Sendable {
     public let configuration: HTTPClientConfiguration
     let tls: TLSContextCache
     let threads: ThreadBudget
     let network: OutboundNetwork
+    let pool: ConnectionPool
 
     /// `network` resolves and connects; the system's unless a test observes the calls instead.
     public init(configuration: HTTPClientConfiguration = .init(), network: OutboundNetwork = .system) {
@@ -20,8 +22,14 @@ public struct HTTPClient: Sendable {
         tls = TLSContextCache(additionalTrustedCAFile: configuration.additionalTrustedCAFile)
         threads = ThreadBudget(
             limit: configuration.maxConcurrentRequests, perTenantLimit: configuration.maxConcurrentRequestsPerTenant)
+        pool = ConnectionPool(
+            maxIdlePerOrigin: configuration.maxIdleConnectionsPerOrigin, maxIdleTotal: configuration.maxIdleConnections,
+            idleTimeout: configuration.idleConnectionTimeout)
         _ = ignoreSIGPIPE
     }
+
+    /// Connections `open` has opened, and how many times it sent a request over an idle one instead.
+    public var connectionCounts: (opened: Int, reused: Int) { pool.counts }
 
     /// `request` as a child span of the trace under way (`RequestTrace.current`), if any: its own `traceparent`
     /// (and the trace's `tracestate`), replacing any the request carried.

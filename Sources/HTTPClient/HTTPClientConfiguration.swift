@@ -20,6 +20,14 @@ public struct HTTPClientConfiguration: Sendable {
     /// Requests running at once for one tenant (`OutboundRequest.tenant`), so that one whose endpoint hangs
     /// cannot hold every thread; more fail at once with `.tenantConcurrencyLimit`.
     public var maxConcurrentRequestsPerTenant = 8
+    /// Idle connections `open` keeps per origin (scheme, host, port, client certificate) for the next request;
+    /// 0 keeps none (every request then says `Connection: close`).
+    public var maxIdleConnectionsPerOrigin = 16
+    /// Idle connections kept in all, whatever the origin; a connection returned beyond it is closed.
+    public var maxIdleConnections = 256
+    /// How long an idle connection is kept: below the 5 s after which common servers (Node.js) close idle
+    /// connections, so the pool rarely offers one the provider has already closed.
+    public var idleConnectionTimeout: Duration = .seconds(4)
 
     public init(
         allowPrivateNetworks: Bool = false, allowedNetworks: [IPNetwork]? = nil, timeout: Duration = .seconds(10)

@@ -1,6 +1,7 @@
 public import HTTP1
 
-/// One outbound request. The client adds Host, Connection: close, Content-Length and User-Agent itself.
+/// One outbound request. The client adds Host, Connection (close, unless the connection may be kept),
+/// Content-Length or Transfer-Encoding, and User-Agent itself.
 public struct OutboundRequest: Sendable {
     public var method: HTTPMethod
     public var url: String
@@ -43,9 +44,13 @@ extension OutboundRequest {
             + body
     }
 
-    /// The head alone, with `framing` (a Content-Length or Transfer-Encoding line, or nothing) for the body.
-    func serializedHead(for url: OutboundURL, userAgent: String, framing: String) throws(HTTPClientError) -> [UInt8] {
-        var head = "\(method.rawValue) \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nConnection: close\r\n"
+    /// The head alone, with `framing` (a Content-Length or Transfer-Encoding line, or nothing) for the body;
+    /// `keepAlive` leaves out `Connection: close`, so the server may keep the connection for another request.
+    func serializedHead(
+        for url: OutboundURL, userAgent: String, framing: String, keepAlive: Bool = false
+    ) throws(HTTPClientError) -> [UInt8] {
+        var head = "\(method.rawValue) \(url.target) HTTP/1.1\r\nHost: \(url.hostHeader)\r\n"
+        if !keepAlive { head += "Connection: close\r\n" }
         if !headers.contains("User-Agent") { head += "User-Agent: \(userAgent)\r\n" }
         for (name, value) in headers {
             guard !name.isEmpty, name.utf8.allSatisfy(ASCII.isTokenByte) else { throw .invalidRequest("invalid header name") }

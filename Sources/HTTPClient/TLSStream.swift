@@ -32,6 +32,11 @@ final class TLSStream {
 
     deinit { SSL_free(ssl) }
 
+    var descriptor: Int32 { socket.descriptor }
+
+    /// Whether OpenSSL holds decrypted bytes not yet read (on an idle connection: something the peer sent unasked).
+    var hasBufferedInput: Bool { SSL_pending(ssl) > 0 }
+
     func write(_ bytes: [UInt8], deadline: Deadline) throws(HTTPClientError) {
         var offset = 0
         while offset < bytes.count {

@@ -82,4 +82,29 @@ struct ResponseStreamReaderTests {
         #expect(try decoder.decode(wire, into: &decoded) == wire.count)
         #expect(decoder.isComplete && decoded == data)
     }
+
+    /// Bytes after the end mark the connection unfit for another exchange, whether they came with the end or
+    /// after it, in every framing that ends by itself.
+    @Test(arguments: [
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK", true),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\n", false),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\n\r\nX", true),
+        ("HTTP/1.1 204 No Content\r\n\r\n", false),
+        ("HTTP/1.1 204 No Content\r\n\r\nX", true),
+    ])
+    func bytesBeyondTheEndAreSurplus(raw: String, surplus: Bool) throws {
+        for step in [1, raw.utf8.count] {
+            var reader = ResponseStreamReader()
+            let bytes = Array(raw.utf8)
+            var index = 0
+            while index < bytes.count {
+                _ = try reader.consume(bytes[index..<min(bytes.count, index + step)])
+                index += step
+            }
+            #expect(reader.isComplete)
+            #expect(reader.hasSurplus == surplus, "\(raw), \(step) at a time")
+        }
+    }
+
 }

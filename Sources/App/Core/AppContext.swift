@@ -25,6 +25,8 @@ public struct AppContext: Sendable {
     let apiKeys: APIKeyCache
     /// client_credentials and password access tokens, sealed, until they expire (`OnDemandTokens`).
     let onDemandTokens = OnDemandTokens()
+    /// Connections the proxy loaded, opened, for a second; every write route forgets them (`Router.on`).
+    let usableConnections = UsableConnectionCache()
 
     public init(
         configuration: AppConfiguration, database: DatabasePool, keyRing: KeyRing,

@@ -26,6 +26,11 @@ extension Router {
         _ handler: @escaping AuthenticatedHandler
     ) {
         let authenticator = context.authenticator
+        // A write may change a connection, its credentials or the path to it: the proxy's cached connections are
+        // forgotten before it runs and after (`UsableConnectionCache`). The proxy's and /access's own methods are
+        // not writes of ours.
+        let writes = access != .connectionsAccess && ![.GET, .HEAD, .OPTIONS].contains(method)
+        let usableConnections = context.usableConnections
         on(method, template) { request in
             let principal = try await authenticator.authenticate(request)
             switch principal {
@@ -37,6 +42,9 @@ extension Router {
                 throw APIError(.scopeMissing, "this API key lacks the \(access.requiredScope.rawValue) scope")
             case .organisation: break
             }
+            guard writes else { return try await handler(request, principal) }
+            usableConnections.forgetAll()
+            defer { usableConnections.forgetAll() }
             return try await handler(request, principal)
         }
     }

@@ -17,7 +17,8 @@ enum CredentialAccessRoutes {
             try await route.handle(request, principal: principal)
         }
         let proxyRoute = ProxyRoute(
-            connections: connections, tokens: tokens, client: context.outbound, metrics: context.metrics.proxy)
+            connections: connections, cachedConnections: context.usableConnections, tokens: tokens, client: context.outbound,
+            metrics: context.metrics.proxy)
         for method in ProxyRoute.methods {
             router.on(method, proxy, context: context, access: .connectionsAccess) { request, principal in
                 try await proxyRoute.handle(request, principal: principal)

@@ -37,6 +37,21 @@ struct UsableConnectionStore: Sendable {
             bindings: bindings)
     }
 
+    /// `load`, answered from `cache` while it holds the connection; API keys only (an end-user token's ownership
+    /// check needs the end user's row).
+    func load(_ path: EndUserPath, connectionID: String, cache: UsableConnectionCache) async throws -> UsableConnection {
+        guard case .organisation(let organisationID, _, _) = path.principal else {
+            return try await load(path, connectionID: connectionID)
+        }
+        let key = UsableConnectionCache.Key(
+            organisationID: organisationID, hubID: path.hubID, endUser: path.lookup, connectionID: connectionID)
+        if let cached = cache.connection(for: key) { return cached }
+        let ticket = cache.ticket()
+        let connection = try await load(path, connectionID: connectionID)
+        if let ticket { cache.remember(connection, for: key, ticket: ticket) }
+        return connection
+    }
+
     private func binding(_ row: Row) throws -> UsableBinding {
         guard let usage = BindingUsage(rawValue: try row.string("usage")),
               let type = CredentialType(rawValue: try row.string("type"))

@@ -3,7 +3,7 @@ import Postgres
 
 /// How a path names an end user: by the server's id or by the organisation's `externalId`
 /// (`identifier_type=internal|external`, default external).
-enum EndUserLookup: Sendable, Equatable {
+enum EndUserLookup: Sendable, Hashable {
     case `internal`(String)
     case external(String)
 

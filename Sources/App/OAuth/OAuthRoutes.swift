@@ -11,7 +11,10 @@ enum OAuthRoutes {
             try await OAuth2InitialiseRoute.handle(request, principal: principal, context: context)
         }
         router.on(.GET, OAuth2CallbackRoute.path) { request in
-            await OAuth2CallbackRoute.handle(request, context: context)
+            // It writes a connection's credentials, though a GET: the proxy's cached connections go before and after.
+            context.usableConnections.forgetAll()
+            defer { context.usableConnections.forgetAll() }
+            return await OAuth2CallbackRoute.handle(request, context: context)
         }
     }
 }

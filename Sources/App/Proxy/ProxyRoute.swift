@@ -14,6 +14,7 @@ struct ProxyRoute: Sendable {
     static let bodyMethods: Set<HTTPMethod> = [.POST, .PUT, .PATCH]
 
     let connections: UsableConnectionStore
+    let cachedConnections: UsableConnectionCache
     let tokens: any AccessTokenSource
     let client: HTTPClient
     let metrics: ProxyMetrics
@@ -22,7 +23,8 @@ struct ProxyRoute: Sendable {
         let organisationID = principal.organisationID
         let selector = try BindingSelector.from(request.headers.values(for: BindingSelector.header))
         let path = try EndUserPath(request, principal: principal)
-        let connection = try await connections.load(path, connectionID: request.parameters["connection_id"] ?? "")
+        let connection = try await connections.load(
+            path, connectionID: request.parameters["connection_id"] ?? "", cache: cachedConnections)
         let binding = try connection.binding(selector)
         var upstream = try UpstreamRequest(
             forwarding: request, baseURL: connection.connectorBaseURL, path: request.parameters["path"] ?? "")

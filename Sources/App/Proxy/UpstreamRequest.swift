@@ -23,7 +23,7 @@ struct UpstreamRequest: Sendable {
             throw APIError(.proxyRequestInvalid, "the connector's baseUrl is not an http(s) URL without a query")
         }
         // A dot segment would let the provider resolve the path outside the connector's baseUrl.
-        guard !path.split(separator: "/").contains(where: Self.isDotSegment) else {
+        guard !path.utf8.split(separator: UInt8(ascii: "/")).contains(where: Self.isDotSegment) else {
             throw APIError(
                 .proxyRequestInvalid, "the proxied path may not contain . or .. segments",
                 fields: [APIError.Field(field: "path", message: "has a . or .. segment")])
@@ -32,8 +32,10 @@ struct UpstreamRequest: Sendable {
         while base.hasSuffix("/") { base = base.dropLast() }
         method = request.method
         location = base + "/" + path
-        let rawQuery = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let pairs = rawQuery.count == 2 ? rawQuery[1].split(separator: "&").map(String.init) : []
+        let target = request.target
+        let pairs = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { mark in
+            target[target.index(after: mark)...].split(separator: "&").map(String.init)
+        } ?? []
         query = pairs.filter { !$0.hasPrefix("identifier_type=") && $0 != "identifier_type" }
         headers = HopByHopHeaders.endToEnd(request.headers, alsoDropping: HopByHopHeaders.requestOnly)
         body = request.body
@@ -55,9 +57,13 @@ struct UpstreamRequest: Sendable {
         }
     }
 
-    /// `.` or `..`, also percent-encoded (`%2e`, `%2E`).
-    private static func isDotSegment(_ segment: Substring) -> Bool {
-        let decoded = segment.lowercased().replacing("%2e", with: ".")
+    /// `.` or `..`, also percent-encoded (`%2e`, `%2E`): at most six bytes, starting with `.` or `%`, which
+    /// settles nearly every segment before any string is made.
+    private static func isDotSegment(_ segment: Substring.UTF8View) -> Bool {
+        guard segment.count <= 6, let first = segment.first, first == UInt8(ascii: ".") || first == UInt8(ascii: "%") else {
+            return false
+        }
+        let decoded = String(decoding: segment, as: UTF8.self).lowercased().replacing("%2e", with: ".")
         return decoded == "." || decoded == ".."
     }
 
