@@ -32,7 +32,7 @@ enum ConnectionInsert {
         // The `connection.created` event goes in the same statement, so it commits exactly when the rows do.
         let sql = SQL.joining(
             owners + [insertions(new, endUser: endUser, idempotency: idempotency)]
-                + ConnectionEvents.created(new, newEndUser: endUser) + [SQL(unsafe: answer)])
+                + ConnectionEvents.created(new, newEndUser: endUser) + [answer])
         guard let row = try await database.query(sql).rows.first else { throw InvariantViolation("the create statement answered no row") }
         guard case .resolved = owner else { return Outcome(written: true, targets: nil) }
         return Outcome(written: try row.bool("written"), targets: try CreationTargets(row: row))
@@ -40,7 +40,7 @@ enum ConnectionInsert {
 
     /// `WITH [target AS (…),] owner AS (end_user_id, connector_id),` (one row, or none to write nothing) and the
     /// statement's answer row.
-    private static func ownerParts(_ owner: Owner) -> ([SQL], answer: String) {
+    private static func ownerParts(_ owner: Owner) -> ([SQL], answer: SQL) {
         switch owner {
         case .known(let endUserID, let connectorID):
             return (["WITH owner AS (SELECT \(endUserID)::text AS end_user_id, \(connectorID)::text AS connector_id),"],

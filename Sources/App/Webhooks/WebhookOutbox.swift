@@ -24,7 +24,7 @@ enum WebhookOutbox {
         on database: some StatementRunning
     ) async throws {
         let parts = insertion(type, organisationID: organisationID, id: id, data: data, from: from, createdAt: .now())
-        _ = try await database.query(SQL.joining([SQL(unsafe: "WITH")] + parts + [SQL(unsafe: "SELECT 1")]))
+        _ = try await database.query(SQL.joining(["WITH"] + parts + ["SELECT 1"]))
     }
 
     /// One event of `type` for each row in `rowIDs`, in one statement, each with an id made here: `joins` starts
@@ -41,13 +41,12 @@ enum WebhookOutbox {
     }
 
     /// The same write as part of a larger statement's `WITH` list, for changes made by one statement (the
-    /// group-committed create): `<prefix>_event AS (…)`, no trailing comma. `data` is an expression over `from` (a
+    /// group-committed create): `outbox_event AS (…)`, no trailing comma. `data` is an expression over `from` (a
     /// `FROM …` clause, or empty), which yields one row when the change was made and none when it was not: then
     /// nothing is written. `id`, when given, is an expression over `from` too, for a `from` that yields one row per
     /// event (each with an id made beforehand); otherwise a new id of `createdAt`'s time (pruning reads ids as time).
     static func insertion(
-        _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL, createdAt: Timestamp,
-        prefix: String = "outbox"
+        _ type: WebhookEventType, organisationID: String, id: SQL? = nil, data: SQL, from: SQL, createdAt: Timestamp
     ) -> [SQL] {
         // The trace of the work that makes the change (a request's, a token refresh's), which deliveries continue.
         let trace = RequestTrace.current
@@ -58,8 +57,8 @@ enum WebhookOutbox {
             FROM (SELECT
             """
         return [
-            SQL(unsafe: "\(prefix)_event AS ("), event, id ?? "\(ULID.generate(at: createdAt).string)::text", SQL(unsafe: "AS id,"),
-            data, SQL(unsafe: "AS data"), from,
+            "outbox_event AS (", event, id ?? "\(ULID.generate(at: createdAt).string)::text", "AS id,",
+            data, "AS data", from,
             """
             ) AS changed
             WHERE EXISTS (SELECT 1 FROM webhooks w
