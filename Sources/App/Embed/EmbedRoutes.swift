@@ -55,13 +55,13 @@ enum ListEndUserIntegrationsRoute {
         var filter = SQL(unsafe: "FROM integrations t WHERE t.hub_id = h.id \(deployed)")
         filter.isMergeableRead = true
         var scope = path.source
-        scope.columns += """
+        scope.columns = SQL.joining([scope.columns, SQL(unsafe: """
             , (SELECT count(*) FROM activations a JOIN integrations t ON t.id = a.integration_id
                WHERE a.end_user_id = u.id AND t.hub_id = h.id \(deployed)) AS total_connected
-            """
-        let columns = "t.id AS id, " + IntegrationRecord.Columns.integration.select(from: "t") + """
+            """)])
+        let columns = SQL(unsafe: "t.id AS id, " + IntegrationRecord.Columns.integration.select(from: "t") + """
             , EXISTS (SELECT 1 FROM activations a WHERE a.integration_id = t.id AND a.end_user_id = u.id) AS is_activated
-            """
+            """)
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: scope, on: database)
         }
@@ -90,7 +90,7 @@ enum ListEndUserActivationsRoute {
             SQL(unsafe: from)
         }
         filter.isMergeableRead = true  // no parameter, or one that is cast
-        let columns = "t.id, t.hub_id AS activation_hub_id, " + IntegrationRecord.aliasedColumns
+        let columns = SQL(unsafe: "t.id, t.hub_id AS activation_hub_id, " + IntegrationRecord.aliasedColumns)
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: path.source, on: database)
         }

@@ -61,6 +61,7 @@ struct EndUserResolution: Sendable {
     /// The hub and user columns, aliased apart from other tables': `primary_connector_id`, `user_id`, ….
     static let columns = "h.primary_connector_id, " + userColumns
 
+    private static let selectedColumns = SQL(unsafe: columns)
     private static let selectColumns = SQL(unsafe: "SELECT \(columns) FROM")
     private static let selectColumnsAndConnection = SQL(unsafe: "SELECT \(columns), \(StoredConnection.columns) FROM")
     private static let connectionBindingJoins = SQL(unsafe: StoredConnection.bindingJoins)
@@ -69,7 +70,7 @@ struct EndUserResolution: Sendable {
     /// (joined on `u.id`), and the condition that picks the hub, to follow the statement's other joins.
     static func source(organisationID: String, hubID: String, endUser lookup: EndUserLookup?) -> KeysetPage.Scope {
         KeysetPage.Scope(
-            columns: columns,
+            columns: selectedColumns,
             from: SQL.joining(["hubs h LEFT JOIN end_users u ON u.hub_id = h.id AND", lookup?.condition ?? "false"]),
             condition: "h.id = \(hubID) AND h.organisation_id = \(organisationID)")
     }

@@ -27,7 +27,7 @@ struct ConnectionTemplateStore: Sendable {
     /// One page of the integration's templates; nil when the integration is not in the organisation.
     func list(integrationID: String, organisationID: String, page: PageRequest) async throws -> Page<ConnectionTemplateRecord>? {
         try await KeysetPage.scopedPage(
-            database, columns: ConnectionTemplateRecord.columns,
+            database, columns: SQL(unsafe: ConnectionTemplateRecord.columns),
             filter: "FROM connection_templates t JOIN connectors c ON c.id = t.connector_id WHERE t.integration_id = i.id",
             scope: KeysetPage.Scope(
                 columns: "i.id AS scope_integration_id", from: "integrations i JOIN hubs h ON h.id = i.hub_id",

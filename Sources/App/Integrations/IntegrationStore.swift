@@ -38,7 +38,7 @@ struct IntegrationStore: Sendable {
     /// the hub is not in the organisation.
     func list(organisationID: String, hubID: String, search: String, page: PageRequest) async throws -> Page<IntegrationRecord>? {
         try await KeysetPage.scopedPage(
-            database, columns: IntegrationRecord.columns,
+            database, columns: SQL(unsafe: IntegrationRecord.columns),
             // strpos, not LIKE: the search is a literal substring, so `%` and `_` in it match themselves.
             filter: """
                 FROM integrations t WHERE t.hub_id = h.id

@@ -3,7 +3,7 @@ import Postgres
 extension KeysetPage {
     /// One page of `filter`'s rows as items, or nil when `scope` (the list's parent in the path) matches no row.
     static func scopedPage<Item: Sendable>(
-        _ database: DatabasePool, columns: String, filter: SQL, scope: Scope, page: PageRequest,
+        _ database: DatabasePool, columns: SQL, filter: SQL, scope: Scope, page: PageRequest,
         decode: (Row) throws -> Item, id: (Item) -> String
     ) async throws -> Page<Item>? {
         let result = try await database.reading { connection in

@@ -7,7 +7,7 @@ import Postgres
 enum KeysetPage {
     /// The row a list hangs off: `columns` (aliased apart from the page's), from `from`, narrowed by `condition`.
     struct Scope {
-        var columns: String
+        var columns: SQL
         var from: SQL
         var condition: SQL
     }
@@ -20,7 +20,7 @@ enum KeysetPage {
     }
 
     static func fetch(
-        columns: String, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: some StatementRunning
+        columns: SQL, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: some StatementRunning
     ) async throws -> Result {
         var sql = statement(columns: columns, filter: filter, page: page, scope: scope)
         // The page's own parameters are text or cast; the filter's and the scope's must be too.
@@ -30,7 +30,7 @@ enum KeysetPage {
         return Result(scope: rows.first, rows: items, totalCount: try rows.first?.int("total") ?? 0)
     }
 
-    static func statement(columns: String, filter: SQL, page: PageRequest, scope: Scope?) -> SQL {
+    static func statement(columns: SQL, filter: SQL, page: PageRequest, scope: Scope?) -> SQL {
         let (clause, order): (SQL, String) = switch page.direction {
         case .forward(let after):
             // coalesce, not `IS NULL OR`: sessions run generic plans, and only this form bounds the index scan.
@@ -41,9 +41,8 @@ enum KeysetPage {
         return compose(columns: columns, filter: filter, clause: clause, order: order, scope: scope)
     }
 
-    private static func compose(columns: String, filter: SQL, clause: SQL, order: String, scope: Scope?) -> SQL {
+    private static func compose(columns: SQL, filter: SQL, clause: SQL, order: String, scope: Scope?) -> SQL {
         let orderBy: SQL = order == "ASC" ? "\nORDER BY p.id ASC" : "\nORDER BY p.id DESC"
-        let columns = SQL(unsafe: columns)
         guard let scope else {
             return SQL.joining([
                 "SELECT n.total, p.*\nFROM (VALUES (1)) AS one (x)\nLEFT JOIN LATERAL (SELECT count(*) AS total", filter,
@@ -51,7 +50,7 @@ enum KeysetPage {
             ])
         }
         return SQL.joining([
-            "SELECT n.total, p.*,", SQL(unsafe: scope.columns), "\nFROM", scope.from,
+            "SELECT n.total, p.*,", scope.columns, "\nFROM", scope.from,
             "\nLEFT JOIN LATERAL (SELECT count(*) AS total", filter, ") n ON true\nLEFT JOIN LATERAL (SELECT", columns,
             filter, clause, ") p ON true\nWHERE", scope.condition, orderBy,
         ])
