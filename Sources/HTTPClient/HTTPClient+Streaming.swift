@@ -37,7 +37,8 @@ extension HTTPClient {
         let response = OutboundBody()
         let exchange = StreamingExchange(
             url: url, method: request.method, identity: request.clientCertificate, configuration: limited,
-            network: network, tls: tls, pool: pool, head: head, body: body, upload: upload, response: response)
+            network: network, tls: tls, pool: pool, head: head, body: body, upload: upload, response: response,
+            isReplayable: Self.isReplayable(request))
         let (threads, tenant) = (threads, request.tenant)
         let started = WorkerThreads.shared.start {
             exchange.run()
@@ -48,6 +49,14 @@ extension HTTPClient {
             throw .connectionFailed
         }
         return try await awaitHead(response, upload: upload, watchdog: limited.timeout + .milliseconds(250))
+    }
+
+    /// Whether a request may be sent again after a reused connection failed before the answer's first byte:
+    /// the server may have acted on it before closing. Only methods without side effects, or a request that
+    /// carries its own `Idempotency-Key`, as Go's `net/http` decides: a POST to a payments API is never sent twice.
+    static func isReplayable(_ request: OutboundRequest) -> Bool {
+        [.GET, .HEAD, .OPTIONS, HTTPMethod(rawValue: "TRACE")].contains(request.method)
+            || request.headers.contains("Idempotency-Key") || request.headers.contains("X-Idempotency-Key")
     }
 
     /// The head, or the failure; a watchdog answers for a thread stuck where it cannot watch its deadline
@@ -96,6 +105,9 @@ private struct StreamingExchange: Sendable {
     let body: [UInt8]
     let upload: OutboundUpload?
     let response: OutboundBody
+    /// Whether a stale reused connection's failure after the request went out may be answered by sending it
+    /// again (`HTTPClient.isReplayable`); a failure while writing it always may, since nothing was taken.
+    let isReplayable: Bool
 
     static let readBytes = 64 * 1024
 
@@ -153,10 +165,10 @@ private struct StreamingExchange: Sendable {
             let count: Int
             do {
                 count = try transport.read(into: &buffer, deadline: deadline)
-            } catch where reused && !anyByte && Self.mayBeStale(error) {
+            } catch where reused && !anyByte && isReplayable && Self.mayBeStale(error) {
                 return .staleConnection
             }
-            if count == 0 && reused && !anyByte { return .staleConnection }
+            if count == 0 && reused && !anyByte && isReplayable { return .staleConnection }
             anyByte = true
             let events = try HTTPClient.parsing { () throws(ResponseParseError) in
                 count == 0 ? try reader.finish() : try reader.consume(buffer[0..<count])

@@ -100,6 +100,42 @@ import Testing
         #expect(upstream.requests == 3)
     }
 
+    /// A POST the server took and then dropped unanswered may have been acted on (a payment): it is not sent
+    /// again, and the caller gets the failure. The same POST with an `Idempotency-Key` may be.
+    @Test func aNonIdempotentRequestIsNotSentAgainOverANewConnection() async throws {
+        let upstream = try KeepAliveUpstream { index, _ in
+            index == 0 ? .answer(KeepAliveUpstream.ok("fresh")) : .closeWithoutAnswer
+        }
+        defer { upstream.stop() }
+        let client = Self.client()
+        #expect(try await Self.get(client, upstream.port) == "fresh")
+        let post = OutboundRequest(method: .POST, url: "http://127.0.0.1:\(upstream.port)/pay", body: Array("{}".utf8))
+        await #expect(throws: HTTPClientError.self) { _ = try await client.open(post) }
+        #expect(upstream.requests == 2)
+        #expect(upstream.connections == 1)
+
+        #expect(try await Self.get(client, upstream.port) == "fresh")
+        var keyed = post
+        keyed.headers.add(name: "Idempotency-Key", value: "k-1")
+        let response = try await client.open(keyed)
+        while try await response.body.next() != nil {}
+        #expect(response.status.code == 200)
+        #expect(upstream.requests == 5)
+        #expect(upstream.connections == 3)
+    }
+
+    @Test func replayableRequestsFollowGo() {
+        func request(_ method: HTTPMethod, _ headers: HeaderFields = [:]) -> OutboundRequest {
+            OutboundRequest(method: method, url: "http://127.0.0.1/", headers: headers)
+        }
+        #expect(HTTPClient.isReplayable(request(.GET)) && HTTPClient.isReplayable(request(.HEAD)))
+        #expect(HTTPClient.isReplayable(request(.OPTIONS)))
+        #expect(!HTTPClient.isReplayable(request(.POST)) && !HTTPClient.isReplayable(request(.PATCH)))
+        #expect(!HTTPClient.isReplayable(request(.PUT)) && !HTTPClient.isReplayable(request(.DELETE)))
+        #expect(HTTPClient.isReplayable(request(.POST, ["Idempotency-Key": "k"])))
+        #expect(HTTPClient.isReplayable(request(.PATCH, ["X-Idempotency-Key": "k"])))
+    }
+
     @Test func aStreamedUploadNeverTakesAnIdleConnection() async throws {
         let upstream = try KeepAliveUpstream { _, _ in .answer(KeepAliveUpstream.ok()) }
         defer { upstream.stop() }
