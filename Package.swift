@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(name: "Postgres", dependencies: ["CLibPQ", "CLinuxEvents", "Locking"], swiftSettings: swiftSettings),
         .target(name: "Cryptography", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
-        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL", "Locking", "TraceContext"], swiftSettings: swiftSettings),
+        .target(name: "HTTPClient", dependencies: ["HTTP1", "COpenSSL", "Cryptography", "Locking", "TraceContext"], swiftSettings: swiftSettings),
 
         // Composition and the HTTP edge of the domain: the only module that reads the environment.
         .target(

@@ -1,4 +1,4 @@
-import COpenSSL
+import Cryptography
 import Glibc
 import HTTP1
 import Locking
@@ -27,11 +27,8 @@ final class ConnectionPool: Sendable {
         }
 
         private static func digest(_ identity: ClientCertificate) -> [UInt8] {
-            let text = Array([identity.certificatePEM, identity.privateKeyPEM, identity.trustedCAPEM].joined(separator: "\0").utf8)
-            var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-            var length: UInt32 = 0
-            _ = EVP_Digest(text, text.count, &digest, &length, EVP_sha256(), nil)
-            return Array(digest.prefix(Int(length)))
+            let text = [identity.certificatePEM, identity.privateKeyPEM, identity.trustedCAPEM].joined(separator: "\0")
+            return Digest.hash(Array(text.utf8), algorithm: .sha256)
         }
     }
 

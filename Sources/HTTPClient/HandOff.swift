@@ -154,10 +154,7 @@ final class HandOff<Item: Sendable>: @unchecked Sendable {
     private func wait(_ deadline: Deadline) -> HTTPClientError? {
         let milliseconds: Int32
         do { milliseconds = try deadline.nextWaitMilliseconds() } catch { return error }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let nanoseconds = Int(now.tv_nsec) + Int(milliseconds) * 1_000_000
-        var until = timespec(tv_sec: now.tv_sec + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
+        var until = timespec.realtime(after: .milliseconds(milliseconds))
         _ = pthread_cond_timedwait(condition, mutex, &until)
         return nil
     }

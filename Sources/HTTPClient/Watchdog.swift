@@ -2,8 +2,8 @@ import Glibc
 import Locking
 
 /// One thread that runs each armed action at its time unless it is disarmed first: the backstop that answers a
-/// caller whose worker is stuck where it cannot watch its own deadline (getaddrinfo). One thread for all calls,
-/// instead of a sleeping task and a timer per call; nearly every alarm is disarmed long before it is due.
+/// caller whose worker is stuck where it cannot watch its own deadline (getaddrinfo). One thread serves every
+/// call: nearly every alarm is disarmed long before it is due, so a task sleeping per call would be wasted work.
 final class Watchdog: @unchecked Sendable {
     typealias Action = @Sendable () -> Void
     typealias Alarm = UInt64
@@ -61,7 +61,7 @@ final class Watchdog: @unchecked Sendable {
                 continue
             }
             wakeAt = armed.values.map(\.due).min() ?? now + .seconds(60)
-            var until = WorkerThreads.realtime(after: now.duration(to: wakeAt))
+            var until = timespec.realtime(after: now.duration(to: wakeAt))
             _ = pthread_cond_timedwait(condition, mutex, &until)
         }
     }

@@ -55,7 +55,7 @@ final class WorkerThreads: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         idle += 1
-        var until = Self.realtime(after: idleLifetime)
+        var until = timespec.realtime(after: idleLifetime)
         while jobs.isEmpty {
             if pthread_cond_timedwait(condition, mutex, &until) == ETIMEDOUT, jobs.isEmpty {
                 idle -= 1
@@ -63,15 +63,5 @@ final class WorkerThreads: @unchecked Sendable {
             }
         }
         return jobs.removeFirst()
-    }
-
-    /// CLOCK_REALTIME `duration` from now, as pthread_cond_timedwait takes it.
-    static func realtime(after duration: Duration) -> timespec {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let (seconds, attoseconds) = duration.components
-        let nanoseconds = Int(now.tv_nsec) + Int(attoseconds / 1_000_000_000)
-        return timespec(
-            tv_sec: now.tv_sec + Int(seconds) + nanoseconds / 1_000_000_000, tv_nsec: nanoseconds % 1_000_000_000)
     }
 }
