@@ -44,8 +44,15 @@ fi
 logs="$(mktemp -d /tmp/embedded-api-test-logs-XXXXXX)"
 passed=0
 failed=0
-# count SUITE PASSED FAILED: adds one suite's figures to the totals printed last.
-count() { passed=$((passed + $2)); failed=$((failed + $3)); printf '%s: %s passed, %s failed\n' "$1" "$2" "$3"; }
+failed_names=()
+# count SUITE PASSED FAILED: adds one suite's figures to the totals printed last; a suite with failures is named
+# again there, since CI keeps only the tail of the output.
+count() {
+    passed=$((passed + $2))
+    failed=$((failed + $3))
+    if [ "$3" -gt 0 ]; then failed_names+=("$1"); fi
+    printf '%s: %s passed, %s failed\n' "$1" "$2" "$3"
+}
 
 say "swift test $*"
 # Every secret the suite sends is noted here, to search a dump of the database for afterwards.
@@ -60,6 +67,8 @@ set -e
 swift_total=$(sed -n 's/.*Test run with \([0-9]*\) tests\{0,1\} in .*/\1/p' "$logs/swift.log" | tail -1)
 swift_failed=$(grep -c '^✘ Test .*) failed after' "$logs/swift.log" || true)
 count "swift test" "$(( ${swift_total:-0} - swift_failed ))" "$(( swift_status == 0 ? 0 : (swift_failed > 0 ? swift_failed : 1) ))"
+while IFS= read -r line; do failed_names+=("  $line"); done \
+    < <(grep -o '^✘ Test .*) failed after' "$logs/swift.log" | sed 's/ failed after$//' || true)
 
 say "contract tests (openapi/openapi.yaml)"
 set +e
@@ -143,5 +152,6 @@ else
 fi
 
 echo "$egress"
+for name in "${failed_names[@]}"; do echo "failed: $name"; done
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
