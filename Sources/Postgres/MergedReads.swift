@@ -4,10 +4,18 @@
 /// (executor start-up, plan revalidation, one RowDescription) for a batch instead of one per read, which is most
 /// of its cost for a read of a few rows (docs/architecture.md, "Pipelined reads").
 ///
-/// For statements that opt in (`SQL.isMergeableRead`): every parameter must be valid as text where it stands,
-/// or carry its own cast (`$3::boolean`), since it now arrives as an element of a `text[]`; a binary (bytea)
-/// parameter cannot, so such a run is never merged. Each run keeps its own parameters, tenancy included.
+/// Every read of the read pipeline with parameters, all in text, is a candidate: no statement is marked. A
+/// parameter now arrives as an element of a `text[]`, so it must be valid as text where it stands or carry its
+/// own cast (`$3::boolean`). PostgreSQL infers no other type from text, so a statement where one is not refuses
+/// its merged form as SQL (class 42) rather than answering differently; the pipeline then sends that statement
+/// run by run (`PipelineStateMachine.unmergeable`). Each run keeps its own parameters, tenancy included.
 enum MergedReads {
+    /// Whether runs of `sql` may be held for the Sync to be merged: it has parameters, and none is binary (a
+    /// bytea value has no place in a `text[]` literal).
+    static func mayMerge(_ sql: SQL) -> Bool {
+        !sql.binds.isEmpty && !sql.binds.contains { if case .binary = $0 { true } else { false } }
+    }
+
     /// The first column of a merged statement's rows: which run (1-based) the row answers.
     static let ordinalColumn = "pipeline_ordinal"
 

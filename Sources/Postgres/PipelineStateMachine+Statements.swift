@@ -30,7 +30,7 @@ extension PipelineStateMachine {
 
     /// A task asks for `sql`, with room for it and a connection open.
     mutating func statementAsked(_ sql: SQL) -> Admission {
-        guard mode == .reads, sql.isMergeableRead, !unmergeable.contains(sql.digest) else { return .sendNow }
+        guard mode == .reads, MergedReads.mayMerge(sql), !unmergeable.contains(sql.digest) else { return .sendNow }
         let slot = newEntry(sql, isPending: true)
         pending.append(slot)
         scheduleSync()

@@ -152,7 +152,7 @@ struct PipelineStateMachine {
     var answered: [Sent] = []
     /// `.commitGroups`: a write of the batch out failed, so the batch is rolled back.
     var batchFailed = false
-    /// Mergeable reads asked for since the last Sync, in order: they go out with it.
+    /// Reads that may merge (`MergedReads.mayMerge`) asked for since the last Sync, in order: they go out with it.
     var pending: [Int] = []
     /// What goes out at the Sync being sent.
     var heldSends = HandOutQueue<HeldSend>()

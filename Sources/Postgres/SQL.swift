@@ -11,9 +11,6 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation, CustomStringConve
     private var single: Piece?
     private var many: [Piece]
     public var binds: [PostgresBind]
-    /// A read that a read pipeline may answer together with other runs of the same text in one execution
-    /// (`MergedReads`): set only where every parameter is valid as text where it stands or carries a cast.
-    public var isMergeableRead = false
     /// The text and digest, once `rendered()` has looked them up: a statement on its way to the server is asked
     /// for them several times.
     private var rendering: RenderedStatements.Rendering?

@@ -77,11 +77,7 @@ final class PipelineHarness {
         }
     }
 
-    static let mergeable: SQL = {
-        var sql: SQL = "SELECT n FROM t WHERE k = \("key")"
-        sql.isMergeableRead = true
-        return sql
-    }()
+    static let mergeable: SQL = "SELECT n FROM t WHERE k = \("key")"
 
     let start = ContinuousClock.now
     var machine: Machine
@@ -125,7 +121,9 @@ final class PipelineHarness {
     func run(_ step: Step) {
         switch step {
         case .send(let name, let isNew):
-            let sql = SQL.joining(["SELECT n FROM t WHERE name = \(name)", SQL(unsafe: "/* \(name) */")])
+            // A binary parameter: such a read cannot merge, so it goes out at once.
+            var sql = SQL.joining(["SELECT n FROM t WHERE name = \(name)", SQL(unsafe: "/* \(name) */")])
+            sql.binds = [.binary(Array(name.utf8))]
             let admission = machine.statementAsked(sql)
             #expect(admission == .sendNow)
             ticket(name, machine.statementSent(sql, name: "ea_\(name)", isNew: isNew, deadline: start + .seconds(1)))

@@ -35,18 +35,17 @@ import TestSupport
         }
 
         /// `/rows/<k>`: k rows (1…k) from a mergeable read, the body their values joined by commas; `/plus/<k>`:
-        /// k + 1 from a read marked mergeable whose parameter is an integer where it stands, so that its merged
+        /// k + 1 from a read whose parameter is an integer where it stands, so that its merged
         /// form (where it arrives as text) is refused; `/cast/<text>`: the text cast to an integer (`%00` sent as
         /// a NUL), refused for a run whose text is not one.
         func mergeable(_ path: String) async throws -> Response {
             let last = String(path.split(separator: "/").last ?? "")
             let k = Int(last) ?? -1
-            var sql: SQL = path.hasPrefix("/rows/")
+            let sql: SQL = path.hasPrefix("/rows/")
                 ? "SELECT g AS n FROM generate_series(1, \(k)::int) AS g, pg_sleep(0.01) ORDER BY g DESC"
                 : path.hasPrefix("/plus/")
                 ? "SELECT \(k) + 1 AS n, pg_sleep(0.01)::text AS slept"
                 : "SELECT \(last.replacing("%00", with: "\u{0}"))::int AS n, pg_sleep(0.01)::text AS slept"
-            sql.isMergeableRead = true
             let rows = try await pool.reading { try await $0.query(sql) }.rows
             return Response(status: .ok, body: Array(try rows.map { String(try $0.int("n")) }.joined(separator: ",").utf8))
         }

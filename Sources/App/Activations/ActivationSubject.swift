@@ -23,12 +23,10 @@ struct ActivationSubject: Sendable {
     static func read(
         integrationID: String, organisationID: String, endUser lookup: EndUserLookup, on database: some StatementRunning
     ) async throws -> ActivationSubject? {
-        var sql = SQL.joining([
+        let sql = SQL.joining([
             selectAndJoinEndUser, lookup.condition, joinTemplates,
             "WHERE i.id = \(integrationID) AND i.organisation_id = \(organisationID)",
         ])
-        // Ids compared with text columns.
-        sql.isMergeableRead = true
         let rows = try await database.query(sql).rows
         guard let first = rows.first else { return nil }
         var templates: [TemplateRecord] = []

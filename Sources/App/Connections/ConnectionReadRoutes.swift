@@ -14,13 +14,12 @@ enum ListConnectionsRoute {
         // Two shapes rather than one with a flag: the generic plan of a flagged statement keeps the subquery and
         // its casts even when the flag disables them, ~10 µs of PostgreSQL's CPU per merged read of the common,
         // unfiltered list.
-        var filter: SQL = connectorIDs.isEmpty
+        let filter: SQL = connectorIDs.isEmpty
             ? "FROM connections t WHERE t.end_user_id = u.id"
             : """
             FROM connections t WHERE t.end_user_id = u.id AND t.connector_id IN (
                 SELECT jsonb_array_elements_text(\(JSONValue.strings(connectorIDs).jsonText)::jsonb))
             """
-        filter.isMergeableRead = true  // no parameter, or one that is cast
         let result = try await context.database.reading { connection in
             try await KeysetPage.fetch(
                 columns: "t.id, t.name, t.created_at, t.updated_at", filter: filter, page: page, scope: path.source,

@@ -52,8 +52,7 @@ enum ListEndUserIntegrationsRoute {
         case "false": "AND NOT t.is_deployed"
         default: throw APIError.invalidParameter("deployed", "must be true or false")
         }
-        var filter = SQL(unsafe: "FROM integrations t WHERE t.hub_id = h.id \(deployed)")
-        filter.isMergeableRead = true
+        let filter = SQL(unsafe: "FROM integrations t WHERE t.hub_id = h.id \(deployed)")
         var scope = path.source
         scope.columns = SQL.joining([scope.columns, SQL(unsafe: """
             , (SELECT count(*) FROM activations a JOIN integrations t ON t.id = a.integration_id
@@ -84,12 +83,11 @@ enum ListEndUserActivationsRoute {
         let path = try EndUserPath(request, principal: principal)
         let page = try PageRequest.from(request)
         let from = "FROM activations t JOIN integrations i ON i.id = t.integration_id WHERE t.end_user_id = u.id"
-        var filter: SQL = if let integrationID = request.queryValue("integration_id") {
+        let filter: SQL = if let integrationID = request.queryValue("integration_id") {
             SQL.joining([SQL(unsafe: from), "AND t.integration_id = \(integrationID)::text"])
         } else {
             SQL(unsafe: from)
         }
-        filter.isMergeableRead = true  // no parameter, or one that is cast
         let columns = SQL(unsafe: "t.id, t.hub_id AS activation_hub_id, " + IntegrationRecord.aliasedColumns)
         let result = try await context.database.reading { database in
             try await KeysetPage.fetch(columns: columns, filter: filter, page: page, scope: path.source, on: database)

@@ -87,9 +87,7 @@ struct EndUserResolution: Sendable {
         organisationID: String, hubID: String, endUser lookup: EndUserLookup?, on connection: some StatementRunning
     ) async throws -> EndUserResolution {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        var sql = SQL.joining([selectColumns, source.from, "WHERE", source.condition])
-        // Its parameters are ids compared with text columns.
-        sql.isMergeableRead = true
+        let sql = SQL.joining([selectColumns, source.from, "WHERE", source.condition])
         return try decode(try await connection.query(sql).rows.first, lookup: lookup)
     }
 
@@ -100,26 +98,20 @@ struct EndUserResolution: Sendable {
         on database: some StatementRunning
     ) async throws -> (EndUserResolution, StoredConnection?) {
         let source = source(organisationID: organisationID, hubID: hubID, endUser: lookup)
-        var sql = SQL.joining([
+        let sql = SQL.joining([
             selectColumnsAndConnection, source.from, "LEFT JOIN connections c ON c.end_user_id = u.id AND", connection,
             connectionBindingJoins, "WHERE", source.condition,
         ])
-        // Ids compared with text columns, as long as `connection`'s own parameters are too.
-        sql.isMergeableRead = connection.isMergeableRead
         let rows = try await database.query(sql).rows
         return (try decode(rows.first, lookup: lookup), try StoredConnection.decode(rows))
     }
 
     /// The condition for `read(…with:…)` that picks the user's primary connection: their first to the hub's
     /// primary connector (EndUser.primaryConnection).
-    static let primaryConnection: SQL = {
-        var sql: SQL = """
-            c.id = (SELECT id FROM connections WHERE end_user_id = u.id AND connector_id = h.primary_connector_id
-                    ORDER BY id LIMIT 1)
-            """
-        sql.isMergeableRead = true  // no parameters of its own
-        return sql
-    }()
+    static let primaryConnection: SQL = """
+        c.id = (SELECT id FROM connections WHERE end_user_id = u.id AND connector_id = h.primary_connector_id
+                ORDER BY id LIMIT 1)
+        """
 
     /// The user, or the 404 that says which part of the path is unknown; then the end-user token rule (403).
     func require(_ principal: Principal) throws(APIError) -> EndUserRecord {

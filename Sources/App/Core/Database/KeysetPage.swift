@@ -22,9 +22,7 @@ enum KeysetPage {
     static func fetch(
         columns: SQL, filter: SQL, page: PageRequest, scope: Scope? = nil, on connection: some StatementRunning
     ) async throws -> Result {
-        var sql = statement(columns: columns, filter: filter, page: page, scope: scope)
-        // The page's own parameters are text or cast; the filter's and the scope's must be too.
-        sql.isMergeableRead = filter.isMergeableRead
+        let sql = statement(columns: columns, filter: filter, page: page, scope: scope)
         let rows = try await connection.query(sql).rows
         let items = try rows.filter { try $0.optionalString("id") != nil }
         return Result(scope: rows.first, rows: items, totalCount: try rows.first?.int("total") ?? 0)
