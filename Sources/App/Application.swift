@@ -46,13 +46,16 @@ public enum Application {
     ) async throws {
         let context = try makeContext(configuration: configuration, logger: logger)
         defer { context.database.shutdown() }
+        // Made first: what it prepares on threads of its own (the API description's compression) overlaps the
+        // migrations.
+        let responder = makeResponder(context: context)
         if configuration.migrateOnStart {
             let applied = try await Migrator.fromDirectory().migrate(context.database)
             for migration in applied {
                 logger.notice("applied migration", metadata: ["migration": "\(migration.version)_\(migration.name)"])
             }
         }
-        let server = Server(configuration: configuration.server, responder: makeResponder(context: context), logger: logger)
+        let server = Server(configuration: configuration.server, responder: responder, logger: logger)
         let listener = Task { await context.listenForAPIKeyChanges() }
         defer { listener.cancel() }
         let webhooks = configuration.webhooks.deliver ? Task { await WebhookWorker(context: context).run() } : nil

@@ -63,16 +63,16 @@ struct ResponseCompression: Sendable {
         return Self.gzipped(response, body: compressed)
     }
 
-    /// A body that never changes, compressed once at the highest level; the answer for each request is picked, not
-    /// made. The responder then leaves it as it is (it carries its `Content-Encoding` or `Vary` already).
-    func cached(_ response: Response) -> @Sendable (Request) -> Response {
+    /// A body that never changes (`response`'s is `body.body`), compressed once (`CompressedOnce`); the answer for
+    /// each request is picked, not made. The responder then leaves it as it is (it carries its `Content-Encoding`
+    /// or `Vary` already).
+    func cached(_ response: Response, compressed body: CompressedOnce) -> @Sendable (Request) -> Response {
         let identity = Self.apply(.identity, to: response)
-        let gzipped = Self.gzipped(response, body: Gzip.compress(response.body, level: 9))
         return { [self] request in
             switch plan(response, for: request) {
             case .asIs: response
             case .identity: identity
-            case .gzip: gzipped
+            case .gzip: Self.gzipped(response, body: body.gzipped)
             }
         }
     }
