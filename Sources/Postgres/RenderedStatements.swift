@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// Statement texts rendered from their pieces, by shape: a statement of a known shape (the same literals, fixed
 /// texts and placeholders in the same order) costs a hash of its pieces' addresses and a comparison, not the
@@ -41,7 +41,8 @@ package enum RenderedStatements {
     }
 
     static let capacity = 1024
-    private static let renderings = Mutex<[Shape: Rendering]>([:])
+    /// `Locked`, not Synchronization's `Mutex`, which ThreadSanitizer cannot see.
+    private static let renderings = Locked<[Shape: Rendering]>([:])
 
     static func rendering(of pieces: [SQL.Piece]) -> Rendering {
         let shape = Shape(pieces)
