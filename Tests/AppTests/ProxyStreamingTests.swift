@@ -3,6 +3,7 @@ import Cryptography
 import Domain
 import Foundation
 import HTTP1
+import HTTPClient
 import HTTPServer
 import Synchronization
 import TestSupport
@@ -28,12 +29,15 @@ struct ProxyStreamingTests {
     }
 
     private func withProvider(
-        proxyMaxBodyBytes: Int? = nil, _ body: (ConnectionsApp, AccessTenant, String) async throws -> Void
+        proxyMaxBodyBytes: Int? = nil, outboundPerOrganisation: Int? = nil,
+        _ body: (ConnectionsApp, AccessTenant, String) async throws -> Void
     ) async throws {
         var provider = ServerConfiguration()
         provider.limits.maxBodyBytes = 64 * 1024 * 1024
         try await withRunningServer(configuration: provider, responder: GeneratingUpstream()) { port in
-            try await withAccessApp(proxyMaxBodyBytes: proxyMaxBodyBytes) { app in
+            try await withAccessApp(
+                proxyMaxBodyBytes: proxyMaxBodyBytes, outboundPerOrganisation: outboundPerOrganisation
+            ) { app in
                 let access = try await app.makeAccessTenant()
                 let connectionID = try await app.makeAccessConnection(
                     access, baseURL: "http://127.0.0.1:\(port)/base", action: [AccessBodies.basic])
@@ -91,6 +95,51 @@ struct ProxyStreamingTests {
             #expect(throws: (any Error).self) { try Self.dechunk(response.body) }  // no last chunk
             #expect(response.body.count > 1_048_576 && response.body.count < 8_388_608)
             #expect(app.context.metrics.render().contains("proxy_responses_cut_short_total{connector="))
+        }
+    }
+
+    /// After the first request connects (on a worker thread), the kept connection carries the next ones from the
+    /// request's own event loop: short and large answers arrive intact.
+    @Test func keptConnectionsCarryAnswersFromTheRequestsEventLoop() async throws {
+        try await withProvider { app, access, connectionID in
+            let short = "download?framing=length&bytes=100"
+            for _ in 0..<3 {
+                let response = try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10))
+                #expect(response.statusCode == 200)
+                #expect(response.header("content-length") == "100")
+                #expect(response.body == GeneratingUpstream.bytes(0..<100))
+            }
+            let client = try await get(app, access, connectionID, "download?framing=chunked&bytes=\(Self.large)")
+            let response = try await client.readResponse(timeout: .seconds(60))
+            #expect(try Self.dechunk(response.body) == GeneratingUpstream.bytes(0..<Self.large))
+            #expect(app.context.outbound.connectionCounts == (opened: 1, reused: 3))
+            #expect(app.context.outbound.reusedOnCallingLoop == 3)
+        }
+    }
+
+    /// A caller that leaves mid-body ends the exchange on its event loop: the organisation's one slot comes back,
+    /// so its next request is served rather than refused.
+    @Test func aCallerLeavingMidBodyGivesTheOrganisationsSlotBack() async throws {
+        try await withProvider(outboundPerOrganisation: 1) { app, access, connectionID in
+            let short = "download?framing=length&bytes=100"
+            #expect(try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10)).statusCode == 200)
+            do {
+                // 20 MB the caller never reads: the answer stalls mid-body with the slot held.
+                let leaving = try await get(app, access, connectionID, "download?framing=length&bytes=\(Self.large)")
+                try await Task.sleep(for: .milliseconds(300))
+                let refused = try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10))
+                #expect(refused.statusCode == 503)
+                #expect(refused.header("retry-after") == "1")
+                leaving.resetOnClose()
+            }
+            #expect(app.context.outbound.reusedOnCallingLoop == 1)
+            var status = 0
+            for _ in 0..<50 {
+                status = try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10)).statusCode
+                if status == 200 { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(status == 200)
         }
     }
 
