@@ -42,7 +42,7 @@ extension HTTPClient {
             {
                 return response
             }
-            mayReuse = false  // the kept connection was stale: a new one, connected on a worker thread
+            mayReuse = false  // none was idle, or the one taken was stale: a new connection, on a worker thread
         }
         if let refusal = threads.acquire(tenant: request.tenant) { throw refusal }
         let response = OutboundBody()
@@ -68,14 +68,18 @@ extension HTTPClient {
         _ url: OutboundURL, method: HTTPMethod, tenant: String?, sending request: [UInt8],
         configuration: HTTPClientConfiguration, waiter: any OutboundSocketWaiting, isReplayable: Bool
     ) async throws(HTTPClientError) -> OutboundStreamingResponse? {
-        let origin = ConnectionPool.Origin(url, identity: nil)
-        guard let idle = pool.take(origin) else { return nil }
-        guard case .plain(let socket) = idle else { return nil }
+        // The slot first: a refused call must not have taken (and so closed) a kept connection.
         if let refusal = threads.acquire(tenant: tenant) { throw refusal }
+        let slot = HeldSlot(threads, tenant: tenant)
+        let origin = ConnectionPool.Origin(url, identity: nil)
+        guard let idle = pool.take(origin), case .plain(let socket) = idle else {
+            slot.release()
+            return nil
+        }
         pool.countReusedOnCallingLoop()
         let exchange = LoopExchange(
             reusing: idle, socket: socket, waiter: waiter, method: method, configuration: configuration, pool: pool,
-            origin: origin, isReplayable: isReplayable, slot: HeldSlot(threads, tenant: tenant))
+            origin: origin, isReplayable: isReplayable, slot: slot)
         let opened: Result<(ResponseHead, contentLength: Int?)?, HTTPClientError> = await withTaskCancellationHandler {
             do throws(HTTPClientError) {
                 return .success(try await exchange.open(sending: request))

@@ -155,6 +155,24 @@ import Testing
         #expect(started.duration(to: .now) < .seconds(2))
     }
 
+    /// A call the organisation's limit refuses leaves the kept connection it would have used in the pool.
+    @Test func aRefusedCallLeavesTheKeptConnectionIdle() async throws {
+        let head = Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nsome".utf8)
+        let upstream = try KeepAliveUpstream { _, path in
+            path == "/stall" ? .stallAfter(head) : .answer(KeepAliveUpstream.ok())
+        }
+        defer { upstream.stop() }
+        let client = Self.client(PollingWaiter(), perTenant: 1)
+        let holding = try await client.open(Self.get(upstream.port, "/stall", tenant: "org"))  // the slot, connection 1
+        _ = try await Self.read(client.open(Self.get(upstream.port)))  // connection 2, idle after
+        await #expect(throws: HTTPClientError.tenantConcurrencyLimit) {
+            _ = try await client.open(Self.get(upstream.port, tenant: "org"))
+        }
+        holding.body.abandon()
+        _ = try await Self.read(client.open(Self.get(upstream.port)))
+        #expect(upstream.connections == 2)
+    }
+
     /// The caller stops reading mid-body (its own client left): the organisation's slot comes back at once, and
     /// the half-read connection is never reused.
     @Test func abandoningMidBodyReturnsTheSlotAndDropsTheConnection() async throws {
@@ -164,7 +182,8 @@ import Testing
         }
         defer { upstream.stop() }
         let client = Self.client(PollingWaiter(), perTenant: 1)
-        _ = try await Self.read(client.open(Self.get(upstream.port, tenant: "org")))
+        // Without the tenant: a worker thread returns its slot only as it ends, a moment after the body's end.
+        _ = try await Self.read(client.open(Self.get(upstream.port)))
         let response = try await client.open(Self.get(upstream.port, tenant: "org"))
         await #expect(throws: HTTPClientError.tenantConcurrencyLimit) {
             _ = try await client.open(Self.get(upstream.port, tenant: "org"))
