@@ -44,6 +44,8 @@ final class ConnectionPool: Sendable {
         /// Connections opened and connections handed out again (for tests and the benchmark's explanation).
         var opened = 0
         var reused = 0
+        /// Reused connections driven from the calling task's event loop (`LoopExchange`) rather than a worker thread.
+        var reusedOnCallingLoop = 0
     }
 
     let maxIdlePerOrigin: Int
@@ -99,6 +101,10 @@ final class ConnectionPool: Sendable {
     }
 
     func countOpened() { state.withLock { $0.opened += 1 } }
+
+    func countReusedOnCallingLoop() { state.withLock { $0.reusedOnCallingLoop += 1 } }
+
+    var reusedOnCallingLoop: Int { state.withLock { $0.reusedOnCallingLoop } }
 
     /// Connections opened and reused since the pool was made.
     var counts: (opened: Int, reused: Int) { state.withLock { ($0.opened, $0.reused) } }

@@ -33,12 +33,23 @@ extension HTTPClient {
             limited.timeout = max(timeLimit, .zero)
             limited.connectTimeout = min(limited.connectTimeout, limited.timeout)
         }
+        let isReplayable = Self.isReplayable(request)
+        var mayReuse = true
+        if upload == nil, url.scheme == .http, pool.isEnabled, let waiter = socketWaiter, waiter.canWaitOnCallingThread {
+            if let response = try await openOnCallingLoop(
+                url, method: request.method, tenant: request.tenant, sending: head + body, configuration: limited,
+                waiter: waiter, isReplayable: isReplayable)
+            {
+                return response
+            }
+            mayReuse = false  // none was idle, or the one taken was stale: a new connection, on a worker thread
+        }
         if let refusal = threads.acquire(tenant: request.tenant) { throw refusal }
         let response = OutboundBody()
         let exchange = StreamingExchange(
             url: url, method: request.method, identity: request.clientCertificate, configuration: limited,
             network: network, tls: tls, pool: pool, head: head, body: body, upload: upload, response: response,
-            isReplayable: Self.isReplayable(request))
+            isReplayable: isReplayable, mayReuse: mayReuse)
         let (threads, tenant) = (threads, request.tenant)
         let started = WorkerThreads.shared.start {
             exchange.run()
@@ -49,6 +60,39 @@ extension HTTPClient {
             throw .connectionFailed
         }
         return try await awaitHead(response, upload: upload, watchdog: limited.timeout + .milliseconds(250))
+    }
+
+    /// The exchange over an idle kept connection to `url`'s origin, driven from the calling task (`LoopExchange`);
+    /// nil when none is idle or the one taken proved stale before the answer's first byte.
+    private func openOnCallingLoop(
+        _ url: OutboundURL, method: HTTPMethod, tenant: String?, sending request: [UInt8],
+        configuration: HTTPClientConfiguration, waiter: any OutboundSocketWaiting, isReplayable: Bool
+    ) async throws(HTTPClientError) -> OutboundStreamingResponse? {
+        // The slot first: a refused call must not have taken (and so closed) a kept connection.
+        if let refusal = threads.acquire(tenant: tenant) { throw refusal }
+        let slot = HeldSlot(threads, tenant: tenant)
+        let origin = ConnectionPool.Origin(url, identity: nil)
+        guard let idle = pool.take(origin), case .plain(let socket) = idle else {
+            slot.release()
+            return nil
+        }
+        pool.countReusedOnCallingLoop()
+        let exchange = LoopExchange(
+            reusing: idle, socket: socket, waiter: waiter, method: method, configuration: configuration, pool: pool,
+            origin: origin, isReplayable: isReplayable, slot: slot)
+        let opened: Result<(ResponseHead, contentLength: Int?)?, HTTPClientError> = await withTaskCancellationHandler {
+            do throws(HTTPClientError) {
+                return .success(try await exchange.open(sending: request))
+            } catch {
+                return .failure(error)
+            }
+        } onCancel: {
+            exchange.cancellation.cancel()
+        }
+        guard let head = try opened.get() else { return nil }
+        return OutboundStreamingResponse(
+            status: head.0.status, headers: head.0.headers, contentLength: head.contentLength,
+            body: OutboundBody(loop: exchange))
     }
 
     /// Whether a request may be sent again after a reused connection failed before the answer's first byte:
@@ -108,8 +152,8 @@ private struct StreamingExchange: Sendable {
     /// Whether a stale reused connection's failure after the request went out may be answered by sending it
     /// again (`HTTPClient.isReplayable`); a failure while writing it always may, since nothing was taken.
     let isReplayable: Bool
-
-    static let readBytes = 64 * 1024
+    /// False after a kept connection proved stale on the calling loop: this attempt connects anew.
+    let mayReuse: Bool
 
     func run() {
         do {
@@ -129,7 +173,7 @@ private struct StreamingExchange: Sendable {
     private func exchange() throws(HTTPClientError) {
         let deadline = Deadline(after: configuration.timeout, cancellation: response.cancellation)
         let origin = ConnectionPool.Origin(url, identity: identity)
-        if upload == nil, pool.isEnabled, let idle = pool.take(origin) {
+        if mayReuse, upload == nil, pool.isEnabled, let idle = pool.take(origin) {
             guard case .staleConnection = try attempt(over: idle, reused: true, origin: origin, deadline: deadline) else {
                 return
             }
@@ -148,14 +192,14 @@ private struct StreamingExchange: Sendable {
     ) throws(HTTPClientError) -> Attempt {
         do {
             try transport.write(head + body, deadline: connectDeadline)
-        } catch where reused && Self.mayBeStale(error) {
+        } catch where reused && error.mayMeanStaleConnection {
             return .staleConnection
         }
         if let upload { try send(upload, over: transport) }
         var limits = configuration.responseLimits
         limits.maxBodyBytes = .max
         var reader = ResponseStreamReader(limits: limits, requestMethod: method)
-        var buffer = [UInt8](repeating: 0, count: Self.readBytes)
+        var buffer = [UInt8](repeating: 0, count: StreamingReadBytes.perRead)
         // Until the head, the first deadline still runs; then each read waits the full timeout.
         var deadline = connectDeadline
         var headSeen = false
@@ -165,7 +209,7 @@ private struct StreamingExchange: Sendable {
             let count: Int
             do {
                 count = try transport.read(into: &buffer, deadline: deadline)
-            } catch where reused && !anyByte && isReplayable && Self.mayBeStale(error) {
+            } catch where reused && !anyByte && isReplayable && error.mayMeanStaleConnection {
                 return .staleConnection
             }
             if count == 0 && reused && !anyByte && isReplayable { return .staleConnection }
@@ -192,14 +236,6 @@ private struct StreamingExchange: Sendable {
                 guard try response.pieces.put(piece, deadline: fresh()) else { throw .cancelled }
             }
             if headSeen { deadline = fresh() }
-        }
-    }
-
-    /// A failure a connection closed while idle produces (not the deadline's or the caller's).
-    private static func mayBeStale(_ error: HTTPClientError) -> Bool {
-        switch error {
-        case .timedOut, .cancelled: false
-        default: true
         }
     }
 

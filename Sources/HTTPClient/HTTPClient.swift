@@ -14,11 +14,18 @@ public struct HTTPClient: Sendable {
     let threads: ThreadBudget
     let network: OutboundNetwork
     let pool: ConnectionPool
+    let socketWaiter: (any OutboundSocketWaiting)?
 
-    /// `network` resolves and connects; the system's unless a test observes the calls instead.
-    public init(configuration: HTTPClientConfiguration = .init(), network: OutboundNetwork = .system) {
+    /// `network` resolves and connects; the system's unless a test observes the calls instead. With
+    /// `socketWaiter`, a request over a kept plain-HTTP connection runs on the calling task's thread when the
+    /// waiter serves it (`LoopExchange`); every other request runs on a worker thread.
+    public init(
+        configuration: HTTPClientConfiguration = .init(), network: OutboundNetwork = .system,
+        socketWaiter: (any OutboundSocketWaiting)? = nil
+    ) {
         self.configuration = configuration
         self.network = network
+        self.socketWaiter = socketWaiter
         tls = TLSContextCache(additionalTrustedCAFile: configuration.additionalTrustedCAFile)
         threads = ThreadBudget(
             limit: configuration.maxConcurrentRequests, perTenantLimit: configuration.maxConcurrentRequestsPerTenant)
@@ -30,6 +37,9 @@ public struct HTTPClient: Sendable {
 
     /// Connections `open` has opened, and how many times it sent a request over an idle one instead.
     public var connectionCounts: (opened: Int, reused: Int) { pool.counts }
+
+    /// How many of the reused connections carried their exchange on the calling task's event loop.
+    public var reusedOnCallingLoop: Int { pool.reusedOnCallingLoop }
 
     /// `request` as a child span of the trace under way (`RequestTrace.current`), if any: its own `traceparent`
     /// (and the trace's `tracestate`), replacing any the request carried.

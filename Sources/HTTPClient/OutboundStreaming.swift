@@ -24,12 +24,19 @@ public final class OutboundBody: Sendable {
     /// Pieces read ahead of the consumer: with 64 KiB reads, at most 256 KiB per response.
     static let readAhead = 4
     let pieces = HandOff<Piece>(capacity: readAhead)
-    let cancellation = CancellationFlag()
+    let cancellation: CancellationFlag
+    /// The exchange the calling task drives itself, when the body is read on its event loop rather than handed
+    /// over from a worker thread through `pieces`.
+    private let loop: LoopExchange?
 
-    init() {}
+    init(loop: LoopExchange? = nil) {
+        self.loop = loop
+        cancellation = loop?.cancellation ?? CancellationFlag()
+    }
 
     /// The next piece; nil once the body ended. Throws when the connection failed or timed out mid-body.
     public func next() async throws(HTTPClientError) -> [UInt8]? {
+        if let loop { return try await loop.next() }
         switch await pieces.take() {
         case .data(let bytes): return bytes
         case .end: return nil
@@ -38,10 +45,15 @@ public final class OutboundBody: Sendable {
         }
     }
 
+    /// The whole body, when it had already arrived with the head (a short answer read on the caller's event
+    /// loop), instead of reading it with `next`; nil otherwise. Answers it at most once.
+    public func takeWhole() -> [UInt8]? { loop?.takeWhole() }
+
     /// Stops reading: the connection closes and its slot is returned.
     public func abandon() {
         cancellation.cancel()
         pieces.close()
+        loop?.abandon()
     }
 }
 

@@ -12,21 +12,36 @@ public struct OutboundURL: Sendable, Equatable {
     public var isIPv6Literal: Bool
 
     public init(parsing text: String) throws(HTTPClientError) {
-        guard let schemeEnd = text.firstRange(of: "://") else { throw .invalidURL("not an absolute URL") }
-        let schemeName = text[..<schemeEnd.lowerBound].lowercased()
+        let bytes = text.utf8
+        guard let colon = Self.firstSchemeSeparator(in: bytes) else { throw .invalidURL("not an absolute URL") }
+        let schemeName = text[..<colon].lowercased()
         guard let scheme = Scheme(rawValue: schemeName) else { throw .refused(.unsupportedScheme) }
-        var rest = text[schemeEnd.upperBound...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        // Delimiters are ASCII, so searching the bytes finds what a search by Character would, without grapheme
+        // breaking; anything non-ASCII left in the host or target is refused below.
+        var rest = text[bytes.index(colon, offsetBy: 3)...]
+        if let hash = rest.utf8.firstIndex(of: UInt8(ascii: "#")) { rest = rest[..<hash] }
+        let authorityEnd = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         let target = rest[authorityEnd...]
-        guard !authority.contains("@") else { throw .invalidURL("user information is not allowed in the URL") }
+        guard !authority.utf8.contains(UInt8(ascii: "@")) else {
+            throw .invalidURL("user information is not allowed in the URL")
+        }
         guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .invalidURL("the path or query holds characters that must be percent-encoded")
         }
         self.scheme = scheme
         (host, port, isIPv6Literal) = try Self.hostAndPort(authority, defaultPort: scheme == .https ? 443 : 80)
-        self.target = target.isEmpty ? "/" : target.first == "?" ? "/" + target : String(target)
+        self.target = target.isEmpty ? "/" : target.utf8.first == UInt8(ascii: "?") ? "/" + target : String(target)
+    }
+
+    /// Where the first "://" starts. By byte: the generic substring search cost ~5 % of a proxied request's CPU.
+    private static func firstSchemeSeparator(in bytes: String.UTF8View) -> String.Index? {
+        var start = bytes.startIndex
+        while let colon = bytes[start...].firstIndex(of: UInt8(ascii: ":")) {
+            if bytes[colon...].starts(with: "://".utf8) { return colon }
+            start = bytes.index(after: colon)
+        }
+        return nil
     }
 
     /// The Host header value (RFC 9110 §7.2): the port only when it is not the scheme's default.
@@ -49,9 +64,12 @@ public struct OutboundURL: Sendable, Equatable {
             }
             guard case .v6 = IPAddress(String(host)) else { throw .invalidURL("invalid IPv6 literal") }
         } else {
-            let parts = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
-            host = parts[0]
-            portText = parts.count > 1 ? parts[1] : nil
+            if let colon = authority.utf8.firstIndex(of: UInt8(ascii: ":")) {
+                host = authority[..<colon]
+                portText = authority[authority.utf8.index(after: colon)...]
+            } else {
+                host = authority
+            }
             let allowed = host.utf8.allSatisfy { byte in
                 (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                     || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")

@@ -43,7 +43,7 @@ final class RecordingUpstream: Responder, Sendable {
 /// loopback; the harness pins egress to loopback all the same).
 func withAccessApp<T>(
     tokens: (any AccessTokenSource)? = nil, allowPrivate: Bool = true, outboundTimeout: Duration = .seconds(10),
-    proxyMaxBodyBytes: Int? = nil, _ body: (ConnectionsApp) async throws -> T
+    proxyMaxBodyBytes: Int? = nil, outboundPerOrganisation: Int? = nil, _ body: (ConnectionsApp) async throws -> T
 ) async throws -> T {
     var (context, logs) = try await ConnectionsApp.makeContext(
         credentialKeys: KeyRing.generateKeySpecification(version: "access1"),
@@ -51,6 +51,7 @@ func withAccessApp<T>(
             $0.outboundAllowPrivateNetworks = allowPrivate
             $0.outboundTimeout = outboundTimeout
             if let proxyMaxBodyBytes { $0.proxyMaxBodyBytes = proxyMaxBodyBytes }
+            if let outboundPerOrganisation { $0.outboundMaxConcurrentPerOrganisation = outboundPerOrganisation }
         })
     if let tokens { context.accessTokens = tokens }
     defer { context.database.shutdown() }

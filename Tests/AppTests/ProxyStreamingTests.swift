@@ -3,6 +3,7 @@ import Cryptography
 import Domain
 import Foundation
 import HTTP1
+import HTTPClient
 import HTTPServer
 import Synchronization
 import TestSupport
@@ -28,12 +29,15 @@ struct ProxyStreamingTests {
     }
 
     private func withProvider(
-        proxyMaxBodyBytes: Int? = nil, _ body: (ConnectionsApp, AccessTenant, String) async throws -> Void
+        proxyMaxBodyBytes: Int? = nil, outboundPerOrganisation: Int? = nil,
+        _ body: (ConnectionsApp, AccessTenant, String) async throws -> Void
     ) async throws {
         var provider = ServerConfiguration()
         provider.limits.maxBodyBytes = 64 * 1024 * 1024
         try await withRunningServer(configuration: provider, responder: GeneratingUpstream()) { port in
-            try await withAccessApp(proxyMaxBodyBytes: proxyMaxBodyBytes) { app in
+            try await withAccessApp(
+                proxyMaxBodyBytes: proxyMaxBodyBytes, outboundPerOrganisation: outboundPerOrganisation
+            ) { app in
                 let access = try await app.makeAccessTenant()
                 let connectionID = try await app.makeAccessConnection(
                     access, baseURL: "http://127.0.0.1:\(port)/base", action: [AccessBodies.basic])
@@ -92,6 +96,61 @@ struct ProxyStreamingTests {
             #expect(response.body.count > 1_048_576 && response.body.count < 8_388_608)
             #expect(app.context.metrics.render().contains("proxy_responses_cut_short_total{connector="))
         }
+    }
+
+    /// After the first request connects (on a worker thread), the kept connection carries the next ones from the
+    /// request's own event loop: short and large answers arrive intact.
+    @Test func keptConnectionsCarryAnswersFromTheRequestsEventLoop() async throws {
+        try await withProvider { app, access, connectionID in
+            let short = "download?framing=length&bytes=100"
+            for _ in 0..<3 {
+                let response = try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10))
+                #expect(response.statusCode == 200)
+                #expect(response.header("content-length") == "100")
+                #expect(response.body == GeneratingUpstream.bytes(0..<100))
+            }
+            let bytes = 4 * 1024 * 1024  // many 64 KiB reads, each handed on from the loop
+            let client = try await get(app, access, connectionID, "download?framing=chunked&bytes=\(bytes)")
+            let response = try await client.readResponse(timeout: .seconds(60))
+            #expect(try Self.dechunk(response.body) == GeneratingUpstream.bytes(0..<bytes))
+            #expect(app.context.outbound.connectionCounts == (opened: 1, reused: 3))
+            #expect(app.context.outbound.reusedOnCallingLoop == 3)
+        }
+    }
+
+    /// A caller that leaves mid-body ends the exchange on its event loop: the organisation's one slot comes back,
+    /// so its next request is served rather than refused.
+    @Test func aCallerLeavingMidBodyGivesTheOrganisationsSlotBack() async throws {
+        try await withProvider(outboundPerOrganisation: 1) { app, access, connectionID in
+            let short = "download?framing=length&bytes=100"
+            // The first call's worker thread returns the slot as it ends, a moment after the answer: the second
+            // call, over the kept connection, runs on the loop once the slot is free.
+            try await expectServed(app, access, connectionID, short)
+            try await expectServed(app, access, connectionID, short)
+            let before = app.context.outbound.reusedOnCallingLoop
+            do {
+                // 20 MB the caller never reads: the answer stalls mid-body with the slot held.
+                let leaving = try await get(app, access, connectionID, "download?framing=length&bytes=\(Self.large)")
+                try await Task.sleep(for: .milliseconds(300))
+                let refused = try await get(app, access, connectionID, short).readResponse(timeout: .seconds(10))
+                #expect(refused.statusCode == 503)
+                #expect(refused.header("retry-after") == "1")
+                leaving.resetOnClose()
+            }
+            #expect(app.context.outbound.reusedOnCallingLoop == before + 1)
+            try await expectServed(app, access, connectionID, short)
+        }
+    }
+
+    /// Sends GET `rest` until it is served (a slot may be about to come back), for up to a second.
+    private func expectServed(_ app: ConnectionsApp, _ access: AccessTenant, _ connectionID: String, _ rest: String) async throws {
+        var status = 0
+        for _ in 0..<50 {
+            status = try await get(app, access, connectionID, rest).readResponse(timeout: .seconds(10)).statusCode
+            if status == 200 { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(status == 200)
     }
 
     struct Unfinished: Error {}

@@ -11,6 +11,8 @@ final class KeepAliveUpstream: Sendable {
         case answer([UInt8], thenClose: Bool = false)
         /// Closes without a byte of answer (a server that timed the connection out as the request arrived).
         case closeWithoutAnswer
+        /// Sends `bytes` (a head, part of a body, or nothing) and then nothing more until the client closes.
+        case stallAfter([UInt8])
     }
 
     static func ok(_ body: String = "ok", headers: String = "") -> [UInt8] {
@@ -58,6 +60,11 @@ final class KeepAliveUpstream: Sendable {
             case .answer(let bytes, let thenClose):
                 guard sendAll(client, bytes), !thenClose else { return }
             case .closeWithoutAnswer:
+                return
+            case .stallAfter(let bytes):
+                guard sendAll(client, bytes) else { return }
+                var byte: UInt8 = 0
+                while recv(client, &byte, 1, 0) > 0 {}  // until the client closes (or 5 s pass)
                 return
             }
             index += 1

@@ -40,7 +40,7 @@ public struct AppContext: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.keyMaterial = keyMaterial
-        outbound = HTTPClient(configuration: configuration.outboundClient)
+        outbound = HTTPClient(configuration: configuration.outboundClient, socketWaiter: EventLoopSocketWaiter())
         apiKeys = (authenticator as? DatabaseAuthenticator)?.apiKeys ?? APIKeyCache(maxAge: .zero)
     }
 

@@ -50,10 +50,18 @@ struct ProxyRoute: Sendable {
             response = try await send(
                 upstream, rest: body, binding: binding, token: renewed, connection: connection, organisationID: organisationID)
         }
-        return Response(
-            status: response.status,
-            headers: HopByHopHeaders.endToEnd(response.headers, alsoDropping: HopByHopHeaders.responseOnly),
-            stream: relay(response, connectorID: connection.connectorID))
+        let headers = HopByHopHeaders.endToEnd(response.headers, alsoDropping: HopByHopHeaders.responseOnly)
+        if Self.mayCarryBody(response.status), let whole = response.body.takeWhole() {
+            // The whole answer came with its head: sent as one, without a task per piece.
+            metrics.recordReceived(whole.count)
+            return Response(status: response.status, headers: headers, body: whole)
+        }
+        return Response(status: response.status, headers: headers, stream: relay(response, connectorID: connection.connectorID))
+    }
+
+    /// Whether an answer with `status` has a body for the server to frame (not 1xx, 204 or 304, RFC 9110 §6.4.1).
+    static func mayCarryBody(_ status: HTTPStatus) -> Bool {
+        status.code >= 200 && status.code != 204 && status.code != 304
     }
 
     /// The provider's body as this server's streamed answer, its bytes counted as they pass; a failure after the

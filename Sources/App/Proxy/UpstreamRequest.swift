@@ -19,7 +19,9 @@ struct UpstreamRequest: Sendable {
     /// `baseURL` + "/" + `path`; the caller's query minus `identifier_type`, which names the end user of the
     /// proxy's own path; its end-to-end headers.
     init(forwarding request: Request, baseURL: String, path: String) throws(APIError) {
-        guard Formats.isAbsoluteHTTPURL(baseURL), !baseURL.contains("?"), !baseURL.contains("#") else {
+        guard Formats.isAbsoluteHTTPURL(baseURL),
+              !baseURL.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+        else {
             throw APIError(.proxyRequestInvalid, "the connector's baseUrl is not an http(s) URL without a query")
         }
         // A dot segment would let the provider resolve the path outside the connector's baseUrl.
