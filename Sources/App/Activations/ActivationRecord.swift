@@ -108,7 +108,7 @@ enum ActivationStore {
         _ links: [ActivationRecord.Link], activationID: String, organisationID: String, on database: PGConnection
     ) async throws {
         let rows = JSONValue.array(links.map { ["template_id": .string($0.templateID), "connection_id": .string($0.connectionID)] })
-        try await database.query("""
+        _ = try await database.query("""
             INSERT INTO activation_connections (activation_id, template_id, connection_id, organisation_id)
             SELECT \(activationID), l.template_id, l.connection_id, \(organisationID)
             FROM json_to_recordset(\(rows.jsonText)::json) AS l (template_id text, connection_id text)
