@@ -1,6 +1,7 @@
 @testable import App
 import Cryptography
 import HTTP1
+@testable import HTTPClient
 import JSON
 import Postgres
 import TestSupport
@@ -100,6 +101,33 @@ struct OAuthTokenRefreshTests {
             #expect(try await refresher.refreshDue(organisationID: organisationID) == 1)
             #expect(try await backoff() == nil)
             #expect(flow.app.context.metrics.tokenRefreshes.render().contains(#"outcome="failed"} 1"#))
+        }
+    }
+
+    /// With every outbound slot of the organisation taken (webhook deliveries, say), a refresh never leaves: that is
+    /// no failure of the provider, so the token gets no backoff and the next pass renews it.
+    @Test func aRefreshKeptBackByTheOrganisationsOutboundLimitIsTriedOnTheNextPass() async throws {
+        try await OAuthFlow.with(expiresIn: 60) { flow in
+            let (_, tokenID) = try await tokenCredential(flow, try await flow.connect(code: "C-R6"))
+            let refresher = OAuthTokenRefresher(context: flow.app.context)
+            let organisationID = flow.tenant.organisationID
+            let budget = flow.app.context.outbound.threads
+            var held = 0
+            var refusal: HTTPClientError?
+            while refusal == nil {
+                refusal = budget.acquire(tenant: organisationID)
+                if refusal == nil { held += 1 }
+            }
+            #expect(refusal == .tenantConcurrencyLimit)
+            #expect(try await refresher.refreshDue(organisationID: organisationID) == 0)
+            for _ in 0..<held { budget.release(tenant: organisationID) }
+            #expect(flow.provider.snapshot.refreshes == [])
+            let backoffs = try await flow.app.context.database.withConnection { connection in
+                try await connection.query("SELECT 1 FROM oauth2_refresh_backoff WHERE credential_id = \(tokenID)").rows.count
+            }
+            #expect(backoffs == 0)
+            #expect(try await refresher.refreshDue(organisationID: organisationID) == 1)
+            #expect(flow.provider.snapshot.refreshes == ["RT-1"])
         }
     }
 

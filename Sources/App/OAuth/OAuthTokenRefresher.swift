@@ -10,7 +10,8 @@ import TraceContext
 /// instances on one database exactly one refreshes a given token; the background pass skips locked rows
 /// (`SKIP LOCKED`), and a crashed instance's lock ends with its connection. A provider's `invalid_grant` marks the
 /// credential's `errors` and its bindings' `validationMessages` (severity `error`), which also stops further
-/// attempts; other failures are retried with backoff (`oauth2_refresh_backoff`: 30 s, doubling, at most an hour).
+/// attempts; other failures are retried with backoff (`oauth2_refresh_backoff`: 30 s, doubling, at most an hour),
+/// except a call the organisation's outbound limit kept from leaving, which the next pass tries again.
 public struct OAuthTokenRefresher: Sendable {
     public static let refreshLeadSeconds = 300
 
@@ -173,6 +174,13 @@ public struct OAuthTokenRefresher: Sendable {
             _ = try await connection.query("DELETE FROM oauth2_refresh_backoff WHERE credential_id = \(id)")
             context.metrics.tokenRefreshes.record(.refused)
             return .refused
+        } catch .busy {
+            // Nothing reached the provider: the organisation's outbound calls were all taken (webhook deliveries,
+            // other refreshes). The next pass tries again; a backoff is for what the provider did.
+            context.logger.debug("token refresh deferred: the organisation's outbound calls are all taken", metadata: [
+                "credentialId": "\(id)",
+            ])
+            return .failed(.busy)
         } catch {
             try await backOff(id, on: connection)
             context.metrics.tokenRefreshes.record(.failed)
