@@ -9,6 +9,9 @@ public struct HTTPStatus: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code) \(reasonPhrase)" }
 
+    /// Whether a response with this status has a body to frame: not 1xx, 204 or 304 (RFC 9110 §6.4.1).
+    public var mayCarryBody: Bool { code >= 200 && code != 204 && code != 304 }
+
     public static let `continue` = HTTPStatus(code: 100, reasonPhrase: "Continue")
     public static let ok = HTTPStatus(code: 200, reasonPhrase: "OK")
     public static let created = HTTPStatus(code: 201, reasonPhrase: "Created")

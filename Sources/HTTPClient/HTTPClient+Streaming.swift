@@ -199,7 +199,7 @@ private struct StreamingExchange: Sendable {
         var limits = configuration.responseLimits
         limits.maxBodyBytes = .max
         var reader = ResponseStreamReader(limits: limits, requestMethod: method)
-        var buffer = [UInt8](repeating: 0, count: StreamingReadBytes.perRead)
+        var buffer = StreamingReadBytes.buffer()
         // Until the head, the first deadline still runs; then each read waits the full timeout.
         var deadline = connectDeadline
         var headSeen = false
@@ -228,7 +228,9 @@ private struct StreamingExchange: Sendable {
                 case .end: piece = .end
                 }
                 if case .end = piece {
-                    if pool.isEnabled, count > 0, keepsConnection, !reader.hasSurplus { pool.give(transport, to: origin) }
+                    pool.keepIfReusable(
+                        transport, for: origin, endedWithBytes: count > 0, keepsConnection: keepsConnection,
+                        hasSurplus: reader.hasSurplus)
                     _ = try response.pieces.put(piece, deadline: fresh())
                     response.pieces.close()
                     return .finished

@@ -20,8 +20,7 @@ final class LoopExchange: @unchecked Sendable {
     // The reading task's own state.
     private var connection: (transport: Transport, socket: Socket)?
     private var reader: ResponseStreamReader
-    /// Left uninitialised: recv writes before anything reads, and zeroing 64 KiB per exchange showed in profiles.
-    private var buffer = [UInt8](unsafeUninitializedCapacity: StreamingReadBytes.perRead) { $1 = $0.count }
+    private var buffer = StreamingReadBytes.buffer()
     /// Body bytes parsed and not yet handed on: at most one read's worth.
     private var queued: [[UInt8]] = []
     private var ended = false
@@ -138,9 +137,10 @@ final class LoopExchange: @unchecked Sendable {
                 queued.append(bytes)
             case .end:
                 ended = true
-                if let connection, pool.isEnabled, count > 0, keepsConnection, !reader.hasSurplus,
-                   !cancellation.isCancelled {
-                    pool.give(connection.transport, to: origin)
+                if let connection, !cancellation.isCancelled {
+                    pool.keepIfReusable(
+                        connection.transport, for: origin, endedWithBytes: count > 0, keepsConnection: keepsConnection,
+                        hasSurplus: reader.hasSurplus)
                 }
                 close()
             }
@@ -175,9 +175,15 @@ final class HeldSlot: Sendable {
     }
 }
 
-/// The size of each read of a streamed answer, on either path.
+/// The buffer each read of a streamed answer goes into, on either path.
 enum StreamingReadBytes {
     static let perRead = 64 * 1024
+
+    /// Left uninitialised: a read writes its bytes before anything reads them, and zeroing 64 KiB is work every
+    /// exchange would pay for nothing.
+    static func buffer() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: perRead) { $1 = $0.count }
+    }
 }
 
 extension HTTPClientError {

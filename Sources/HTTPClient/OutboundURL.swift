@@ -34,7 +34,8 @@ public struct OutboundURL: Sendable, Equatable {
         self.target = target.isEmpty ? "/" : target.utf8.first == UInt8(ascii: "?") ? "/" + target : String(target)
     }
 
-    /// Where the first "://" starts. By byte: the generic substring search cost ~5 % of a proxied request's CPU.
+    /// Where the first "://" starts, found by byte: a generic substring search over `String` is many times slower,
+    /// and every proxied request parses its URL.
     private static func firstSchemeSeparator(in bytes: String.UTF8View) -> String.Index? {
         var start = bytes.startIndex
         while let colon = bytes[start...].firstIndex(of: UInt8(ascii: ":")) {

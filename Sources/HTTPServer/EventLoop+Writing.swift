@@ -43,8 +43,7 @@ extension EventLoop {
 
     /// Serialises the head in one pass: the handler's fields minus those the server owns, then the server's.
     private func queue(_ response: Response, on connection: ClientConnection, isHEAD: Bool, closeAfter: Bool, http10: Bool) {
-        let code = response.status.code
-        let bodyless = code < 200 || code == 204 || code == 304
+        let bodyless = !response.status.mayCarryBody
         var head: [UInt8] = []
         head.reserveCapacity(192 + response.headers.count * 48)
         ResponseSerializer.appendStatusLine(response.status, to: &head)

@@ -63,10 +63,10 @@ struct ResponseCompression: Sendable {
         return Self.gzipped(response, body: compressed)
     }
 
-    /// A body that never changes (`response`'s is `body.body`), compressed once (`CompressedOnce`); the answer for
-    /// each request is picked, not made. The responder then leaves it as it is (it carries its `Content-Encoding`
-    /// or `Vary` already).
-    func cached(_ response: Response, compressed body: CompressedOnce) -> @Sendable (Request) -> Response {
+    /// A 200 of a body that never changes, compressed once (`CompressedOnce`); the answer for each request is
+    /// picked, not made. The responder then leaves it as it is (it carries its `Content-Encoding` or `Vary` already).
+    func cached(_ body: CompressedOnce, headers: HeaderFields) -> @Sendable (Request) -> Response {
+        let response = Response(status: .ok, headers: headers, body: body.body)
         let identity = Self.apply(.identity, to: response)
         return { [self] request in
             switch plan(response, for: request) {

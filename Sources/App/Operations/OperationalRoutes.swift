@@ -34,8 +34,8 @@ enum OperationalRoutes {
         PlaceholderImage.register(on: &router)
         // 220 KB that never change: compressed once per process rather than on the loop for every request.
         let specification = openAPIDocument.map {
-            ResponseCompression(minimumBytes: context.configuration.compressionMinBytes).cached(
-                Response(status: .ok, headers: ["Content-Type": "application/yaml"], body: $0.body), compressed: $0)
+            ResponseCompression(minimumBytes: context.configuration.compressionMinBytes)
+                .cached($0, headers: ["Content-Type": "application/yaml"])
         }
         router.onImmediate(.GET, "/openapi.yaml") { request in
             guard let specification else {

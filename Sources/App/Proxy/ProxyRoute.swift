@@ -51,7 +51,7 @@ struct ProxyRoute: Sendable {
                 upstream, rest: body, binding: binding, token: renewed, connection: connection, organisationID: organisationID)
         }
         let headers = HopByHopHeaders.endToEnd(response.headers, alsoDropping: HopByHopHeaders.responseOnly)
-        if Self.mayCarryBody(response.status), let whole = response.body.takeWhole() {
+        if response.status.mayCarryBody, let whole = response.body.takeWhole() {
             // The whole answer came with its head: sent as one, without a task per piece.
             metrics.recordReceived(whole.count)
             return Response(status: response.status, headers: headers, body: whole)
@@ -59,10 +59,6 @@ struct ProxyRoute: Sendable {
         return Response(status: response.status, headers: headers, stream: relay(response, connectorID: connection.connectorID))
     }
 
-    /// Whether an answer with `status` has a body for the server to frame (not 1xx, 204 or 304, RFC 9110 §6.4.1).
-    static func mayCarryBody(_ status: HTTPStatus) -> Bool {
-        status.code >= 200 && status.code != 204 && status.code != 304
-    }
 
     /// The provider's body as this server's streamed answer, its bytes counted as they pass; a failure after the
     /// head is counted too (the server then cuts the client's answer short).
