@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "JSON", swiftSettings: swiftSettings),
         .target(name: "Domain", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // W3C Trace Context: `traceparent`/`tracestate` parsed and made, and the trace of the task's work.
-        .target(name: "TraceContext", dependencies: ["HTTP1"], swiftSettings: swiftSettings),
+        .target(name: "TraceContext", dependencies: ["HTTP1", "CLinuxEvents"], swiftSettings: swiftSettings),
 
         // Edges to the operating system and C libraries.
         .target(

@@ -46,10 +46,13 @@ public struct HTTPClient: Sendable {
     static func traced(_ request: OutboundRequest) -> OutboundRequest {
         guard let trace = RequestTrace.current else { return request }
         var request = request
-        var random = SystemRandomNumberGenerator()
-        trace.child(using: &random).stamp(&request.headers)
+        spanRandomness.withLock { trace.child(using: &$0) }.stamp(&request.headers)
         return request
     }
+
+    /// Span ids for outbound calls, from buffered kernel randomness: a getrandom call per call cost more than
+    /// the lock.
+    private static let spanRandomness = Locked(RandomBytes())
 
     /// Sends `request` and returns the final response, whatever its status. `timeLimit`, when sooner than the
     /// configured timeout, bounds the call instead (the caller's own deadline). Within a trace

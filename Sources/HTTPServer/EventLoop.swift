@@ -3,6 +3,7 @@ import Glibc
 import HTTP1
 import Logging
 import Synchronization
+import TraceContext
 
 /// Serial numbers of the loops this process has made.
 private let loopSerials = Atomic<UInt64>(0)

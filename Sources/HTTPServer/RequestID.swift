@@ -1,3 +1,5 @@
+import TraceContext
+
 /// Request ids: an incoming `X-Request-Id` is kept when it is 1–200 characters of `[A-Za-z0-9._-]`
 /// (safe to log and echo), otherwise the server makes a random 128-bit hex one.
 enum RequestID {

@@ -1,5 +1,5 @@
-/// Where new trace and span ids come from. An event loop hands out its buffered kernel randomness
-/// (`RandomBytes` in HTTPServer); elsewhere `SystemRandomNumberGenerator` serves.
+/// Where new trace and span ids come from. An event loop and the outbound client hand out buffered kernel
+/// randomness (`RandomBytes`); elsewhere `SystemRandomNumberGenerator` serves.
 public protocol TraceRandomness {
     mutating func nextUInt64() -> UInt64
 }
