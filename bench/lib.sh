@@ -162,3 +162,33 @@ CONF
 }
 
 stop_nginx() { [ -f "$1/nginx.pid" ] && kill "$(cat "$1/nginx.pid" 2>/dev/null)" 2>/dev/null || true; }
+
+# start_callgrind PORT NAME: the release server under valgrind's callgrind on PORT (one event loop, pool 4), its
+# profile dumped to $BENCH_WORK/callgrind-NAME.out.*; sets CG_PID once it answers.
+start_callgrind() {
+    local port=$1 name=$2
+    PORT=$port EVENT_LOOP_THREADS=1 DATABASE_POOL_SIZE=4 LOG_LEVEL=warning \
+        valgrind --tool=callgrind --callgrind-out-file="$BENCH_WORK/callgrind-$name.out" "$BENCH_BINARY" serve \
+        >>"$BENCH_WORK/callgrind-$name.log" 2>&1 &
+    CG_PID=$!
+    for _ in $(seq 600); do curl -s -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done
+}
+
+# count_instructions NAME LABEL WRK_ARGS...: against the server start_callgrind NAME made, 2 s of wrk to warm up,
+# the counters zeroed, BENCH_INSTRUCTION_SECONDS (5) of wrk with 4 clients, the counters read: prints LABEL's
+# instructions per request and keeps the profile as bench/results/callgrind-LABEL.out (callgrind_annotate reads it).
+count_instructions() {
+    local name=$1 label=$2 requests out
+    shift 2
+    wrk -t1 -c4 -d2s "$@" >/dev/null
+    callgrind_control -z "$CG_PID" >/dev/null 2>&1
+    requests=$(wrk -t1 -c4 -d"${BENCH_INSTRUCTION_SECONDS:-5}s" "$@" | awk '/requests in/ {print $1}')
+    rm -f "$BENCH_WORK/callgrind-$name.out".*
+    callgrind_control -d "$CG_PID" >/dev/null 2>&1
+    out=$(ls "$BENCH_WORK/callgrind-$name.out".* | tail -1)
+    cp "$out" "bench/results/callgrind-$label.out"
+    awk -v n="$requests" -v label="$label" '/^summary:/ {
+        printf "    %-26s %9.0f instructions per request (%d requests)\n", label, $2 / n, n }' "$out"
+}
+
+stop_callgrind() { kill "$CG_PID" 2>/dev/null; wait "$CG_PID" 2>/dev/null || true; }

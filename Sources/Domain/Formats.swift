@@ -1,20 +1,35 @@
 /// Small, strict format checks used by the decoders.
 public enum Formats {
     /// An absolute `http://` or `https://` URL with a host and no whitespace or control characters.
+    /// By byte, over the string's own storage: the proxy checks its connector's `baseUrl` on every request, and
+    /// every delimiter is ASCII.
     public static func isAbsoluteHTTPURL(_ text: String) -> Bool {
-        let lower = text.lowercased()
-        let rest: Substring
-        if lower.hasPrefix("https://") {
-            rest = text.dropFirst(8)
-        } else if lower.hasPrefix("http://") {
-            rest = text.dropFirst(7)
+        text.utf8.withContiguousStorageIfAvailable(isAbsoluteHTTPURL)
+            ?? Array(text.utf8).withUnsafeBufferPointer(isAbsoluteHTTPURL)
+    }
+
+    private static func isAbsoluteHTTPURL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return false }
+        let schemeLength: Int
+        if hasPrefixIgnoringCase(bytes, "https://") {
+            schemeLength = 8
+        } else if hasPrefixIgnoringCase(bytes, "http://") {
+            schemeLength = 7
         } else {
             return false
         }
-        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else { return false }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
-        return !hostAndPort.isEmpty && !hostAndPort.hasPrefix(":")
+        let authority = bytes[schemeLength...].prefix {
+            $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") && $0 != UInt8(ascii: "#")
+        }
+        let hostStart = authority.lastIndex(of: UInt8(ascii: "@")).map { $0 + 1 } ?? authority.startIndex
+        return hostStart < authority.endIndex && authority[hostStart] != UInt8(ascii: ":")
+    }
+
+    /// Whether `bytes` starts with `prefix` (lower-case ASCII letters and punctuation), ignoring the case of ASCII
+    /// letters; control bytes, which `| 0x20` would also fold, are refused before.
+    private static func hasPrefixIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        return bytes.count >= expected.count && zip(bytes, expected).allSatisfy { $0 | 0x20 == $1 }
     }
 
     /// Go `time.ParseDuration` syntax (`300ms`, `1h30m`, `2.5s`); returns nanoseconds, nil when invalid.

@@ -73,6 +73,7 @@ struct HeadBuilder {
 
     private func parseFields(_ range: Range<Int>) throws(HTTPParseError) -> HeaderFields {
         var fields: [HeaderFields.Element] = []
+        fields.reserveCapacity(HeaderFields.typicalCount)
         var lineStart = range.lowerBound
         while lineStart < range.upperBound {
             var lf = lineStart

@@ -24,18 +24,9 @@ public struct RequestHead: Sendable, Equatable {
 
     /// HTTP/1.1 defaults to persistent, HTTP/1.0 to close; `Connection: close` / `keep-alive` tokens override.
     public static func defaultKeepAlive(version: HTTPVersion, headers: HeaderFields) -> Bool {
-        guard headers.contains("connection") else { return version == .http1_1 }
-        var close = false
-        var keepAlive = false
-        for value in headers.values(for: "connection") {
-            for token in value.split(separator: ",") {
-                let trimmed = token.trimmingOWS()
-                if trimmed.equalsIgnoringASCIICase("close") { close = true }
-                if trimmed.equalsIgnoringASCIICase("keep-alive") { keepAlive = true }
-            }
-        }
-        if close { return false }
-        return version == .http1_1 || keepAlive
+        let options = headers.listElements(of: "connection")
+        if options.contains(where: { $0.equalsIgnoringASCIICase("close") }) { return false }
+        return version == .http1_1 || options.contains { $0.equalsIgnoringASCIICase("keep-alive") }
     }
 }
 
@@ -67,16 +58,27 @@ extension StringProtocol {
 extension String {
     /// `StringProtocol.equalsIgnoringASCIICase` over both strings' contiguous bytes: header names are compared
     /// several times per request, and the generic zip of two `UTF8View`s cost more than the parse around it.
+    /// The lengths first, inlined: most comparisons are of a header name against names of other lengths.
+    @inline(__always)
     package func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        var (left, right) = (self, other)
-        return left.withUTF8 { left in
-            right.withUTF8 { right in
-                for position in left.indices where ASCII.lower(left[position]) != ASCII.lower(right[position]) {
-                    return false
-                }
-                return true
+        utf8.count == other.utf8.count && sameLengthEqualsIgnoringASCIICase(other)
+    }
+
+    /// A large string's bytes are borrowed where they lie (no copy, so no retain of its storage); a small one,
+    /// which has no storage to borrow, is copied to the stack by `withUTF8`.
+    private func sameLengthEqualsIgnoringASCIICase(_ other: String) -> Bool {
+        func same(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
+            for position in left.indices where ASCII.lower(left[position]) != ASCII.lower(right[position]) {
+                return false
             }
+            return true
         }
+        if let borrowed = utf8.withContiguousStorageIfAvailable({ left in
+            other.utf8.withContiguousStorageIfAvailable { right in same(left, right) }
+        }), let borrowed {
+            return borrowed
+        }
+        var (left, right) = (self, other)
+        return left.withUTF8 { left in right.withUTF8 { right in same(left, right) } }
     }
 }

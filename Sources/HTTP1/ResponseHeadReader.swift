@@ -3,6 +3,13 @@
 enum ResponseHeadReader {
     /// The head and the bytes it used, or nil while the blank line that ends it has not arrived yet.
     static func read(_ buffer: [UInt8], limits: ParserLimits) throws(ResponseParseError) -> (ResponseHead, Int)? {
+        // Over the array's storage: every step of the scan is then a plain load, not an indexed, retained slice.
+        try buffer.withUnsafeBufferPointer { (bytes) throws(ResponseParseError) in try read(bytes, limits: limits) }
+    }
+
+    private typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    private static func read(_ buffer: Bytes, limits: ParserLimits) throws(ResponseParseError) -> (ResponseHead, Int)? {
         guard let statusEnd = lineEnd(in: buffer, from: 0) else {
             guard buffer.count <= limits.maxRequestLineBytes else { throw .statusLineTooLong }
             return nil
@@ -10,6 +17,7 @@ enum ResponseHeadReader {
         guard statusEnd <= limits.maxRequestLineBytes else { throw .statusLineTooLong }
         let (version, status) = try statusLine(buffer[0..<statusEnd])
         var headers = HeaderFields()
+        headers.reserveCapacity(HeaderFields.typicalCount)
         var start = statusEnd + 2
         while true {
             guard let end = lineEnd(in: buffer, from: start) else {
@@ -26,7 +34,7 @@ enum ResponseHeadReader {
     }
 
     /// Index of the CR of the next CRLF at or after `start`.
-    private static func lineEnd(in buffer: [UInt8], from start: Int) -> Int? {
+    private static func lineEnd(in buffer: Bytes, from start: Int) -> Int? {
         var index = start
         while index + 1 < buffer.count {
             if buffer[index] == ASCII.cr, buffer[index + 1] == ASCII.lf { return index }
@@ -36,23 +44,26 @@ enum ResponseHeadReader {
     }
 
     /// `HTTP/1.x SP 3DIGIT SP reason`; the reason may be empty and its space may be missing.
-    private static func statusLine(_ line: ArraySlice<UInt8>) throws(ResponseParseError) -> (HTTPVersion, HTTPStatus) {
-        let bytes = Array(line)
-        guard bytes.count >= 12, bytes.starts(with: Array("HTTP/".utf8)),
-              ASCII.isDigit(bytes[5]), bytes[6] == UInt8(ascii: "."), ASCII.isDigit(bytes[7]), bytes[8] == ASCII.space
+    private static func statusLine(_ bytes: Slice<Bytes>) throws(ResponseParseError) -> (HTTPVersion, HTTPStatus) {
+        let start = bytes.startIndex
+        guard bytes.count >= 12, bytes.starts(with: "HTTP/".utf8),
+              ASCII.isDigit(bytes[start + 5]), bytes[start + 6] == UInt8(ascii: "."), ASCII.isDigit(bytes[start + 7]),
+              bytes[start + 8] == ASCII.space
         else { throw .malformedStatusLine }
-        guard bytes[5] == UInt8(ascii: "1") else { throw .unsupportedVersion }
-        let digits = bytes[9..<12]
-        guard digits.allSatisfy(ASCII.isDigit), bytes.count == 12 || bytes[12] == ASCII.space,
-              let code = Int(String(decoding: digits, as: UTF8.self)), code >= 100
-        else { throw .malformedStatusLine }
-        let reason = bytes.count > 13 ? bytes[13...] : []
+        guard bytes[start + 5] == UInt8(ascii: "1") else { throw .unsupportedVersion }
+        let digits = bytes[(start + 9)..<(start + 12)]
+        guard digits.allSatisfy(ASCII.isDigit), bytes.count == 12 || bytes[start + 12] == ASCII.space else {
+            throw .malformedStatusLine
+        }
+        let code = digits.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
+        guard code >= 100 else { throw .malformedStatusLine }
+        let reason = bytes[min(start + 13, bytes.endIndex)...]
         guard reason.allSatisfy(ASCII.isFieldValueByte) else { throw .malformedStatusLine }
-        let version = HTTPVersion(major: 1, minor: Int(bytes[7] - UInt8(ascii: "0")))
+        let version = HTTPVersion(major: 1, minor: Int(bytes[start + 7] - UInt8(ascii: "0")))
         return (version, HTTPStatus(code: code, reasonPhrase: String(decoding: reason, as: UTF8.self)))
     }
 
-    private static func field(_ line: ArraySlice<UInt8>) throws(ResponseParseError) -> (String, String) {
+    private static func field(_ line: Slice<Bytes>) throws(ResponseParseError) -> (String, String) {
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
               line[line.startIndex..<colon].allSatisfy(ASCII.isTokenByte)
         else { throw .malformedHeaderField }

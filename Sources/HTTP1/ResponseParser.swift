@@ -123,21 +123,41 @@ public struct ResponseParser: Sendable {
     func framing(of head: ResponseHead) throws(ResponseParseError) -> Framing {
         let code = head.status.code
         if requestMethod == .HEAD || code == 204 || code == 304 { return .empty }
-        let codings = head.headers.values(for: "Transfer-Encoding")
-        let lengths = head.headers.values(for: "Content-Length")
-        if !codings.isEmpty {
-            guard lengths.isEmpty else { throw .transferEncodingWithContentLength }
-            let list = codings.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS().lowercased() }
-            guard list == ["chunked"] else { throw .unsupportedTransferCoding }
+        let codings = head.headers.occurrences(of: "Transfer-Encoding")
+        let lengths = head.headers.occurrences(of: "Content-Length")
+        if codings.count > 0 {
+            guard lengths.count == 0 else { throw .transferEncodingWithContentLength }
+            let list = head.headers.listElements(of: "Transfer-Encoding")
+            guard list.count == 1, list[0].equalsIgnoringASCIICase("chunked") else { throw .unsupportedTransferCoding }
             return .chunked
         }
-        guard !lengths.isEmpty else { return .untilClose }
-        let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { String($0.trimmingOWS()) })
-        guard values.count == 1, let text = values.first, (1...18).contains(text.utf8.count),
-              text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let length = Int(text)
-        else { throw .invalidContentLength }
+        guard let first = lengths.first else { return .untilClose }
+        // One field of digits alone, as nearly every answer sends it, is read without splitting it into a set.
+        let length: Int
+        if lengths.count == 1, let digits = Self.decimalLength(first) {
+            length = digits
+        } else {
+            let values = Set(head.headers.values(for: "Content-Length").flatMap {
+                $0.split(separator: ",", omittingEmptySubsequences: false)
+            }.map { String($0.trimmingOWS()) })
+            guard values.count == 1, let text = values.first, let digits = Self.decimalLength(text) else {
+                throw .invalidContentLength
+            }
+            length = digits
+        }
         guard length <= limits.maxBodyBytes else { throw .bodyTooLarge }
         return length == 0 ? .empty : .length(length)
+    }
+
+    /// 1 to 18 ASCII digits (so that it cannot overflow), nothing else.
+    private static func decimalLength(_ text: String) -> Int? {
+        guard (1...18).contains(text.utf8.count) else { return nil }
+        var value = 0
+        for byte in text.utf8 {
+            guard ASCII.isDigit(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
     }
 }
 

@@ -63,7 +63,8 @@ final class ConnectionPool: Sendable {
 
     /// The most recently returned idle connection to `origin` that is still open and quiet, or nil. Connections
     /// found closed, readable (the peer closed or sent something unasked) or too old are closed on the way.
-    func take(_ origin: Origin) -> Transport? {
+    /// `onCallingLoop` counts the connection as driven from the calling task's event loop (`LoopExchange`).
+    func take(_ origin: Origin, onCallingLoop: Bool = false) -> Transport? {
         let now = ContinuousClock.now
         while true {
             let candidate: Idle? = state.withLock { state in
@@ -74,7 +75,10 @@ final class ConnectionPool: Sendable {
             }
             guard let candidate else { return nil }
             guard now - candidate.since < idleTimeout, candidate.transport.isQuietlyOpen else { continue }
-            state.withLock { $0.reused += 1 }
+            state.withLock { state in
+                state.reused += 1
+                if onCallingLoop { state.reusedOnCallingLoop += 1 }
+            }
             return candidate.transport
         }
     }
@@ -110,8 +114,6 @@ final class ConnectionPool: Sendable {
     }
 
     func countOpened() { state.withLock { $0.opened += 1 } }
-
-    func countReusedOnCallingLoop() { state.withLock { $0.reusedOnCallingLoop += 1 } }
 
     var reusedOnCallingLoop: Int { state.withLock { $0.reusedOnCallingLoop } }
 

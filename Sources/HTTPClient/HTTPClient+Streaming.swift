@@ -37,7 +37,8 @@ extension HTTPClient {
         var mayReuse = true
         if upload == nil, url.scheme == .http, pool.isEnabled, let waiter = socketWaiter, waiter.canWaitOnCallingThread {
             if let response = try await openOnCallingLoop(
-                url, method: request.method, tenant: request.tenant, sending: head + body, configuration: limited,
+                url, method: request.method, tenant: request.tenant, sending: body.isEmpty ? head : head + body,
+                configuration: limited,
                 waiter: waiter, isReplayable: isReplayable)
             {
                 return response
@@ -72,11 +73,10 @@ extension HTTPClient {
         if let refusal = threads.acquire(tenant: tenant) { throw refusal }
         let slot = HeldSlot(threads, tenant: tenant)
         let origin = ConnectionPool.Origin(url, identity: nil)
-        guard let idle = pool.take(origin), case .plain(let socket) = idle else {
+        guard let idle = pool.take(origin, onCallingLoop: true), case .plain(let socket) = idle else {
             slot.release()
             return nil
         }
-        pool.countReusedOnCallingLoop()
         let exchange = LoopExchange(
             reusing: idle, socket: socket, waiter: waiter, method: method, configuration: configuration, pool: pool,
             origin: origin, isReplayable: isReplayable, slot: slot)

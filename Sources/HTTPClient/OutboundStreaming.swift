@@ -23,37 +23,61 @@ public final class OutboundBody: Sendable {
 
     /// Pieces read ahead of the consumer: with 64 KiB reads, at most 256 KiB per response.
     static let readAhead = 4
-    let pieces = HandOff<Piece>(capacity: readAhead)
     let cancellation: CancellationFlag
-    /// The exchange the calling task drives itself, when the body is read on its event loop rather than handed
-    /// over from a worker thread through `pieces`.
-    private let loop: LoopExchange?
+    private let source: Source
 
-    init(loop: LoopExchange? = nil) {
-        self.loop = loop
-        cancellation = loop?.cancellation ?? CancellationFlag()
+    /// Where the pieces come from: handed over from a worker thread that owns the connection, or read by the
+    /// calling task on its event loop (then no queue, lock or condition is made at all).
+    private enum Source: Sendable {
+        case worker(HandOff<Piece>)
+        case loop(LoopExchange)
+    }
+
+    init() {
+        source = .worker(HandOff<Piece>(capacity: Self.readAhead))
+        cancellation = CancellationFlag()
+    }
+
+    init(loop: LoopExchange) {
+        source = .loop(loop)
+        cancellation = loop.cancellation
+    }
+
+    /// The queue the worker thread fills; a body read on the event loop has none.
+    var pieces: HandOff<Piece> {
+        guard case .worker(let pieces) = source else { preconditionFailure("a body read on its event loop has no queue") }
+        return pieces
     }
 
     /// The next piece; nil once the body ended. Throws when the connection failed or timed out mid-body.
     public func next() async throws(HTTPClientError) -> [UInt8]? {
-        if let loop { return try await loop.next() }
-        switch await pieces.take() {
-        case .data(let bytes): return bytes
-        case .end: return nil
-        case .failed(let error): throw error
-        case .head, nil: throw .cancelled
+        switch source {
+        case .loop(let loop):
+            return try await loop.next()
+        case .worker(let pieces):
+            switch await pieces.take() {
+            case .data(let bytes): return bytes
+            case .end: return nil
+            case .failed(let error): throw error
+            case .head, nil: throw .cancelled
+            }
         }
     }
 
     /// The whole body, when it had already arrived with the head (a short answer read on the caller's event
     /// loop), instead of reading it with `next`; nil otherwise. Answers it at most once.
-    public func takeWhole() -> [UInt8]? { loop?.takeWhole() }
+    public func takeWhole() -> [UInt8]? {
+        guard case .loop(let loop) = source else { return nil }
+        return loop.takeWhole()
+    }
 
     /// Stops reading: the connection closes and its slot is returned.
     public func abandon() {
         cancellation.cancel()
-        pieces.close()
-        loop?.abandon()
+        switch source {
+        case .worker(let pieces): pieces.close()
+        case .loop(let loop): loop.abandon()
+        }
     }
 }
 

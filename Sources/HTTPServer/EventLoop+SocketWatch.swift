@@ -28,7 +28,10 @@ public enum EventLoopSocketWatch {
     /// One waiter per descriptor at a time.
     public static func wait(readable: Bool, on fd: Int32, until deadline: ContinuousClock.Instant) async -> Bool? {
         guard isOnEventLoop else { return nil }
-        return await withCheckedContinuation { continuation in
+        // Unchecked: a checked continuation allocates a canary per wait, and this wait is in every database round
+        // trip and every proxied exchange. Exactly one resume is kept by the loop, which removes the watcher from
+        // `socketWatchers` before resuming it (ready, expired, or refused at once in `watch`).
+        return await withUnsafeContinuation { continuation in
             // Runs on the calling thread before the task suspends, so it is still the loop's thread.
             guard let pointer = pthread_getspecific(currentLoopKey) else { return continuation.resume(returning: true) }
             Unmanaged<EventLoop>.fromOpaque(pointer).takeUnretainedValue().watch(
@@ -39,7 +42,7 @@ public enum EventLoopSocketWatch {
 
 /// The loop-confined record of one waiting socket.
 struct SocketWatcher: @unchecked Sendable {
-    let continuation: CheckedContinuation<Bool, Never>
+    let continuation: UnsafeContinuation<Bool, Never>
 }
 
 /// Key of the thread-specific pointer to the loop running on a thread.

@@ -105,6 +105,22 @@ let validFixtures: [ValidFixture] = [
         #expect(fields.occurrences(of: "HOST") == (1, "a"))
         #expect(fields.occurrences(of: "content-length") == (0, nil))
     }
+
+    @Test func readsListElementsOfEveryFieldOfTheName() {
+        let fields: HeaderFields = ["Connection": " keep-alive, ,Upgrade\t,", "X-Other": "a, b", "connection": "close"]
+        #expect(fields.listElements(of: "CONNECTION") == ["keep-alive", "Upgrade", "close"])
+        #expect(fields.listElements(of: "missing").isEmpty)
+    }
+
+    @Test(arguments: [
+        ("HTTP/1.1", "", true), ("HTTP/1.1", "close", false), ("HTTP/1.0", "", false), ("HTTP/1.0", "Keep-Alive", true),
+        ("HTTP/1.1", "upgrade, CLOSE", false), ("HTTP/1.0", "keep-alive, close", false),
+    ])
+    func decidesKeepAliveFromVersionAndConnectionOptions(version: String, connection: String, keeps: Bool) {
+        let headers: HeaderFields = connection.isEmpty ? ["Host": "a"] : ["Host": "a", "Connection": connection]
+        let parsedVersion: HTTPVersion = version == "HTTP/1.1" ? .http1_1 : .http1_0
+        #expect(RequestHead.defaultKeepAlive(version: parsedVersion, headers: headers) == keeps)
+    }
 }
 
 /// The project's one trim of spaces and tabs (RFC 9110 OWS), by byte.

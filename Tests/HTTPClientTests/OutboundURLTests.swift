@@ -9,6 +9,8 @@ import Testing
         ("https://example.com?x=1", .https, "example.com", 443, "/?x=1", "example.com"),
         ("http://[::1]:9000/token", .http, "::1", 9000, "/token", "[::1]:9000"),
         ("http://127.0.0.1/token", .http, "127.0.0.1", 80, "/token", "127.0.0.1"),
+        ("hTtPs://[::FFFF:7F00:1]/x#y", .https, "::ffff:7f00:1", 443, "/x", "[::ffff:7f00:1]"),
+        ("http://a.example:8080?q=:@", .http, "a.example", 8080, "/?q=:@", "a.example:8080"),
     ]
 
     @Test(arguments: valid)

@@ -3,6 +3,9 @@
 #      peak (VmHWM, reset first through /proc/PID/clear_refs): the growth must stay well under the 100 MB moved.
 #   2. wrk at c=16 against a small upstream answer, directly and through the proxy: the p50 the proxy adds
 #      (target <= 1 ms) and both request rates.
+#   3. Instructions per proxied request of that answer (callgrind, one event loop, 4 clients): the figure that does
+#      not move with the machine's hour, for a before/after of one change; per-function costs in
+#      bench/results/callgrind-proxy.out.
 # The upstream is nginx on loopback: a 100 MB file, a small JSON answer, and a sink that takes any body.
 # Loopback is refused by the outbound policy unless allowed, and c=16 needs 16 of the organisation's slots.
 stop_server
@@ -77,4 +80,11 @@ direct_p50=$P50 direct_rps=$RPS
 wrk_measure "through the proxy, c=16" -t2 -c16 -d"${BENCH_SECONDS}s" -H "Authorization: Bearer $access_key" "$proxy/small"
 verdict "p50 the proxy adds (ms)" "$(awk -v a="$P50" -v b="$direct_p50" 'BEGIN {print a - b}')" "<=" 1
 echo "    req/s: proxy $RPS, upstream directly $direct_rps (ratio $(ratio "$RPS" "$direct_rps"))"
+
+say "instructions per proxied request (callgrind, 1 event loop)"
+ensure_packages valgrind
+cg_port=18091
+start_callgrind $cg_port proxy
+count_instructions proxy proxy_small -H "Authorization: Bearer $access_key" "${proxy/:$BENCH_PORT\//:$cg_port/}/small"
+stop_callgrind
 stop_nginx "$upstream"

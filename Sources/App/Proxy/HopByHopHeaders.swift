@@ -3,7 +3,7 @@ import HTTP1
 /// Headers that belong to one connection, not to the message (RFC 9110 §7.6.1), and so never cross the proxy in
 /// either direction: the fixed list plus every name the `Connection` field lists.
 enum HopByHopHeaders {
-    static let fixed: Set<String> = [
+    static let fixed = [
         "connection", "keep-alive", "proxy-connection", "proxy-authenticate", "proxy-authorization", "te", "trailer",
         "transfer-encoding", "upgrade",
     ]
@@ -12,25 +12,29 @@ enum HopByHopHeaders {
     /// client's, `Expect` was answered by this server, `Authorization` is the caller's own credential (the
     /// binding's replaces it), `Connection-Binding` is addressed to the proxy, and the trace context goes as our
     /// own child span (`HTTPClient` stamps it), never as the caller sent it.
-    static let requestOnly: Set<String> = [
+    static let requestOnly = [
         "host", "content-length", "expect", "authorization", "connection-binding", "traceparent", "tracestate",
     ]
 
     /// Names the proxy never relays back beside the hop-by-hop ones: framing is this server's to say.
-    static let responseOnly: Set<String> = ["content-length"]
+    static let responseOnly = ["content-length"]
 
-    /// `headers` without the hop-by-hop fields and without `alsoDropping` (lowercased names).
-    static func endToEnd(_ headers: HeaderFields, alsoDropping: Set<String>) -> HeaderFields {
-        var listed = Set<String>()
-        for value in headers.values(for: "Connection") {
-            for name in value.split(separator: ",") { listed.insert(name.trimmingOWS().lowercased()) }
-        }
+    /// `headers` without the hop-by-hop fields and without `alsoDropping` (lower-cased names). Names are compared
+    /// in place, ignoring ASCII case, lengths first: no lower-cased copy or hash per field of every proxied message.
+    static func endToEnd(_ headers: HeaderFields, alsoDropping: [String]) -> HeaderFields {
+        let listed = headers.listElements(of: "Connection").map(String.init)
         var kept = HeaderFields()
+        kept.reserveCapacity(headers.count)
         for field in headers {
-            let name = field.name.lowercased()
-            guard !fixed.contains(name), !listed.contains(name), !alsoDropping.contains(name) else { continue }
-            kept.add(name: field.name, value: field.value)
+            let name = field.name
+            guard !isNamed(name, in: fixed), !isNamed(name, in: alsoDropping), !isNamed(name, in: listed) else { continue }
+            kept.add(name: name, value: field.value)
         }
         return kept
+    }
+
+    private static func isNamed(_ name: String, in names: [String]) -> Bool {
+        let length = name.utf8.count
+        return names.contains { $0.utf8.count == length && $0.equalsIgnoringASCIICase(name) }
     }
 }

@@ -5,7 +5,8 @@ import Locking
 /// answer counts under the status class `error`.
 final class ProxyMetrics: Sendable {
     private struct State {
-        var requests: [String: Int] = [:]  // "connector|class"
+        /// Per connector, counts by status class: index `code / 100` (0...9), `errorClass` for no answer.
+        var requests: [String: [Int]] = [:]
         var buckets = Array(repeating: 0, count: Metrics.bounds.count + 1)
         var latencySum = 0.0
         var bytesSent = 0
@@ -14,11 +15,12 @@ final class ProxyMetrics: Sendable {
     }
 
     private let state = Locked(State())
+    private static let errorClass = 10
 
     func record(connectorID: String, status: Int?, seconds: Double, sent: Int, received: Int) {
-        let statusClass = status.map { "\($0 / 100)xx" } ?? "error"
+        let statusClass = status.map { min(max($0 / 100, 0), 9) } ?? Self.errorClass
         state.withLock { state in
-            state.requests["\(connectorID)|\(statusClass)", default: 0] += 1
+            state.requests[connectorID, default: Array(repeating: 0, count: Self.errorClass + 1)][statusClass] += 1
             for index in Metrics.bounds.indices where seconds <= Metrics.bounds[index] { state.buckets[index] += 1 }
             state.buckets[Metrics.bounds.count] += 1
             state.latencySum += seconds
@@ -40,9 +42,11 @@ final class ProxyMetrics: Sendable {
         let snapshot = state.withLock { $0 }
         var out = "# HELP proxy_requests_total Requests the proxy sent upstream, by connector and status class.\n"
         out += "# TYPE proxy_requests_total counter\n"
-        for (key, count) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
-            let parts = key.split(separator: "|")
-            out += "proxy_requests_total{connector=\"\(parts[0])\",status_class=\"\(parts[1])\"} \(count)\n"
+        for (connector, counts) in snapshot.requests.sorted(by: { $0.key < $1.key }) {
+            for (statusClass, count) in counts.enumerated() where count > 0 {
+                let label = statusClass == Self.errorClass ? "error" : "\(statusClass)xx"
+                out += "proxy_requests_total{connector=\"\(connector)\",status_class=\"\(label)\"} \(count)\n"
+            }
         }
         out += "# HELP proxy_upstream_duration_seconds Time from sending upstream to the answer's head.\n"
         out += "# TYPE proxy_upstream_duration_seconds histogram\n"
