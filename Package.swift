@@ -5,9 +5,8 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
     // A nonisolated async function runs on its caller's executor instead of hopping to the generic one at entry
-    // and after each await. The project has no actors, so where code runs does not change, but each hop was a
-    // swift_task_switch that took the task's status-record lock to find its event-loop executor preference:
-    // 33 per proxied request, 16 with this line (callgrind, `bench/proxy_stream.sh`: 191.7k -> 188.5k instructions).
+    // and after each await. The project has no actors, so where code runs does not change, but each hop is a
+    // swift_task_switch that takes the task's status-record lock to find its event-loop executor preference.
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
     // Release builds skip the runtime exclusivity checks: with them, every stored-property access of a class (an
     // event loop, a connection) pays a lookup in a thread-local access set. Measured with callgrind

@@ -9,12 +9,12 @@ public struct HeaderFields: Sendable, Equatable, Sequence, ExpressibleByDictiona
     public static let typicalCount = 8
 
     public init() {}
-
-    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
     public init(_ fields: [Element]) { self.fields = fields }
     public init(dictionaryLiteral elements: (String, String)...) {
         fields = elements.map { (name: $0.0, value: $0.1) }
     }
+
+    public mutating func reserveCapacity(_ count: Int) { fields.reserveCapacity(count) }
 
     public static func == (lhs: HeaderFields, rhs: HeaderFields) -> Bool {
         lhs.fields.elementsEqual(rhs.fields) { $0.name == $1.name && $0.value == $1.value }

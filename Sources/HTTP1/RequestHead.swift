@@ -59,26 +59,20 @@ extension String {
     /// `StringProtocol.equalsIgnoringASCIICase` over both strings' contiguous bytes: header names are compared
     /// several times per request, and the generic zip of two `UTF8View`s cost more than the parse around it.
     /// The lengths first, inlined: most comparisons are of a header name against names of other lengths.
-    @inline(__always)
+    @inlinable
     package func equalsIgnoringASCIICase(_ other: String) -> Bool {
         utf8.count == other.utf8.count && sameLengthEqualsIgnoringASCIICase(other)
     }
 
-    /// A large string's bytes are borrowed where they lie (no copy, so no retain of its storage); a small one,
-    /// which has no storage to borrow, is copied to the stack by `withUTF8`.
-    private func sameLengthEqualsIgnoringASCIICase(_ other: String) -> Bool {
-        func same(_ left: UnsafeBufferPointer<UInt8>, _ right: UnsafeBufferPointer<UInt8>) -> Bool {
-            for position in left.indices where ASCII.lower(left[position]) != ASCII.lower(right[position]) {
-                return false
+    @usableFromInline
+    package func sameLengthEqualsIgnoringASCIICase(_ other: String) -> Bool {
+        withBytes { left in
+            other.withBytes { right in
+                for position in left.indices where ASCII.lower(left[position]) != ASCII.lower(right[position]) {
+                    return false
+                }
+                return true
             }
-            return true
         }
-        if let borrowed = utf8.withContiguousStorageIfAvailable({ left in
-            other.utf8.withContiguousStorageIfAvailable { right in same(left, right) }
-        }), let borrowed {
-            return borrowed
-        }
-        var (left, right) = (self, other)
-        return left.withUTF8 { left in right.withUTF8 { right in same(left, right) } }
     }
 }

@@ -83,7 +83,6 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    /// Keeps `transport` for the next request to `origin`; beyond the limit the oldest idle one is closed.
     /// Keeps `transport` for the next exchange with `origin` when the answer that just ended leaves it usable: the
     /// pool is on, the end was the framing's and not the peer closing (`endedWithBytes`), the server did not say
     /// `close`, and nothing came beyond the answer.
@@ -93,6 +92,7 @@ final class ConnectionPool: Sendable {
         if isEnabled, endedWithBytes, keepsConnection, !hasSurplus { give(transport, to: origin) }
     }
 
+    /// Keeps `transport` for the next request to `origin`; beyond the limit the oldest idle one is closed.
     func give(_ transport: Transport, to origin: Origin) {
         var dropped: [Idle] = []  // closed outside the lock
         let startSweep: Bool = state.withLock { state in

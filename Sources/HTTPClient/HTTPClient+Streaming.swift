@@ -38,8 +38,7 @@ extension HTTPClient {
         if upload == nil, url.scheme == .http, pool.isEnabled, let waiter = socketWaiter, waiter.canWaitOnCallingThread {
             if let response = try await openOnCallingLoop(
                 url, method: request.method, tenant: request.tenant, sending: body.isEmpty ? head : head + body,
-                configuration: limited,
-                waiter: waiter, isReplayable: isReplayable)
+                configuration: limited, waiter: waiter, isReplayable: isReplayable)
             {
                 return response
             }

@@ -27,14 +27,9 @@ enum HopByHopHeaders {
         kept.reserveCapacity(headers.count)
         for field in headers {
             let name = field.name
-            guard !isNamed(name, in: fixed), !isNamed(name, in: alsoDropping), !isNamed(name, in: listed) else { continue }
+            guard !fixed.containsName(name), !alsoDropping.containsName(name), !listed.containsName(name) else { continue }
             kept.add(name: name, value: field.value)
         }
         return kept
-    }
-
-    private static func isNamed(_ name: String, in names: [String]) -> Bool {
-        let length = name.utf8.count
-        return names.contains { $0.utf8.count == length && $0.equalsIgnoringASCIICase(name) }
     }
 }

@@ -59,7 +59,6 @@ struct ProxyRoute: Sendable {
         return Response(status: response.status, headers: headers, stream: relay(response, connectorID: connection.connectorID))
     }
 
-
     /// The provider's body as this server's streamed answer, its bytes counted as they pass; a failure after the
     /// head is counted too (the server then cuts the client's answer short).
     private func relay(_ response: OutboundStreamingResponse, connectorID: String) -> ResponseStream {

@@ -20,13 +20,13 @@ struct UpstreamRequest: Sendable {
     /// proxy's own path; its end-to-end headers.
     init(forwarding request: Request, baseURL: String, path: String) throws(APIError) {
         guard Formats.isAbsoluteHTTPURL(baseURL),
-              !Self.contains(baseURL, where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+              baseURL.firstUTF8Index(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) == nil
         else {
             throw APIError(.proxyRequestInvalid, "the connector's baseUrl is not an http(s) URL without a query")
         }
         // A dot segment would let the provider resolve the path outside the connector's baseUrl. Only a path with a
         // `.` or `%` at all is split to look.
-        if Self.contains(path, where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") }),
+        if path.firstUTF8Index(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "%") }) != nil,
            path.utf8.split(separator: UInt8(ascii: "/")).contains(where: Self.isDotSegment) {
             throw APIError(
                 .proxyRequestInvalid, "the proxied path may not contain . or .. segments",
@@ -37,20 +37,12 @@ struct UpstreamRequest: Sendable {
         method = request.method
         location = base + "/" + path
         let target = request.target
-        let pairs = Self.contains(target, where: { $0 == UInt8(ascii: "?") })
-            ? target.utf8.firstIndex(of: UInt8(ascii: "?")).map { mark in
-                target[target.index(after: mark)...].split(separator: "&").map(String.init)
-            } ?? []
-            : []
+        let pairs = target.firstUTF8Index(where: { $0 == UInt8(ascii: "?") }).map { mark in
+            target[target.index(after: mark)...].split(separator: "&").map(String.init)
+        } ?? []
         query = pairs.filter { !$0.hasPrefix("identifier_type=") && $0 != "identifier_type" }
         headers = HopByHopHeaders.endToEnd(request.headers, alsoDropping: HopByHopHeaders.requestOnly)
         body = request.body
-    }
-
-    /// A scan of the string's own storage: stepping through `String.UTF8View` costs several times as much, and
-    /// the target, path and baseUrl of every proxied request are scanned.
-    private static func contains(_ text: String, where matches: (UInt8) -> Bool) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable { $0.contains(where: matches) } ?? text.utf8.contains(where: matches)
     }
 
     /// Puts `value` where an api-key or hmac scheme says: a header (replacing the caller's), a query parameter
